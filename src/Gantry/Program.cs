@@ -1,0 +1,6 @@
+namespace Gantry;
+
+public static class Program
+{
+    public static int Main(string[] args) => args.Length;
+}

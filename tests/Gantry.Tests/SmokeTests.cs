@@ -1,0 +1,7 @@
+namespace Gantry.Tests;
+
+public sealed class SmokeTests
+{
+    [Fact]
+    public void Runs() => Gantry.Engine.EngineInfo.ComfyUiCompatibleVersion.ShouldNotBeEmpty();
+}
