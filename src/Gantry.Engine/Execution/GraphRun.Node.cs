@@ -95,7 +95,9 @@ internal sealed partial class GraphRun
 
     private IReadOnlyList<object?> UpstreamOutput(PromptLink link)
     {
-        if (!_results.TryGetValue(link.NodeId, out var upstream) || !link.TryResolveIndex(upstream.Outputs.Count, out var index))
+        // A node cached at start is never visited when only its descendants run: read its cached result.
+        var upstream = _results.GetValueOrDefault(link.NodeId) ?? _cachedAtStart.GetValueOrDefault(link.NodeId);
+        if (upstream is null || !link.TryResolveIndex(upstream.Outputs.Count, out var index))
         {
             return [null];
         }
