@@ -37,13 +37,15 @@ internal sealed partial class GraphRun
             _executed.Add(nodeId);
             return ExecutionOutcome.Success;
         }
-        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        catch (Exception thrown) when (thrown is not OutOfMemoryException)
         {
-            Record(new ExecutionInterruptedEvent(PromptId, nodeId, classType, [.. _executed], Now));
-            return ExecutionOutcome.Interrupted;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
+            var ex = Unwrap(thrown);
+            if (ex is OperationCanceledException && _cancellation.IsCancellationRequested)
+            {
+                Record(new ExecutionInterruptedEvent(PromptId, nodeId, classType, [.. _executed], Now));
+                return ExecutionOutcome.Interrupted;
+            }
+
             Record(new ExecutionErrorEvent(
                 PromptId,
                 nodeId,
@@ -57,6 +59,18 @@ internal sealed partial class GraphRun
                 Now));
             return ExecutionOutcome.Error;
         }
+    }
+
+    // A node's parallel loop wraps what its bodies threw: report the first real error, or the cancellation.
+    private static Exception Unwrap(Exception exception)
+    {
+        if (exception is not AggregateException aggregate)
+        {
+            return exception;
+        }
+
+        var inner = aggregate.Flatten().InnerExceptions;
+        return inner.FirstOrDefault(e => e is not OperationCanceledException) ?? inner.FirstOrDefault() ?? exception;
     }
 
     // ComfyUI's get_input_data: links give the upstream output list, declared literals a one-item list,

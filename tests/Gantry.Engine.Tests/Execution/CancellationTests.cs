@@ -40,6 +40,20 @@ public sealed class CancellationTests : IDisposable
     }
 
     [Fact]
+    public async Task Cancelling_inside_a_parallel_loop_of_a_node_interrupts_the_run()
+    {
+        using var interrupt = new CancellationTokenSource();
+        var run = _harness.RunAsync("""{"1": {"class_type": "TestParallelSlow", "inputs": {"frames": 2}}}""", interrupt);
+
+        await _harness.Gate.Started.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        await interrupt.CancelAsync();
+        var (result, _) = await run;
+
+        result.Outcome.ShouldBe(ExecutionOutcome.Interrupted);
+        result.Interruption.ShouldNotBeNull().NodeId.ShouldBe("1");
+    }
+
+    [Fact]
     public async Task A_run_cancelled_before_it_starts_stops_at_its_first_node()
     {
         using var interrupt = new CancellationTokenSource();

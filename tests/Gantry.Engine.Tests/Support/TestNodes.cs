@@ -65,7 +65,7 @@ public sealed class FailingNode : ComfyNode
         Category = "testing",
         Inputs =
         {
-            Input.LegacyCombo("kind", ["value", "missing_file", "dotnet_invalid_operation"]),
+            Input.LegacyCombo("kind", ["value", "missing_file", "dotnet_invalid_operation", "parallel_value"]),
             Input.Of("after", "*").AsOptional(),
         },
         Outputs = { Output.Of("INT") },
@@ -75,8 +75,15 @@ public sealed class FailingNode : ComfyNode
     {
         "value" => throw NodeException.ValueError("bad value"),
         "missing_file" => throw new FileNotFoundException("No such file: x.png"),
+        "parallel_value" => ThrowInParallel(),
         _ => throw new InvalidOperationException("state is wrong"),
     };
+
+    private static NodeOutput ThrowInParallel()
+    {
+        Parallel.For(0, 4, i => throw NodeException.ValueError($"frame {i} is bad"));
+        return NodeOutput.Empty;
+    }
 }
 
 /// <summary>TestRange: an OUTPUT_IS_LIST node producing start, start+1, ... (count items).</summary>
@@ -151,6 +158,28 @@ public sealed class SlowNode(SlowGate gate) : ComfyNode
         }
 
         return NodeOutput.Of(steps);
+    }
+}
+
+/// <summary>TestParallelSlow: like TestSlow, but waits for the interrupt inside a parallel loop.</summary>
+public sealed class ParallelSlowNode(SlowGate gate) : ComfyNode
+{
+    protected override NodeSchema Define() => new("TestParallelSlow")
+    {
+        Category = "testing",
+        IsOutputNode = true,
+        Inputs = { Input.Int("frames", @default: 2, min: 1) },
+    };
+
+    public override NodeOutput Execute(NodeInputs inputs, NodeContext context)
+    {
+        Parallel.For(0, inputs.Get<int>("frames"), _ =>
+        {
+            gate.Started.TrySetResult();
+            context.CancellationToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(30));
+            context.ThrowIfCancellationRequested();
+        });
+        return NodeOutput.Empty;
     }
 }
 
@@ -238,6 +267,7 @@ public static class TestCatalog
             .With<RangeNode>()
             .With<SumNode>()
             .With(() => new SlowNode(gate))
+            .With(() => new ParallelSlowNode(gate))
             .With<PreviewingNode>()
             .With(() => new FileCheckNode(counter))
             .With<ImageSinkNode>()

@@ -120,9 +120,9 @@ public sealed class InputValidationTests : IDisposable
 
         error.ToJson().ShouldBeJson("""
             {"type": "value_not_in_list", "message": "Value not in list",
-             "details": "kind: 'nope' not in ['value', 'missing_file', 'dotnet_invalid_operation']",
+             "details": "kind: 'nope' not in ['value', 'missing_file', 'dotnet_invalid_operation', 'parallel_value']",
              "extra_info": {"input_name": "kind",
-                            "input_config": [["value", "missing_file", "dotnet_invalid_operation"], {}],
+                            "input_config": [["value", "missing_file", "dotnet_invalid_operation", "parallel_value"], {}],
                             "received_value": "nope"}}
             """);
     }
