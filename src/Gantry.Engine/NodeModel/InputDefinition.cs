@@ -54,12 +54,25 @@ public sealed record InputDefinition
     internal InputSpec ToSpec(EngineFolders folders)
     {
         var section = IsOptional ? InputSection.Optional : InputSection.Required;
-        var values = ComboSource is null ? null : JArray.OfStrings(ComboSource(folders));
+        var values = ComboSource is null ? null : JArray.OfStrings(ListValues(ComboSource, folders));
         return (Combo, values) switch
         {
             (ComboStyle.Legacy, not null) => new InputSpec(Name, section, values, Options),
             (ComboStyle.Modern, not null) => new InputSpec(Name, section, Type, Options.With("options", values)),
             _ => new InputSpec(Name, section, Type, Options),
         };
+    }
+
+    // A folder that is missing or unreadable lists nothing rather than failing the whole catalog.
+    private static IReadOnlyList<string> ListValues(Func<EngineFolders, IReadOnlyList<string>> source, EngineFolders folders)
+    {
+        try
+        {
+            return source(folders);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
     }
 }
