@@ -1,0 +1,90 @@
+using Gantry.Engine.Json;
+
+namespace Gantry.Engine.Catalog;
+
+/// <summary>Which section of <c>input</c> an input belongs to.</summary>
+public enum InputSection
+{
+    Required,
+    Optional,
+}
+
+/// <summary>
+/// One declared input as <c>/object_info</c> shows it: <c>"name": [type, options]</c>. The type is a
+/// string (<c>"INT"</c>, <c>"IMAGE"</c>, <c>"COMBO"</c>, <c>"*"</c>, <c>"A,B"</c>) or, for a legacy combo,
+/// the JSON array of allowed values.
+/// </summary>
+public sealed class InputSpec
+{
+    public InputSpec(string name, InputSection section, JValue type, JObject? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(type);
+        Name = name;
+        Section = section;
+        Type = type;
+        Options = options ?? JObject.Empty;
+    }
+
+    public string Name { get; }
+
+    public InputSection Section { get; }
+
+    /// <summary>The type: a JSON string, or a JSON array of combo values (legacy combo).</summary>
+    public JValue Type { get; }
+
+    /// <summary>The type when it is a string, else null.</summary>
+    public string? TypeName => Type.AsString;
+
+    /// <summary>The options object (default, min, max, tooltip, options, image_upload, ...); empty when none.</summary>
+    public JObject Options { get; }
+
+    /// <summary>True for a legacy combo (type is a list) or a <c>"COMBO"</c> input.</summary>
+    public bool IsCombo => Type is JArray || TypeName == "COMBO";
+
+    /// <summary>The allowed combo values: the type list, or <c>options.options</c> for "COMBO" (empty list when absent).</summary>
+    public JValue ComboValues => Type is JArray list ? list : (Options["options"] ?? JArray.Empty);
+
+    /// <summary>ComfyUI's <c>input_config</c> as reported in validation errors: <c>[type, options]</c>.</summary>
+    public JArray ToConfigJson() => JArray.Of(Type, Options);
+
+    public override string ToString() => $"{Name}: {Type.ToJsonString()}";
+}
+
+/// <summary>One output slot: <c>output[i]</c>, <c>output_name[i]</c>, <c>output_is_list[i]</c>, <c>output_tooltips[i]</c>.</summary>
+public sealed class OutputSpec
+{
+    public OutputSpec(JValue type, string name, bool isList = false, string? tooltip = null)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(name);
+        Type = type;
+        Name = name;
+        IsList = isList;
+        Tooltip = tooltip;
+    }
+
+    /// <summary>The output type: a JSON string (<c>"IMAGE"</c>) or, for combo outputs, a list.</summary>
+    public JValue Type { get; }
+
+    public string? TypeName => Type.AsString;
+
+    public string Name { get; }
+
+    public bool IsList { get; }
+
+    public string? Tooltip { get; }
+
+    public override string ToString() => $"{Name}: {Type.ToJsonString()}";
+}
+
+/// <summary>The value kinds ComfyUI fills into hidden inputs.</summary>
+public static class HiddenKinds
+{
+    public const string Prompt = "PROMPT";
+    public const string ExtraPngInfo = "EXTRA_PNGINFO";
+    public const string UniqueId = "UNIQUE_ID";
+}
+
+/// <summary>A hidden input: <c>"name": "KIND"</c> (e.g. <c>"unique_id": "UNIQUE_ID"</c>).</summary>
+public sealed record HiddenInputSpec(string Name, string Kind);

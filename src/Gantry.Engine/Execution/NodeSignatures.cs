@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Text;
+using Gantry.Engine.Catalog;
+using Gantry.Engine.Graph;
+using Gantry.Engine.Json;
+
+namespace Gantry.Engine.Execution;
+
+/// <summary>
+/// ComfyUI's recursive input signature, hashed: class type, the node's fingerprint (IS_CHANGED),
+/// its id when NOT_IDEMPOTENT or taking UNIQUE_ID, every input sorted by name (literals by value with
+/// Python's equality, so 1, 1.0 and true are one key; links by the signature of the linked node and
+/// slot). Null means "never cache": a fingerprint that threw, a NaN literal, a missing or cyclic ancestor.
+/// </summary>
+internal sealed class NodeSignatures
+{
+    private readonly Prompt _prompt;
+    private readonly Func<string, NodeInfo?> _infoOf;
+    private readonly Func<string, ComfyNode?> _create;
+    private readonly EngineFolders _folders;
+    private readonly Dictionary<string, string?> _signatures = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _inProgress = new(StringComparer.Ordinal);
+
+    public NodeSignatures(Prompt prompt, Func<string, NodeInfo?> infoOf, Func<string, ComfyNode?> create, EngineFolders folders)
+    {
+        _prompt = prompt;
+        _infoOf = infoOf;
+        _create = create;
+        _folders = folders;
+    }
+
+    public string? Of(string nodeId)
+    {
+        if (_signatures.TryGetValue(nodeId, out var known))
+        {
+            return known;
+        }
+
+        if (!_inProgress.Add(nodeId))
+        {
+            return null;
+        }
+
+        try
+        {
+            var signature = Compute(nodeId);
+            _signatures[nodeId] = signature;
+            return signature;
+        }
+        finally
+        {
+            _inProgress.Remove(nodeId);
+        }
+    }
+
+    private string? Compute(string nodeId)
+    {
+        var node = _prompt.Find(nodeId);
+        if (node?.ClassType is not { } classType || _infoOf(classType) is not { } info || node.Inputs is not { } inputs)
+        {
+            return null;
+        }
+
+        var text = new StringBuilder();
+        text.Append("class\0").Append(classType).Append('\0');
+        if (!TryFingerprint(nodeId, node, info, inputs, out var fingerprint))
+        {
+            return null;
+        }
+
+        text.Append("fingerprint\0").Append(fingerprint is null ? "\u0001" : "\u0002" + fingerprint).Append('\0');
+        if (info.NotIdempotent || info.TakesUniqueId)
+        {
+            text.Append("id\0").Append(nodeId).Append('\0');
+        }
+
+        foreach (var (name, value) in inputs.OrderBy(i => i.Key, StringComparer.Ordinal))
+        {
+            text.Append("input\0").Append(name).Append('\0');
+            if (PromptLink.TryParse(value, out var link))
+            {
+                if (Of(link.NodeId) is not { } ancestor)
+                {
+                    return null;
+                }
+
+                text.Append("link\0").Append(ancestor).Append('\0').Append(link.OutputIndex.ToString(CultureInfo.InvariantCulture)).Append('\0');
+            }
+            else if (!AppendCanonical(text, value))
+            {
+                return null;
+            }
+        }
+
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    private bool TryFingerprint(string nodeId, PromptNode node, NodeInfo info, JObject inputs, out string? fingerprint)
+    {
+        fingerprint = null;
+        if (_create(node.ClassType!) is not { } instance)
+        {
+            return true;
+        }
+
+        try
+        {
+            var constants = ConstantInputs.ToInputs(ConstantInputs.Build(nodeId, info, inputs));
+            fingerprint = instance.Fingerprint(constants, new NodeEnvironment(nodeId, _folders));
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return false;
+        }
+    }
+
+    // Python hashing: 1 == 1.0 == True share a key; dict order does not matter; NaN matches nothing.
+    private static bool AppendCanonical(StringBuilder text, JValue value)
+    {
+        switch (value)
+        {
+            case JNull:
+                text.Append('n');
+                return true;
+            case JBool b:
+                text.Append("i:").Append(b.Value ? '1' : '0');
+                return true;
+            case JInt i:
+                text.Append("i:").Append(i.Value.ToString(CultureInfo.InvariantCulture));
+                return true;
+            case JFloat f when double.IsNaN(f.Value):
+                return false;
+            case JFloat f when !double.IsInfinity(f.Value) && Math.Truncate(f.Value) == f.Value:
+                text.Append("i:").Append(new BigInteger(f.Value).ToString(CultureInfo.InvariantCulture));
+                return true;
+            case JFloat f:
+                text.Append("f:").Append(PyFloat.Json(f.Value));
+                return true;
+            case JString s:
+                JWriter.WriteString(text, s.Value, asciiOnly: false);
+                return true;
+            case JArray a:
+                text.Append('[');
+                foreach (var item in a)
+                {
+                    if (!AppendCanonical(text, item))
+                    {
+                        return false;
+                    }
+
+                    text.Append(',');
+                }
+
+                text.Append(']');
+                return true;
+            case JObject o:
+                text.Append('{');
+                foreach (var (key, item) in o.OrderBy(m => m.Key, StringComparer.Ordinal))
+                {
+                    JWriter.WriteString(text, key, asciiOnly: false);
+                    text.Append(':');
+                    if (!AppendCanonical(text, item))
+                    {
+                        return false;
+                    }
+
+                    text.Append(',');
+                }
+
+                text.Append('}');
+                return true;
+            default:
+                return false;
+        }
+    }
+}

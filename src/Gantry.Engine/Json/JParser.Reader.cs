@@ -1,0 +1,371 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+
+namespace Gantry.Engine.Json;
+
+public static partial class JParser
+{
+    private ref struct Reader
+    {
+        private readonly ReadOnlySpan<byte> _text;
+
+        public Reader(ReadOnlySpan<byte> text)
+        {
+            _text = text;
+            Position = 0;
+        }
+
+        public int Position { get; set; }
+
+        public readonly bool AtEnd => Position >= _text.Length;
+
+        public readonly bool StartsWithBom() => _text.Length >= 3 && _text[0] == 0xEF && _text[1] == 0xBB && _text[2] == 0xBF;
+
+        public void SkipWhitespace()
+        {
+            while (Position < _text.Length && _text[Position] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+            {
+                Position++;
+            }
+        }
+
+        public readonly FormatException Fail(string message) =>
+            new(string.Create(CultureInfo.InvariantCulture, $"{message}: char {Position}"));
+
+        public JValue ReadValue(int depth)
+        {
+            if (depth > MaxDepth)
+            {
+                throw Fail("Maximum nesting depth exceeded");
+            }
+
+            if (AtEnd)
+            {
+                throw Fail("Expecting value");
+            }
+
+            var c = _text[Position];
+            switch (c)
+            {
+                case (byte)'{':
+                    return ReadObject(depth);
+                case (byte)'[':
+                    return ReadArray(depth);
+                case (byte)'"':
+                    return new JString(ReadString());
+                case (byte)'t':
+                    ExpectWord("true");
+                    return JBool.True;
+                case (byte)'f':
+                    ExpectWord("false");
+                    return JBool.False;
+                case (byte)'n':
+                    ExpectWord("null");
+                    return JNull.Instance;
+                case (byte)'N':
+                    ExpectWord("NaN");
+                    return new JFloat(double.NaN);
+                case (byte)'I':
+                    ExpectWord("Infinity");
+                    return new JFloat(double.PositiveInfinity);
+                default:
+                    if (c == '-' && Matches("-Infinity"))
+                    {
+                        Position += "-Infinity".Length;
+                        return new JFloat(double.NegativeInfinity);
+                    }
+
+                    if (c == '-' || (c >= '0' && c <= '9'))
+                    {
+                        return ReadNumber();
+                    }
+
+                    throw Fail("Expecting value");
+            }
+        }
+
+        private readonly bool Matches(string word)
+        {
+            if (Position + word.Length > _text.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < word.Length; i++)
+            {
+                if (_text[Position + i] != word[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private void ExpectWord(string word)
+        {
+            if (!Matches(word))
+            {
+                throw Fail("Expecting value");
+            }
+
+            Position += word.Length;
+        }
+
+        private JObject ReadObject(int depth)
+        {
+            Position++;
+            var members = new List<KeyValuePair<string, JValue>>();
+            SkipWhitespace();
+            if (!AtEnd && _text[Position] == '}')
+            {
+                Position++;
+                return new JObject(members);
+            }
+
+            while (true)
+            {
+                SkipWhitespace();
+                if (AtEnd || _text[Position] != '"')
+                {
+                    throw Fail("Expecting property name enclosed in double quotes");
+                }
+
+                var key = ReadString();
+                SkipWhitespace();
+                if (AtEnd || _text[Position] != ':')
+                {
+                    throw Fail("Expecting ':' delimiter");
+                }
+
+                Position++;
+                SkipWhitespace();
+                members.Add(new KeyValuePair<string, JValue>(key, ReadValue(depth + 1)));
+                SkipWhitespace();
+                if (AtEnd)
+                {
+                    throw Fail("Expecting ',' delimiter");
+                }
+
+                var c = _text[Position++];
+                if (c == '}')
+                {
+                    return new JObject(members);
+                }
+
+                if (c != ',')
+                {
+                    Position--;
+                    throw Fail("Expecting ',' delimiter");
+                }
+            }
+        }
+
+        private JArray ReadArray(int depth)
+        {
+            Position++;
+            var items = new List<JValue>();
+            SkipWhitespace();
+            if (!AtEnd && _text[Position] == ']')
+            {
+                Position++;
+                return new JArray(items);
+            }
+
+            while (true)
+            {
+                SkipWhitespace();
+                items.Add(ReadValue(depth + 1));
+                SkipWhitespace();
+                if (AtEnd)
+                {
+                    throw Fail("Expecting ',' delimiter");
+                }
+
+                var c = _text[Position++];
+                if (c == ']')
+                {
+                    return new JArray(items);
+                }
+
+                if (c != ',')
+                {
+                    Position--;
+                    throw Fail("Expecting ',' delimiter");
+                }
+            }
+        }
+
+        private JValue ReadNumber()
+        {
+            var start = Position;
+            if (_text[Position] == '-')
+            {
+                Position++;
+            }
+
+            if (AtEnd || !IsDigit(_text[Position]))
+            {
+                Position = start;
+                throw Fail("Expecting value");
+            }
+
+            // Python's number grammar: 0 | [1-9][0-9]*  (a leading zero ends the integer part).
+            if (_text[Position] == '0')
+            {
+                Position++;
+            }
+            else
+            {
+                SkipDigits();
+            }
+
+            var isFloat = false;
+            if (Position + 1 < _text.Length && _text[Position] == '.' && IsDigit(_text[Position + 1]))
+            {
+                isFloat = true;
+                Position++;
+                SkipDigits();
+            }
+
+            if (Position < _text.Length && _text[Position] is (byte)'e' or (byte)'E')
+            {
+                var save = Position;
+                Position++;
+                if (Position < _text.Length && _text[Position] is (byte)'+' or (byte)'-')
+                {
+                    Position++;
+                }
+
+                if (Position < _text.Length && IsDigit(_text[Position]))
+                {
+                    isFloat = true;
+                    SkipDigits();
+                }
+                else
+                {
+                    Position = save;
+                }
+            }
+
+            var literal = Encoding.ASCII.GetString(_text[start..Position]);
+            return isFloat
+                ? new JFloat(double.Parse(literal, NumberStyles.Float, CultureInfo.InvariantCulture))
+                : new JInt(BigInteger.Parse(literal, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture));
+        }
+
+        private void SkipDigits()
+        {
+            while (Position < _text.Length && IsDigit(_text[Position]))
+            {
+                Position++;
+            }
+        }
+
+        private static bool IsDigit(byte c) => c >= '0' && c <= '9';
+
+        private string ReadString()
+        {
+            Position++; // opening quote
+            var builder = new StringBuilder();
+            while (true)
+            {
+                var runStart = Position;
+                while (Position < _text.Length && _text[Position] != '"' && _text[Position] != '\\' && _text[Position] >= 0x20)
+                {
+                    Position++;
+                }
+
+                if (Position > runStart)
+                {
+                    AppendUtf8(builder, _text[runStart..Position]);
+                }
+
+                if (AtEnd)
+                {
+                    throw Fail("Unterminated string");
+                }
+
+                var c = _text[Position];
+                if (c == '"')
+                {
+                    Position++;
+                    return builder.ToString();
+                }
+
+                if (c < 0x20)
+                {
+                    throw Fail("Invalid control character");
+                }
+
+                ReadEscape(builder);
+            }
+        }
+
+        private readonly void AppendUtf8(StringBuilder builder, ReadOnlySpan<byte> bytes)
+        {
+            try
+            {
+                builder.Append(StrictUtf8.GetString(bytes));
+            }
+            catch (DecoderFallbackException)
+            {
+                throw Fail("Invalid UTF-8");
+            }
+        }
+
+        private void ReadEscape(StringBuilder builder)
+        {
+            Position++; // backslash
+            if (AtEnd)
+            {
+                throw Fail("Unterminated string");
+            }
+
+            var c = _text[Position++];
+            switch (c)
+            {
+                case (byte)'"': builder.Append('"'); break;
+                case (byte)'\\': builder.Append('\\'); break;
+                case (byte)'/': builder.Append('/'); break;
+                case (byte)'b': builder.Append('\b'); break;
+                case (byte)'f': builder.Append('\f'); break;
+                case (byte)'n': builder.Append('\n'); break;
+                case (byte)'r': builder.Append('\r'); break;
+                case (byte)'t': builder.Append('\t'); break;
+                case (byte)'u':
+                    builder.Append((char)ReadHex4());
+                    break;
+                default:
+                    Position--;
+                    throw Fail("Invalid \\escape");
+            }
+        }
+
+        private int ReadHex4()
+        {
+            if (Position + 4 > _text.Length)
+            {
+                throw Fail("Invalid \\uXXXX escape");
+            }
+
+            var value = 0;
+            for (var i = 0; i < 4; i++)
+            {
+                var c = _text[Position + i];
+                var digit = c switch
+                {
+                    >= (byte)'0' and <= (byte)'9' => c - '0',
+                    >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
+                    >= (byte)'A' and <= (byte)'F' => c - 'A' + 10,
+                    _ => throw Fail("Invalid \\uXXXX escape"),
+                };
+                value = (value << 4) | digit;
+            }
+
+            Position += 4;
+            return value;
+        }
+    }
+}
