@@ -11,6 +11,8 @@ namespace Gantry.Store.Postgres;
 /// </summary>
 public sealed partial class PostgresGantryStore : RelationalGantryStore
 {
+    private const int DefaultMaxAutoPrepare = 64;
+
     private readonly NpgsqlDataSource _dataSource;
 
     /// <param name="connectionString">An Npgsql connection string.</param>
@@ -18,7 +20,15 @@ public sealed partial class PostgresGantryStore : RelationalGantryStore
     public PostgresGantryStore(string connectionString, TimeProvider? timeProvider = null)
         : base(PostgresDialect.Instance, timeProvider)
     {
-        _dataSource = NpgsqlDataSource.Create(connectionString);
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            // The store sends few distinct statements very often: let Npgsql prepare them (saves planning time),
+            // unless the connection string chose otherwise.
+            builder.ConnectionStringBuilder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+        }
+
+        _dataSource = builder.Build();
     }
 
     public override string Kind => "postgres";

@@ -61,9 +61,9 @@ internal static class PostgresSchema
                 preview_output bytea,
                 output_types integer NOT NULL DEFAULT 0
             );
-            CREATE INDEX ix_jobs_user_seq ON jobs (user_id, seq);
+            CREATE INDEX ix_jobs_user_seq ON jobs (user_id, seq) INCLUDE (state, output_types);
             CREATE INDEX ix_jobs_user_state_seq ON jobs (user_id, state, seq);
-            CREATE INDEX ix_jobs_user_duration ON jobs (user_id, execution_duration_ms, seq);
+            CREATE INDEX ix_jobs_user_duration ON jobs (user_id, execution_duration_ms, seq) INCLUDE (state, output_types);
             CREATE INDEX ix_jobs_user_workflow ON jobs (user_id, workflow_id, seq) WHERE workflow_id IS NOT NULL;
             CREATE INDEX ix_jobs_active ON jobs (seq) WHERE state IN (0, 1, 2, 3);
 

@@ -5,9 +5,6 @@ namespace Gantry.Store.Relational;
 
 public abstract partial class RelationalGantryStore
 {
-    /// <summary>The scheduler's reload; this exact predicate is the one of the partial index <c>ix_jobs_active</c>.</summary>
-    private const string ActivePredicate = "j.state IN (0, 1, 2, 3)";
-
     public Task<JobPage> ListJobsAsync(JobListQuery query, CancellationToken cancellationToken) =>
         ReadAsync(async (connection, ct) =>
         {
@@ -35,9 +32,7 @@ public abstract partial class RelationalGantryStore
 
         return await ReadAsync(async (connection, ct) =>
         {
-            await using var command = connection.CreateCommand().WithText(
-                $"SELECT {JobRows.QualifiedColumns} FROM jobs j WHERE j.user_id = @user_id " +
-                $"AND j.state IN ({JobRows.StateList(states)}) ORDER BY j.seq LIMIT @limit");
+            await using var command = connection.CreateCommand().WithText(JobListSql.InStates(states, withPayloads: false));
             command.AddInt64("@user_id", userId);
             command.AddInt64("@limit", limit);
             return await ReadJobsAsync(command, ct);
@@ -54,10 +49,7 @@ public abstract partial class RelationalGantryStore
 
         return await ReadAsync(async (connection, ct) =>
         {
-            await using var command = connection.CreateCommand().WithText(
-                $"SELECT {JobRows.QualifiedColumns}, {JobRows.PayloadColumns} " +
-                "FROM jobs j JOIN job_payloads p ON p.job_seq = j.seq WHERE j.user_id = @user_id " +
-                $"AND j.state IN ({JobRows.StateList(states)}) ORDER BY j.seq LIMIT @limit");
+            await using var command = connection.CreateCommand().WithText(JobListSql.InStates(states, withPayloads: true));
             command.AddInt64("@user_id", userId);
             command.AddInt64("@limit", limit);
             var jobs = new List<(JobRecord, JobPayload)>();
@@ -80,9 +72,7 @@ public abstract partial class RelationalGantryStore
 
         return await ReadAsync(async (connection, ct) =>
         {
-            await using var command = connection.CreateCommand().WithText(
-                $"SELECT {JobRows.QualifiedColumns} FROM jobs j WHERE j.user_id = @user_id " +
-                $"AND j.state IN ({TerminalStateList}) ORDER BY j.seq DESC LIMIT @limit OFFSET @offset");
+            await using var command = connection.CreateCommand().WithText(JobListSql.History);
             command.AddInt64("@user_id", userId);
             command.AddInt64("@limit", limit);
             command.AddInt64("@offset", Math.Max(0, offset));
@@ -93,8 +83,7 @@ public abstract partial class RelationalGantryStore
     public Task<IReadOnlyList<JobRecord>> ListActiveJobsAsync(CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<JobRecord>>(async (connection, ct) =>
         {
-            await using var command = connection.CreateCommand().WithText(
-                $"SELECT {JobRows.QualifiedColumns} FROM jobs j WHERE {ActivePredicate} ORDER BY j.seq");
+            await using var command = connection.CreateCommand().WithText(JobListSql.Active);
             return await ReadJobsAsync(command, ct);
         }, cancellationToken);
 
@@ -107,8 +96,7 @@ public abstract partial class RelationalGantryStore
 
         return await ReadAsync(async (connection, ct) =>
         {
-            await using var command = connection.CreateCommand().WithText(
-                $"SELECT COUNT(*) FROM jobs j WHERE j.user_id = @user_id AND j.state IN ({JobRows.StateList(states)})");
+            await using var command = connection.CreateCommand().WithText(JobListSql.CountInStates(states));
             command.AddInt64("@user_id", userId);
             return Convert.ToInt32(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
         }, cancellationToken);

@@ -9,10 +9,12 @@ namespace Gantry.Store.Sqlite;
 /// <para><c>jobs.seq</c> is the rowid (AUTOINCREMENT: never reused, even after the newest job is deleted), so
 /// rows sit in submission order and every secondary index ends in <c>seq</c> for free.</para>
 /// <para>Indexes for <c>GET /api/jobs</c> (all start with <c>user_id</c>, so a query walks one user's slice):
-/// <c>ix_jobs_user_seq</c> serves the default sort (create time) with no filter or the output-type filter;
-/// <c>ix_jobs_user_state_seq</c> serves state filters, the counts of the scheduler and the total;
-/// <c>ix_jobs_user_duration</c> serves <c>sort_by=execution_time</c>; <c>ix_jobs_user_workflow</c> the workflow filter.
-/// <c>ix_jobs_active</c> is a partial index of the non-terminal jobs in submission order: the scheduler's reload.</para>
+/// <c>ix_jobs_user_seq</c> serves the default sort (create time), <c>ix_jobs_user_duration</c> serves
+/// <c>sort_by=execution_time</c>; both carry <c>state</c> and <c>output_types</c> so the filters, the total and
+/// the walk to a deep offset never touch the table (only the page's rows are read, see <c>JobListSql</c>).
+/// <c>ix_jobs_user_state_seq</c> serves filters on active states and the scheduler's counts;
+/// <c>ix_jobs_user_workflow</c> the workflow filter. <c>ix_jobs_active</c> is a partial index of the
+/// non-terminal jobs in submission order: the scheduler's reload.</para>
 /// </remarks>
 internal static class SqliteSchema
 {
@@ -65,9 +67,9 @@ internal static class SqliteSchema
                 preview_output BLOB,
                 output_types INTEGER NOT NULL DEFAULT 0
             );
-            CREATE INDEX ix_jobs_user_seq ON jobs (user_id, seq);
+            CREATE INDEX ix_jobs_user_seq ON jobs (user_id, seq, state, output_types);
             CREATE INDEX ix_jobs_user_state_seq ON jobs (user_id, state, seq);
-            CREATE INDEX ix_jobs_user_duration ON jobs (user_id, execution_duration_ms, seq);
+            CREATE INDEX ix_jobs_user_duration ON jobs (user_id, execution_duration_ms, seq, state, output_types);
             CREATE INDEX ix_jobs_user_workflow ON jobs (user_id, workflow_id, seq) WHERE workflow_id IS NOT NULL;
             CREATE INDEX ix_jobs_active ON jobs (seq) WHERE state IN (0, 1, 2, 3);
 
