@@ -6,9 +6,9 @@ using Gantry.Jobs;
 namespace Gantry.Store.Relational;
 
 /// <summary>
-/// The SQL of <c>GET /api/jobs</c>: one page and the total, in one command of two statements. Both backends
-/// take the same text. Every filter starts from the user, so each query walks one user's slice of an index
-/// (see <c>SqliteSchema</c> for which index serves which sort and filter).
+/// The SQL of the job lists: <c>GET /api/jobs</c> (one page and the total, one command of two statements), the
+/// queue and history views, and the scheduler's reload. Both backends take the same text. Every per-user query
+/// walks one user's slice of an index (see <c>SqliteSchema</c> for which index serves which sort and filter).
 /// </summary>
 internal static class JobListSql
 {

@@ -1,12 +1,11 @@
 using System.Data.Common;
+using System.Globalization;
 using Gantry.Jobs;
 
 namespace Gantry.Store.Relational;
 
 public abstract partial class RelationalGantryStore
 {
-    private const string TerminalStateList = "4, 5, 6";
-
     /// <summary>Largest id list one <c>DELETE ... IN (...)</c> statement carries.</summary>
     private const int DeleteChunkSize = 500;
 
@@ -71,10 +70,11 @@ public abstract partial class RelationalGantryStore
         // Payloads and results go with their job (ON DELETE CASCADE).
         return WriteAsync(async (connection, transaction, ct) =>
         {
-            const string DeleteTerminal = $"DELETE FROM jobs WHERE user_id = @user_id AND state IN ({TerminalStateList})";
+            var deleteTerminal =
+                $"DELETE FROM jobs WHERE user_id = @user_id AND state IN ({JobRows.StateList(JobStateMachine.TerminalStates)})";
             if (ids is null)
             {
-                await using var all = connection.CreateCommand().WithText(DeleteTerminal, transaction);
+                await using var all = connection.CreateCommand().WithText(deleteTerminal, transaction);
                 all.AddInt64("@user_id", userId);
                 return await all.ExecuteNonQueryAsync(ct);
             }
@@ -88,11 +88,11 @@ public abstract partial class RelationalGantryStore
                 var names = new string[chunk.Length];
                 for (var i = 0; i < chunk.Length; i++)
                 {
-                    names[i] = "@id" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    names[i] = "@id" + i.ToString(CultureInfo.InvariantCulture);
                     Dialect.AddGuid(some, names[i], chunk[i]);
                 }
 
-                some.CommandText = $"{DeleteTerminal} AND id IN ({string.Join(", ", names)})";
+                some.CommandText = $"{deleteTerminal} AND id IN ({string.Join(", ", names)})";
                 deleted += await some.ExecuteNonQueryAsync(ct);
             }
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Security.Cryptography;
 using Gantry.Auth;
 
@@ -27,7 +28,7 @@ public abstract partial class RelationalGantryStore
 
         return id is null or DBNull
             ? throw new InvalidOperationException($"A user named '{name}' already exists.")
-            : new User { Id = Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture), Name = name, IsAdmin = isAdmin, CreatedAtMs = createdAtMs };
+            : new User { Id = Convert.ToInt64(id, CultureInfo.InvariantCulture), Name = name, IsAdmin = isAdmin, CreatedAtMs = createdAtMs };
     }
 
     public Task<User?> GetUserAsync(long id, CancellationToken cancellationToken) =>
@@ -96,7 +97,7 @@ public abstract partial class RelationalGantryStore
             ? throw new InvalidOperationException($"User {userId} does not exist, or a key with this hash is already stored.")
             : new ApiKeyInfo
             {
-                Id = Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture),
+                Id = Convert.ToInt64(id, CultureInfo.InvariantCulture),
                 UserId = userId,
                 Prefix = prefix,
                 Name = name,

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using Gantry.Jobs;
 using Gantry.Store.GroupCommit;
 
@@ -48,7 +49,7 @@ public abstract partial class RelationalGantryStore : IGantryStore
         ReadAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(SchemaMigrator.CurrentVersionSql);
-            return Convert.ToInt32(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+            return Convert.ToInt32(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
         }, cancellationToken);
 
     /// <summary>Stops taking writes, commits what is queued, closes the connections.</summary>
