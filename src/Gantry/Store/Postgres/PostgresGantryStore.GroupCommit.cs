@@ -1,0 +1,113 @@
+using Gantry.Jobs;
+using Gantry.Store.GroupCommit;
+using Gantry.Store.Relational;
+using Npgsql;
+
+namespace Gantry.Store.Postgres;
+
+/// <summary>
+/// The two batch writers: a batch is one transaction and one round trip (an <see cref="NpgsqlBatch"/> of one
+/// statement per item). Each statement is self-contained (data-modifying CTEs), so an item's writes are atomic.
+/// </summary>
+public sealed partial class PostgresGantryStore
+{
+    // Returns (seq or NULL, does the owner exist). An owner that exists with no seq means the id was taken.
+    private const string InsertJobSql = """
+        WITH ins AS (
+            INSERT INTO jobs (id, user_id, state, created_at_ms, updated_at_ms, state_changed_at_ms, workflow_id, client_id, number)
+            SELECT @id, @user_id, 0, @at, @at, @at, @workflow_id, @client_id, @number
+            WHERE EXISTS (SELECT 1 FROM users WHERE id = @user_id)
+            ON CONFLICT (id) DO NOTHING
+            RETURNING seq),
+        pay AS (
+            INSERT INTO job_payloads (job_seq, prompt, extra_data, outputs_to_execute)
+            SELECT seq, @prompt, @extra_data, @outputs FROM ins)
+        SELECT (SELECT seq FROM ins), EXISTS (SELECT 1 FROM users WHERE id = @user_id)
+        """;
+
+    protected override async Task<GroupCommitOutcome<JobRecord>[]> CommitInsertsAsync(
+        IReadOnlyList<NewJob> jobs, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var job in jobs)
+        {
+            var command = new NpgsqlBatchCommand(InsertJobSql);
+            SqlParameters parameters = command;
+            Dialect.AddGuid(parameters, "@id", job.Id);
+            parameters.Int64("@user_id", job.UserId);
+            parameters.Int64("@at", job.CreatedAtMs);
+            parameters.Text("@workflow_id", job.WorkflowId);
+            parameters.Text("@client_id", job.ClientId);
+            parameters.Double("@number", job.Number);
+            parameters.Blob("@prompt", job.Payload.PromptJson);
+            parameters.Blob("@extra_data", job.Payload.ExtraDataJson);
+            parameters.Text("@outputs", StringListJson.Encode(job.Payload.OutputsToExecute));
+            batch.BatchCommands.Add(command);
+        }
+
+        var outcomes = new GroupCommitOutcome<JobRecord>[jobs.Count];
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            for (var i = 0; i < jobs.Count; i++)
+            {
+                if (i > 0)
+                {
+                    await reader.NextResultAsync(cancellationToken);
+                }
+
+                await reader.ReadAsync(cancellationToken);
+                long? sequence = reader.IsDBNull(0) ? null : reader.GetInt64(0);
+                outcomes[i] = InsertOutcome(jobs[i], sequence, duplicate: reader.GetBoolean(1));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return outcomes;
+    }
+
+    protected override async Task<GroupCommitOutcome<JobRecord?>[]> CommitTransitionsAsync(
+        IReadOnlyList<JobTransition> transitions, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var transition in transitions)
+        {
+            var update = JobTransitionSql.BuildUpdate(transition, JobTransitionSql.AllowedSources(transition));
+            var command = new NpgsqlBatchCommand(transition.Result is null ? update : WithResult(update));
+            JobTransitionSql.BindUpdate(command, transition, Dialect);
+            if (transition.Result is { } result)
+            {
+                JobTransitionSql.BindResult(command, result);
+            }
+
+            batch.BatchCommands.Add(command);
+        }
+
+        var outcomes = new GroupCommitOutcome<JobRecord?>[transitions.Count];
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            for (var i = 0; i < transitions.Count; i++)
+            {
+                if (i > 0)
+                {
+                    await reader.NextResultAsync(cancellationToken);
+                }
+
+                var row = await reader.ReadAsync(cancellationToken) ? JobRows.Read(reader, Dialect) : null;
+                outcomes[i] = GroupCommitOutcome<JobRecord?>.Success(row);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return outcomes;
+    }
+
+    /// <summary>The update and the results upsert in one statement: results are written only if the update matched.</summary>
+    private static string WithResult(string update) =>
+        $"WITH u AS ({update}), r AS (INSERT INTO job_results (job_seq, outputs, status, meta) " +
+        "SELECT seq, @r_outputs, @r_status, @r_meta FROM u ON CONFLICT (job_seq) DO UPDATE SET " +
+        $"outputs = excluded.outputs, status = excluded.status, meta = excluded.meta) SELECT {JobRows.Columns} FROM u";
+}

@@ -1,0 +1,104 @@
+using System.Globalization;
+using Gantry.Jobs;
+
+namespace Gantry.Store.Relational;
+
+public abstract partial class RelationalGantryStore
+{
+    public Task<JobPage> ListJobsAsync(JobListQuery query, CancellationToken cancellationToken) =>
+        ReadAsync(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand().WithText(JobListSql.Build(query));
+            JobListSql.Bind(command, query);
+            var jobs = new List<JobRecord>(Math.Clamp(query.Limit, 0, 1000));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                jobs.Add(JobRows.Read(reader, Dialect));
+            }
+
+            await reader.NextResultAsync(ct);
+            await reader.ReadAsync(ct);
+            return new JobPage(jobs, reader.GetInt64(0));
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<JobRecord>> ListUserJobsInStatesAsync(
+        long userId, IReadOnlyList<JobState> states, int limit, CancellationToken cancellationToken)
+    {
+        if (states.Count == 0 || limit <= 0)
+        {
+            return [];
+        }
+
+        return await ReadAsync(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand().WithText(JobListSql.InStates(states, withPayloads: false));
+            command.AddInt64("@user_id", userId);
+            command.AddInt64("@limit", limit);
+            return await ReadJobsAsync(command, ct);
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<(JobRecord Job, JobPayload Payload)>> ListUserJobsWithPayloadsAsync(
+        long userId, IReadOnlyList<JobState> states, int limit, CancellationToken cancellationToken)
+    {
+        if (states.Count == 0 || limit <= 0)
+        {
+            return [];
+        }
+
+        return await ReadAsync(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand().WithText(JobListSql.InStates(states, withPayloads: true));
+            command.AddInt64("@user_id", userId);
+            command.AddInt64("@limit", limit);
+            var jobs = new List<(JobRecord, JobPayload)>();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                jobs.Add((JobRows.Read(reader, Dialect), JobRows.ReadPayload(reader, JobRows.ColumnCount)));
+            }
+
+            return (IReadOnlyList<(JobRecord, JobPayload)>)jobs;
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<JobRecord>> ListHistoryAsync(long userId, int offset, int limit, CancellationToken cancellationToken)
+    {
+        if (limit <= 0)
+        {
+            return [];
+        }
+
+        return await ReadAsync(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand().WithText(JobListSql.History);
+            command.AddInt64("@user_id", userId);
+            command.AddInt64("@limit", limit);
+            command.AddInt64("@offset", Math.Max(0, offset));
+            return await ReadJobsAsync(command, ct);
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<JobRecord>> ListActiveJobsAsync(CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<JobRecord>>(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand().WithText(JobListSql.Active);
+            return await ReadJobsAsync(command, ct);
+        }, cancellationToken);
+
+    public async Task<int> CountUserJobsInStatesAsync(long userId, IReadOnlyList<JobState> states, CancellationToken cancellationToken)
+    {
+        if (states.Count == 0)
+        {
+            return 0;
+        }
+
+        return await ReadAsync(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand().WithText(JobListSql.CountInStates(states));
+            command.AddInt64("@user_id", userId);
+            return Convert.ToInt32(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        }, cancellationToken);
+    }
+}

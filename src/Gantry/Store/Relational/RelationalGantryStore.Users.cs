@@ -1,0 +1,187 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Security.Cryptography;
+using Gantry.Auth;
+
+namespace Gantry.Store.Relational;
+
+public abstract partial class RelationalGantryStore
+{
+    private const string UserColumns = "u.id, u.name, u.is_admin, u.created_at_ms, u.weight, u.max_running, u.max_queued";
+    private const int UserColumnCount = 7;
+    private const string KeyColumns = "k.id, k.user_id, k.prefix, k.name, k.created_at_ms, k.revoked_at_ms";
+    private const int KeyColumnCount = 6;
+
+    public async Task<User> CreateUserAsync(string name, bool isAdmin, CancellationToken cancellationToken)
+    {
+        var createdAtMs = NowMs;
+        var id = await WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using var command = connection.CreateCommand().WithText(
+                "INSERT INTO users (name, is_admin, created_at_ms) VALUES (@name, @is_admin, @at) " +
+                "ON CONFLICT (name) DO NOTHING RETURNING id", transaction);
+            command.AddText("@name", name);
+            command.AddBoolean("@is_admin", isAdmin);
+            command.AddInt64("@at", createdAtMs);
+            return await command.ExecuteScalarAsync(ct);
+        }, cancellationToken);
+
+        return id is null or DBNull
+            ? throw new InvalidOperationException($"A user named '{name}' already exists.")
+            : new User { Id = Convert.ToInt64(id, CultureInfo.InvariantCulture), Name = name, IsAdmin = isAdmin, CreatedAtMs = createdAtMs };
+    }
+
+    public Task<User?> GetUserAsync(long id, CancellationToken cancellationToken) =>
+        ReadAsync(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand().WithText($"SELECT {UserColumns} FROM users u WHERE u.id = @id");
+            command.AddInt64("@id", id);
+            return await ReadSingleUserAsync(command, ct);
+        }, cancellationToken);
+
+    public Task<User?> FindUserByNameAsync(string name, CancellationToken cancellationToken) =>
+        ReadAsync(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand().WithText($"SELECT {UserColumns} FROM users u WHERE u.name = @name");
+            command.AddText("@name", name);
+            return await ReadSingleUserAsync(command, ct);
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<User>> ListUsersAsync(CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<User>>(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand().WithText($"SELECT {UserColumns} FROM users u ORDER BY u.id");
+            var users = new List<User>();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                users.Add(ReadUser(reader, 0));
+            }
+
+            return users;
+        }, cancellationToken);
+
+    public Task<User?> UpdateUserLimitsAsync(long id, double? weight, int? maxRunning, int? maxQueued, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using var command = connection.CreateCommand().WithText(
+                "UPDATE users SET weight = @weight, max_running = @max_running, max_queued = @max_queued WHERE id = @id " +
+                $"RETURNING {UserColumns.Replace("u.", "", StringComparison.Ordinal)}", transaction);
+            command.AddDouble("@weight", weight);
+            command.AddInt32("@max_running", maxRunning);
+            command.AddInt32("@max_queued", maxQueued);
+            command.AddInt64("@id", id);
+            return await ReadSingleUserAsync(command, ct);
+        }, cancellationToken);
+
+    public async Task<ApiKeyInfo> CreateApiKeyAsync(
+        long userId, ReadOnlyMemory<byte> keyHash, string prefix, string? name, CancellationToken cancellationToken)
+    {
+        var createdAtMs = NowMs;
+        var hash = keyHash.ToArray();
+        var id = await WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using var command = connection.CreateCommand().WithText(
+                "INSERT INTO api_keys (user_id, key_hash, prefix, name, created_at_ms) " +
+                "SELECT @user_id, @key_hash, @prefix, @name, @at WHERE EXISTS (SELECT 1 FROM users WHERE id = @user_id) " +
+                "ON CONFLICT (key_hash) DO NOTHING RETURNING id", transaction);
+            command.AddInt64("@user_id", userId);
+            command.AddBlob("@key_hash", hash);
+            command.AddText("@prefix", prefix);
+            command.AddText("@name", name);
+            command.AddInt64("@at", createdAtMs);
+            return await command.ExecuteScalarAsync(ct);
+        }, cancellationToken);
+
+        return id is null or DBNull
+            ? throw new InvalidOperationException($"User {userId} does not exist, or a key with this hash is already stored.")
+            : new ApiKeyInfo
+            {
+                Id = Convert.ToInt64(id, CultureInfo.InvariantCulture),
+                UserId = userId,
+                Prefix = prefix,
+                Name = name,
+                CreatedAtMs = createdAtMs,
+            };
+    }
+
+    public async Task<(ApiKeyInfo Key, User User)?> FindActiveApiKeyAsync(ReadOnlyMemory<byte> keyHash, CancellationToken cancellationToken)
+    {
+        var hash = keyHash.ToArray();
+        return await ReadAsync<(ApiKeyInfo, User)?>(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand().WithText(
+                $"SELECT {KeyColumns}, {UserColumns}, k.key_hash FROM api_keys k JOIN users u ON u.id = k.user_id " +
+                "WHERE k.key_hash = @key_hash AND k.revoked_at_ms IS NULL");
+            command.AddBlob("@key_hash", hash);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
+            {
+                return null;
+            }
+
+            // The index found the row; the comparison that decides is the constant-time one.
+            var stored = reader.GetFieldValue<byte[]>(KeyColumnCount + UserColumnCount);
+            return CryptographicOperations.FixedTimeEquals(stored, hash)
+                ? (ReadKey(reader, 0), ReadUser(reader, KeyColumnCount))
+                : null;
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(long? userId, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<ApiKeyInfo>>(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand().WithText(
+                $"SELECT {KeyColumns} FROM api_keys k {(userId is null ? "" : "WHERE k.user_id = @user_id ")}ORDER BY k.id");
+            if (userId is not null)
+            {
+                command.AddInt64("@user_id", userId);
+            }
+
+            var keys = new List<ApiKeyInfo>();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                keys.Add(ReadKey(reader, 0));
+            }
+
+            return keys;
+        }, cancellationToken);
+
+    public Task<bool> RevokeApiKeyAsync(long keyId, long atMs, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using var command = connection.CreateCommand().WithText(
+                "UPDATE api_keys SET revoked_at_ms = @at WHERE id = @id AND revoked_at_ms IS NULL", transaction);
+            command.AddInt64("@at", atMs);
+            command.AddInt64("@id", keyId);
+            return await command.ExecuteNonQueryAsync(ct) == 1;
+        }, cancellationToken);
+
+    private static async Task<User?> ReadSingleUserAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadUser(reader, 0) : null;
+    }
+
+    private static User ReadUser(DbDataReader reader, int first) => new()
+    {
+        Id = reader.GetInt64(first),
+        Name = reader.GetString(first + 1),
+        IsAdmin = reader.GetBoolean(first + 2),
+        CreatedAtMs = reader.GetInt64(first + 3),
+        Weight = reader.GetNullableDouble(first + 4),
+        MaxRunning = reader.GetNullableInt32(first + 5),
+        MaxQueued = reader.GetNullableInt32(first + 6),
+    };
+
+    private static ApiKeyInfo ReadKey(DbDataReader reader, int first) => new()
+    {
+        Id = reader.GetInt64(first),
+        UserId = reader.GetInt64(first + 1),
+        Prefix = reader.GetString(first + 2),
+        Name = reader.GetNullableString(first + 3),
+        CreatedAtMs = reader.GetInt64(first + 4),
+        RevokedAtMs = reader.GetNullableInt64(first + 5),
+    };
+}

@@ -1,0 +1,17 @@
+using System.Data.Common;
+
+namespace Gantry.Store.Relational;
+
+/// <summary>
+/// What differs between the SQL backends in the statements they share: how a job id (a <see cref="Guid"/>)
+/// travels. SQLite keeps it as a 16-byte BLOB in RFC 4122 (big-endian) byte order, PostgreSQL as <c>uuid</c>.
+/// </summary>
+internal abstract class SqlDialect
+{
+    public abstract void AddGuid(SqlParameters parameters, string name, Guid? value);
+
+    public abstract Guid ReadGuid(DbDataReader reader, int ordinal);
+
+    public Guid? ReadNullableGuid(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : ReadGuid(reader, ordinal);
+}
