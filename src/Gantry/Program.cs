@@ -1,6 +1,3 @@
-namespace Gantry;
+using Gantry.Cli;
 
-public static class Program
-{
-    public static int Main(string[] args) => args.Length;
-}
+return await GantryCli.RunAsync(args);

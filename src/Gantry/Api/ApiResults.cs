@@ -1,0 +1,35 @@
+using Gantry.Api.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Gantry.Api;
+
+/// <summary>The error answers every endpoint shares, as typed results and as direct writes (for middleware).</summary>
+public static class ApiResults
+{
+    public static JsonHttpResult<ErrorResponse> Error(int status, string code, string message)
+        => TypedResults.Json(new ErrorResponse(code, message), GantryJsonContext.Default.ErrorResponse, statusCode: status);
+
+    public static JsonHttpResult<ErrorResponse> BadRequest(string code, string message) => Error(StatusCodes.Status400BadRequest, code, message);
+
+    public static JsonHttpResult<ErrorResponse> NotFound(string message) => Error(StatusCodes.Status404NotFound, ErrorCodes.NotFound, message);
+
+    public static JsonHttpResult<ErrorResponse> Forbidden(string message) => Error(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, message);
+
+    public static JsonHttpResult<ErrorResponse> JobNotFound(Guid id) => NotFound($"Job {id} not found.");
+
+    public static JsonHttpResult<ErrorResponse> JobForbidden(Guid id) => Forbidden($"Job {id} belongs to another user.");
+
+    public static JsonHttpResult<ErrorResponse> InvalidJobId(string text)
+        => BadRequest(ErrorCodes.InvalidJobId, $"'{Truncate(text)}' is not a job id: expected a UUID such as 0b6f0f5e-6d7b-4f43-9b1a-3c7d2f0a9e11.");
+
+    public static JsonHttpResult<ErrorResponse> TooLarge(long limit)
+        => Error(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, $"The request body is larger than the limit of {limit} bytes.");
+
+    public static async Task WriteErrorAsync(HttpContext context, int status, string code, string message)
+    {
+        context.Response.StatusCode = status;
+        await context.Response.WriteAsJsonAsync(new ErrorResponse(code, message), GantryJsonContext.Default.ErrorResponse, cancellationToken: context.RequestAborted);
+    }
+
+    internal static string Truncate(string text) => text.Length <= 80 ? text : text[..80] + "…";
+}

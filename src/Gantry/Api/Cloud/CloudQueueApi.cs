@@ -1,0 +1,144 @@
+using System.Text.Json;
+using Gantry.Api.Cloud.Contracts;
+using Gantry.Api.Json;
+using Gantry.Auth;
+using Gantry.Hosting;
+using Gantry.Jobs;
+using Gantry.Store;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Gantry.Api.Cloud;
+
+/// <summary><c>GET/POST /api/queue</c> and <c>POST /api/interrupt</c>, scoped to the caller.</summary>
+public static class CloudQueueApi
+{
+    /// <summary>The most queue entries one answer lists (per list).</summary>
+    public const int MaxListed = 100_000;
+
+    public static IEndpointRouteBuilder MapCloudQueue(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/queue", GetAsync).WithName("getQueueInfo").WithTags("job");
+        app.MapPost("/api/queue", ManageAsync).WithName("manageQueue").WithTags("job");
+        app.MapPost("/api/interrupt", InterruptAsync).WithName("interruptJob").WithTags("job");
+        return app;
+    }
+
+    /// <summary>Running items then pending items, each oldest first, numbered 1, 2, … across both lists.</summary>
+    public static async Task<Ok<QueueInfo>> GetAsync(HttpContext context, IJobStore store)
+    {
+        var (running, pending) = await QueueSnapshot.ReadAsync(store, context.GetCaller().UserId, ossOrder: false, context.RequestAborted);
+        return TypedResults.Ok(new QueueInfo(running, pending));
+    }
+
+    /// <summary>Cancels the listed jobs whatever their state (a superset of the spec's pending-only), and with <c>clear</c> every waiting job.</summary>
+    public static async Task<Results<Ok<QueueManageResponse>, JsonHttpResult<ErrorResponse>>> ManageAsync(
+        HttpContext context, IJobStore store, JobCanceller canceller, IOptions<GantryOptions> options)
+    {
+        var (document, error) = await JsonBodyReader.ReadAsync(context, options.Value, allowEmpty: false);
+        using (document)
+        {
+            if (error is not null)
+            {
+                return error;
+            }
+
+            var request = ManageRequest.Read(document!.RootElement, out var problem);
+            if (request is null)
+            {
+                return ApiResults.BadRequest(ErrorCodes.InvalidRequest, problem!);
+            }
+
+            var caller = context.GetCaller();
+            var deleted = new List<string>();
+            foreach (var id in request.JobIds())
+            {
+                var job = await store.GetJobAsync(id, context.RequestAborted);
+                if (job is not null && job.UserId == caller.UserId
+                    && await canceller.CancelAsync(job, "Deleted from the queue by the user.", context.RequestAborted) is not null)
+                {
+                    deleted.Add(id.ToString("D"));
+                }
+            }
+
+            if (request.Clear)
+            {
+                var waiting = await store.ListUserJobsInStatesAsync(caller.UserId, [JobState.Queued, JobState.Dispatched], MaxListed, context.RequestAborted);
+                foreach (var job in waiting)
+                {
+                    if (await canceller.CancelAsync(job, "Queue cleared by the user.", context.RequestAborted) is not null)
+                    {
+                        deleted.Add(job.Id.ToString("D"));
+                    }
+                }
+            }
+
+            return TypedResults.Ok(new QueueManageResponse(deleted.Distinct().ToList(), request.Clear));
+        }
+    }
+
+    /// <summary>Cancels the caller's running jobs, or only the job named by an optional <c>{"prompt_id"}</c>.</summary>
+    public static async Task<Results<Ok, JsonHttpResult<ErrorResponse>>> InterruptAsync(
+        HttpContext context, IJobStore store, JobCanceller canceller, IOptions<GantryOptions> options)
+    {
+        var (document, error) = await JsonBodyReader.ReadAsync(context, options.Value, allowEmpty: true);
+        using (document)
+        {
+            if (error is not null)
+            {
+                return error;
+            }
+
+            var caller = context.GetCaller();
+            if (document is not null && document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("prompt_id", out var promptId) && promptId.ValueKind != JsonValueKind.Null)
+            {
+                if (promptId.ValueKind != JsonValueKind.String || !JobAccess.TryParseJobId(promptId.GetString()!, out var id))
+                {
+                    return ApiResults.InvalidJobId(promptId.ToString());
+                }
+
+                var job = await store.GetJobAsync(id, context.RequestAborted);
+                if (job is not null && job.UserId == caller.UserId && JobStateMachine.IsOnWorker(job.State))
+                {
+                    await canceller.CancelAsync(job, "Interrupted by the user.", context.RequestAborted);
+                }
+
+                return TypedResults.Ok();
+            }
+
+            var running = await store.ListUserJobsInStatesAsync(caller.UserId, [JobState.Running], MaxListed, context.RequestAborted);
+            foreach (var job in running)
+            {
+                await canceller.CancelAsync(job, "Interrupted by the user.", context.RequestAborted);
+            }
+
+            return TypedResults.Ok();
+        }
+    }
+}
+
+/// <summary>A caller's queue as positional items, in the Cloud or the OSS element order.</summary>
+public static class QueueSnapshot
+{
+    private static readonly IReadOnlyList<JobState> s_running = [JobState.Running, JobState.Cancelling];
+    private static readonly IReadOnlyList<JobState> s_pending = [JobState.Queued, JobState.Dispatched];
+
+    public static async Task<(IReadOnlyList<QueueItem> Running, IReadOnlyList<QueueItem> Pending)> ReadAsync(
+        IJobStore store, long userId, bool ossOrder, CancellationToken cancellationToken)
+    {
+        var running = await store.ListUserJobsWithPayloadsAsync(userId, s_running, CloudQueueApi.MaxListed, cancellationToken);
+        var pending = await store.ListUserJobsWithPayloadsAsync(userId, s_pending, CloudQueueApi.MaxListed, cancellationToken);
+        var number = 0;
+        return (running.Select(j => ToItem(j.Job, j.Payload, ++number, ossOrder)).ToList(),
+                pending.Select(j => ToItem(j.Job, j.Payload, ++number, ossOrder)).ToList());
+    }
+
+    private static QueueItem ToItem(JobRecord job, JobPayload payload, int number, bool ossOrder)
+    {
+        var fourth = ossOrder
+            ? new RawJson(ExtraDataJson.WithCreateTime(payload.ExtraDataJson, job.CreatedAtMs, job.ClientId))
+            : new RawJson(ExtraDataJson.CreateTimeOnly(job.CreatedAtMs));
+        return new QueueItem(number, job.Id.ToString("D"), new RawJson(payload.PromptJson), payload.OutputsToExecute, fourth, ossOrder);
+    }
+}

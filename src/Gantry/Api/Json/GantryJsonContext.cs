@@ -1,0 +1,23 @@
+using System.Text.Json.Serialization;
+using Gantry.Api.Cloud.Contracts;
+
+namespace Gantry.Api.Json;
+
+/// <summary>Source-generated serializers for every wire type Gantry writes.</summary>
+[JsonSourceGenerationOptions(
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(PromptResponse))]
+[JsonSerializable(typeof(PromptInfo))]
+[JsonSerializable(typeof(PromptErrorResponse))]
+[JsonSerializable(typeof(PromptRefusal))]
+[JsonSerializable(typeof(JobStatusResponse))]
+[JsonSerializable(typeof(JobsListResponse))]
+[JsonSerializable(typeof(JobDetailResponse))]
+[JsonSerializable(typeof(CancelResponse))]
+[JsonSerializable(typeof(QueueInfo))]
+[JsonSerializable(typeof(QueueManageResponse))]
+[JsonSerializable(typeof(HistoryResponse))]
+[JsonSerializable(typeof(Dictionary<string, HistoryDetailEntry>))]
+public sealed partial class GantryJsonContext : JsonSerializerContext;

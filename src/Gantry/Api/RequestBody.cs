@@ -1,0 +1,60 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text.Json;
+
+namespace Gantry.Api;
+
+/// <summary>
+/// Reads a JSON request body under a size limit, whatever its Content-Type (OSS clients post JSON as
+/// form-encoded; ComfyUI accepts it, so do we).
+/// </summary>
+public static class RequestBody
+{
+    /// <summary>Reads the whole body, or returns null when it is over <paramref name="limit"/> bytes.</summary>
+    public static async Task<byte[]?> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength is { } declared && declared > limit)
+        {
+            return null;
+        }
+
+        PipeReader reader = request.BodyReader;
+        while (true)
+        {
+            var read = await reader.ReadAsync(cancellationToken);
+            var buffer = read.Buffer;
+            if (buffer.Length > limit)
+            {
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                return null;
+            }
+
+            if (read.IsCompleted)
+            {
+                var bytes = buffer.ToArray();
+                reader.AdvanceTo(buffer.End);
+                return bytes;
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    /// <summary>Parses a body read by <see cref="ReadAsync"/>; null (with the parser's message) when it is not JSON.</summary>
+    public static JsonDocument? TryParse(ReadOnlyMemory<byte> body, out string? error)
+    {
+        try
+        {
+            error = null;
+            return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 256 });
+        }
+        catch (JsonException ex)
+        {
+            error = ex.Message;
+            return null;
+        }
+    }
+
+    /// <summary>An empty body (or only whitespace) counts as no body.</summary>
+    public static bool IsEmpty(ReadOnlySpan<byte> body) => body.Trim(" \t\r\n"u8).IsEmpty;
+}

@@ -1,0 +1,41 @@
+using System.CommandLine;
+
+namespace Gantry.Cli;
+
+/// <summary>
+/// The <c>gantry</c> command line. Exit codes: 0 success, 1 job failed or cancelled,
+/// 2 usage error, 3 connection or auth error.
+/// </summary>
+public static class GantryCli
+{
+    public const int Success = 0;
+    public const int JobFailed = 1;
+    public const int UsageError = 2;
+    public const int ConnectionError = 3;
+
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("Gantry: a self-hosted, Comfy-Cloud-compatible job service for ComfyUI.");
+        root.Add(ServeCommand.Create());
+        root.Add(KeysCommand.Create());
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = Create();
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await Console.Error.WriteLineAsync(error.Message);
+            }
+
+            await Console.Error.WriteLineAsync("Run 'gantry --help' for usage.");
+            return UsageError;
+        }
+
+        return await parsed.InvokeAsync();
+    }
+}

@@ -1,0 +1,61 @@
+using Gantry.Api.Cloud;
+using Gantry.Auth;
+using Gantry.Store;
+using Microsoft.Extensions.Options;
+
+namespace Gantry.Hosting;
+
+/// <summary>
+/// Builds and starts the Gantry web host: <c>gantry serve</c> uses it, and so do the tests (real Kestrel on 127.0.0.1).
+/// </summary>
+public static class GantryApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:8188";
+
+    /// <summary>Builds the app from command-line style arguments (<c>--urls</c>, <c>--Gantry:Section:Key=value</c>).</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.AddGantry(builder.Configuration);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        MapEndpoints(app);
+        return app;
+    }
+
+    /// <summary>
+    /// What must happen before the first request: schema migrations, the admin user, and with
+    /// authentication off the local caller. Returns the admin key when this start created it.
+    /// </summary>
+    public static async Task<string?> InitializeAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        var options = app.Services.GetRequiredService<IOptions<GantryOptions>>().Value;
+        Directory.CreateDirectory(options.DataDirectory);
+        await app.Services.GetRequiredService<IGantryStore>().InitializeAsync(cancellationToken);
+        var (admin, newKey) = await app.Services.GetRequiredService<AdminBootstrap>().EnsureAdminAsync(cancellationToken);
+        if (!options.Auth.Enabled)
+        {
+            app.Services.GetRequiredService<LocalCallerProvider>().Caller = new Caller(admin);
+        }
+
+        return newKey;
+    }
+
+    private static void MapEndpoints(WebApplication app)
+    {
+        app.MapOpenApi().AllowAnonymous();
+        app.MapGet("/healthz", () => TypedResults.Ok("ok")).AllowAnonymous().ExcludeFromDescription();
+        app.MapPromptEndpoints("/api/prompt");
+        app.MapCloudJobs();
+        app.MapCloudQueue();
+        app.MapCloudHistory();
+    }
+}

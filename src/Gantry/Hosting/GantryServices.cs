@@ -1,0 +1,59 @@
+using Gantry.Api.Cloud;
+using Gantry.Api.Json;
+using Gantry.Auth;
+using Gantry.Jobs;
+using Gantry.Jobs.Submission;
+using Gantry.Jobs.Validation;
+using Gantry.Store;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Gantry.Hosting;
+
+/// <summary>Registers Gantry's parts. The host (<see cref="GantryApp"/>) stays a thin shell over this.</summary>
+public static class GantryServices
+{
+    public static IServiceCollection AddGantry(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<GantryOptions>().Bind(configuration.GetSection(GantryOptions.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSingleton<IGantryStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<GantryOptions>>().Value;
+            return GantryStoreFactory.Create(options.Store.Postgres, options.DataDirectory, sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton<IJobStore>(sp => sp.GetRequiredService<IGantryStore>());
+        services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<IGantryStore>());
+        services.AddSingleton<IWorkerRegistry>(sp => sp.GetRequiredService<IGantryStore>());
+        services.AddSingleton<IFileIndex>(sp => sp.GetRequiredService<IGantryStore>());
+
+        services.AddSingleton<JobSignals>();
+        services.AddSingleton<JobCanceller>();
+        services.AddSingleton<SubmitLimits>();
+        services.AddSingleton<JobSubmitter>();
+        services.TryAddSingleton<IPromptValidator, PromptShapeValidator>();
+        services.AddSingleton<CloudJobViews>();
+
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<LocalCallerProvider>();
+        services.AddSingleton<AdminBootstrap>();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build())
+            .AddPolicy(GantryRoles.Admin, policy => policy.RequireRole(GantryRoles.Admin));
+
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            // The context's own generation options do not carry over to these options; state them again.
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, GantryJsonContext.Default);
+            json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+            json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
+        });
+        services.AddOpenApi();
+        return services;
+    }
+}

@@ -1,0 +1,30 @@
+using System.Text.Json;
+
+namespace Gantry.Jobs.Submission;
+
+/// <summary>
+/// A <c>POST /api/prompt</c> (or OSS <c>POST /prompt</c>) body, taken apart. The byte arrays are the
+/// exact slices of the request body; <see cref="Prompt"/> is valid while the parsed document lives.
+/// </summary>
+public sealed record PromptSubmission
+{
+    /// <summary>A client-chosen id (canonical UUID), or null to let Gantry pick one.</summary>
+    public Guid? PromptId { get; init; }
+
+    public required JsonElement Prompt { get; init; }
+
+    public required byte[] PromptJson { get; init; }
+
+    public byte[]? ExtraDataJson { get; init; }
+
+    /// <summary><c>client_id</c> (top level, or inside <c>extra_data</c>).</summary>
+    public string? ClientId { get; init; }
+
+    /// <summary><c>number</c>: accepted and ignored for ordering (fair scheduling decides).</summary>
+    public double? Number { get; init; }
+
+    public IReadOnlyList<string>? PartialExecutionTargets { get; init; }
+
+    /// <summary><c>extra_data.extra_pnginfo.workflow.id</c>.</summary>
+    public string? WorkflowId { get; init; }
+}

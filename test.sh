@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Runs the whole test suite from a clean checkout and ends with one line: "N passed, N failed".
+# It starts what the tests need itself: a local PostgreSQL (scripts/start-postgres.sh) and the npm
+# packages of the external-client tests (tests/clients). Exit code 0 only when nothing failed.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+results=artifacts/test-results
+rm -rf "$results"
+mkdir -p "$results"
+export CI="${CI:-1}"
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+
+summary() { echo "$1 passed, $2 failed"; }
+
+if ! postgres=$(scripts/start-postgres.sh | tail -n 1); then
+  echo "Could not start PostgreSQL (scripts/start-postgres.sh failed)." >&2
+  summary 0 1
+  exit 1
+fi
+export GANTRY_TEST_POSTGRES="$postgres"
+
+if [ -f tests/clients/package.json ]; then
+  if ! (cd tests/clients && npm ci --no-audit --no-fund --loglevel=error); then
+    echo "npm ci in tests/clients failed." >&2
+    summary 0 1
+    exit 1
+  fi
+fi
+
+if ! dotnet build Gantry.slnx -c Release --nologo -v quiet; then
+  echo "The build failed." >&2
+  summary 0 1
+  exit 1
+fi
+
+dotnet test --solution Gantry.slnx -c Release --no-build --no-progress \
+  --results-directory "$results" --report-trx 2>&1 | tee "$results/dotnet-test.log"
+status=${PIPESTATUS[0]}
+
+# Count from the TRX files: one per test assembly, whatever the console summary looks like.
+read -r passed failed < <(python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+passed = failed = 0
+for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
+    counters = ET.parse(path).getroot().find(".//{*}Counters")
+    if counters is None:
+        continue
+    passed += int(counters.get("passed", 0))
+    failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
+print(passed, failed)
+PY
+)
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1   # the runner failed without a failed test (a crash, no tests found): never report green
+fi
+summary "$passed" "$failed"
+[ "$failed" -eq 0 ]
