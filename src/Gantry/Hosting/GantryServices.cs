@@ -1,9 +1,11 @@
 using Gantry.Api.Cloud;
 using Gantry.Api.Json;
 using Gantry.Auth;
+using Gantry.Events;
 using Gantry.Jobs;
 using Gantry.Jobs.Submission;
 using Gantry.Jobs.Validation;
+using Gantry.Outputs;
 using Gantry.Store;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -36,6 +38,10 @@ public static class GantryServices
         services.AddSingleton<JobSubmitter>();
         services.TryAddSingleton<IPromptValidator, PromptShapeValidator>();
         services.AddSingleton<CloudJobViews>();
+
+        services.AddSingleton<EventHub>();
+        services.AddSingleton(sp => new ContentStore(sp.GetRequiredService<IOptions<GantryOptions>>().Value.DataDirectory));
+        services.AddSingleton<OutputImporter>();
 
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<LocalCallerProvider>();

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Gantry.Jobs.Submission;
 
 namespace Gantry.Jobs.Validation;
 
@@ -10,7 +11,9 @@ namespace Gantry.Jobs.Validation;
 /// </summary>
 public sealed class PromptShapeValidator : IPromptValidator
 {
-    public PromptValidation Validate(JsonElement prompt, IReadOnlyList<string>? partialExecutionTargets)
+    public PromptValidation Validate(PromptSubmission submission) => Validate(submission.Prompt);
+
+    public static PromptValidation Validate(JsonElement prompt)
     {
         if (prompt.ValueKind != JsonValueKind.Object)
         {

@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+
+namespace Gantry.Events;
+
+/// <summary>
+/// Fans a user's job events out to every subscriber of that user (Comfy Cloud semantics: each socket of a
+/// user receives all of that user's events, and only theirs). Publishing never blocks: each subscriber has
+/// its own bounded buffer, and a subscriber that falls that far behind is cut off (its
+/// <see cref="EventSubscription.Overflowed"/> is set and its reader completes) rather than slowing everyone.
+/// </summary>
+public sealed class EventHub
+{
+    public const int DefaultCapacity = 4096;
+
+    private readonly ConcurrentDictionary<long, EventSubscription[]> _subscribers = new();
+
+    /// <summary>Starts receiving the user's frames; dispose the subscription to stop.</summary>
+    public EventSubscription Subscribe(long userId, int capacity = DefaultCapacity)
+    {
+        var subscription = new EventSubscription(this, userId, capacity);
+        _subscribers.AddOrUpdate(userId, _ => [subscription], (_, existing) => [.. existing, subscription]);
+        return subscription;
+    }
+
+    /// <summary>Sends a frame to all of the user's subscribers.</summary>
+    public void Publish(long userId, EventFrame frame)
+    {
+        if (!_subscribers.TryGetValue(userId, out var subscribers))
+        {
+            return;
+        }
+
+        foreach (var subscriber in subscribers)
+        {
+            subscriber.Offer(frame);
+        }
+    }
+
+    public int SubscriberCount(long userId) => _subscribers.TryGetValue(userId, out var subscribers) ? subscribers.Length : 0;
+
+    internal void Remove(EventSubscription subscription)
+    {
+        while (_subscribers.TryGetValue(subscription.UserId, out var existing))
+        {
+            var remaining = existing.Where(s => !ReferenceEquals(s, subscription)).ToArray();
+            var updated = remaining.Length == 0
+                ? _subscribers.TryRemove(new KeyValuePair<long, EventSubscription[]>(subscription.UserId, existing))
+                : _subscribers.TryUpdate(subscription.UserId, remaining, existing);
+            if (updated)
+            {
+                return;
+            }
+        }
+    }
+}
+
+/// <summary>One subscriber's view of a user's events.</summary>
+public sealed class EventSubscription : IDisposable
+{
+    private readonly EventHub _hub;
+    private readonly Channel<EventFrame> _channel;
+
+    internal EventSubscription(EventHub hub, long userId, int capacity)
+    {
+        _hub = hub;
+        UserId = userId;
+        _channel = Channel.CreateBounded<EventFrame>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public long UserId { get; }
+
+    public ChannelReader<EventFrame> Reader => _channel.Reader;
+
+    /// <summary>Set when the subscriber fell more than its capacity behind and was cut off.</summary>
+    public bool Overflowed { get; private set; }
+
+    public void Dispose()
+    {
+        _hub.Remove(this);
+        _channel.Writer.TryComplete();
+    }
+
+    internal void Offer(EventFrame frame)
+    {
+        if (!_channel.Writer.TryWrite(frame) && !Overflowed && !_channel.Reader.Completion.IsCompleted)
+        {
+            Overflowed = true;
+            _channel.Writer.TryComplete();
+            _hub.Remove(this);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+using System.Buffers;
+using System.Text.Json;
+using Gantry.Store;
+using Gantry.Workers;
+using Microsoft.AspNetCore.StaticFiles;
+
+namespace Gantry.Outputs;
+
+/// <summary>
+/// Takes the files a job's outputs map names (<c>{filename, subfolder, type}</c> items), stores each once
+/// in the <see cref="ContentStore"/>, and records it under the user's name for it so <c>/view</c> finds it.
+/// Names stay as the worker chose them unless the user already has a different file under that name
+/// (two workers both count from <c>ComfyUI_00001_.png</c>): then the new one gets the first 8 hex digits of
+/// its hash appended, and the outputs map is rewritten to match. Every worker kind imports through here.
+/// </summary>
+public sealed class OutputImporter(ContentStore blobs, IFileIndex index, TimeProvider time)
+{
+    private static readonly FileExtensionContentTypeProvider s_contentTypes = new();
+
+    /// <summary>Maximum size of one output file.</summary>
+    public const long MaxFileBytes = 4L * 1024 * 1024 * 1024;
+
+    /// <param name="open">Opens the bytes of a named file, or returns null when the worker no longer has it.</param>
+    public async Task<ImportedOutputs> ImportAsync(
+        long userId, Guid jobId, byte[] outputsJson, Func<OutputFileRef, CancellationToken, Task<Stream?>> open, CancellationToken cancellationToken)
+    {
+        using var document = JsonDocument.Parse(outputsJson);
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            return new ImportedOutputs("{}"u8.ToArray(), []);
+        }
+
+        var files = new List<ProducedFile>();
+        var renames = new Dictionary<OutputFileRef, string>();
+        foreach (var reference in FileRefs(document.RootElement))
+        {
+            if (renames.ContainsKey(reference))
+            {
+                continue;
+            }
+
+            await using var stream = await open(reference, cancellationToken);
+            if (stream is null)
+            {
+                continue;
+            }
+
+            var blob = await blobs.PutAsync(stream, MaxFileBytes, cancellationToken);
+            var name = await ChooseNameAsync(userId, reference, blob.Sha256, cancellationToken);
+            var file = new ProducedFile(reference.Type, reference.Subfolder, name, blob.Sha256, blob.Size, ContentTypeOf(name));
+            files.Add(file);
+            renames[reference] = name;
+            await index.AddFilesAsync(
+                [new StoredFile
+                {
+                    UserId = userId,
+                    JobId = jobId,
+                    Type = file.Type,
+                    Subfolder = file.Subfolder,
+                    Filename = file.Filename,
+                    Sha256 = file.Sha256,
+                    Size = file.Size,
+                    ContentType = file.ContentType,
+                    CreatedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
+                }],
+                cancellationToken);
+        }
+
+        var rewritten = renames.Any(r => r.Value != r.Key.Filename) ? Rewrite(document.RootElement, renames) : outputsJson;
+        return new ImportedOutputs(rewritten, files);
+    }
+
+    public static string ContentTypeOf(string filename)
+        => s_contentTypes.TryGetContentType(filename, out var type) ? type : "application/octet-stream";
+
+    /// <summary>Every <c>{filename, subfolder, type}</c> item of an outputs map, in order.</summary>
+    public static IEnumerable<OutputFileRef> FileRefs(JsonElement outputs)
+    {
+        foreach (var node in outputs.EnumerateObject())
+        {
+            if (node.Value.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            foreach (var entry in node.Value.EnumerateObject())
+            {
+                if (entry.Value.ValueKind != JsonValueKind.Array)
+                {
+                    continue;
+                }
+
+                foreach (var item in entry.Value.EnumerateArray())
+                {
+                    if (TryReadRef(item, out var reference))
+                    {
+                        yield return reference;
+                    }
+                }
+            }
+        }
+    }
+
+    private static bool TryReadRef(JsonElement item, out OutputFileRef reference)
+    {
+        reference = default;
+        if (item.ValueKind != JsonValueKind.Object
+            || !item.TryGetProperty("filename", out var filename) || filename.ValueKind != JsonValueKind.String
+            || filename.GetString() is not { Length: > 0 } name)
+        {
+            return false;
+        }
+
+        var subfolder = item.TryGetProperty("subfolder", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : "";
+        var type = item.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "output";
+        reference = new OutputFileRef(type, subfolder, name);
+        return true;
+    }
+
+    private async Task<string> ChooseNameAsync(long userId, OutputFileRef reference, string sha256, CancellationToken cancellationToken)
+    {
+        var existing = await index.FindFileAsync(userId, reference.Type, reference.Subfolder, reference.Filename, cancellationToken);
+        if (existing is null || existing.Sha256 == sha256)
+        {
+            return reference.Filename;
+        }
+
+        var extension = Path.GetExtension(reference.Filename);
+        return $"{Path.GetFileNameWithoutExtension(reference.Filename)}_{sha256[..8]}{extension}";
+    }
+
+    private static byte[] Rewrite(JsonElement outputs, Dictionary<OutputFileRef, string> renames)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var node in outputs.EnumerateObject())
+            {
+                writer.WritePropertyName(node.Name);
+                if (node.Value.ValueKind != JsonValueKind.Object)
+                {
+                    node.Value.WriteTo(writer);
+                    continue;
+                }
+
+                writer.WriteStartObject();
+                foreach (var entry in node.Value.EnumerateObject())
+                {
+                    writer.WritePropertyName(entry.Name);
+                    if (entry.Value.ValueKind != JsonValueKind.Array)
+                    {
+                        entry.Value.WriteTo(writer);
+                        continue;
+                    }
+
+                    writer.WriteStartArray();
+                    foreach (var item in entry.Value.EnumerateArray())
+                    {
+                        if (TryReadRef(item, out var reference) && renames.TryGetValue(reference, out var newName) && newName != reference.Filename)
+                        {
+                            writer.WriteStartObject();
+                            foreach (var property in item.EnumerateObject())
+                            {
+                                if (property.NameEquals("filename"))
+                                {
+                                    writer.WriteString("filename", newName);
+                                }
+                                else
+                                {
+                                    property.WriteTo(writer);
+                                }
+                            }
+
+                            writer.WriteEndObject();
+                        }
+                        else
+                        {
+                            item.WriteTo(writer);
+                        }
+                    }
+
+                    writer.WriteEndArray();
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}
+
+/// <summary>A file as an outputs map names it.</summary>
+public readonly record struct OutputFileRef(string Type, string Subfolder, string Filename);
+
+/// <summary>The outputs map as stored (names possibly changed) and the files behind it.</summary>
+public sealed record ImportedOutputs(byte[] OutputsJson, IReadOnlyList<ProducedFile> Files);

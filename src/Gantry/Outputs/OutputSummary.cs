@@ -1,0 +1,201 @@
+using System.Buffers;
+using System.Text.Json;
+using Gantry.Jobs;
+
+namespace Gantry.Outputs;
+
+/// <summary>
+/// What the job lists show of a finished job's outputs, computed from the ComfyUI <c>outputs</c> map as
+/// ComfyUI's jobs API does: the number of output items, the one item to preview, and which media the
+/// outputs hold (for <c>output_type=</c>).
+/// </summary>
+public sealed record OutputSummary(int Count, byte[]? PreviewOutputJson, OutputMediaTypes MediaTypes)
+{
+    public static readonly OutputSummary Empty = new(0, null, OutputMediaTypes.None);
+
+    private static readonly string[] s_previewableKeys = ["images", "video", "audio", "3d", "text"];
+    private static readonly string[] s_3dExtensions = [".obj", ".fbx", ".gltf", ".glb", ".usdz"];
+    private static readonly string[] s_textExtensions = [".txt", ".md", ".json"];
+    private static readonly string[] s_videoExtensions = [".mp4", ".webm", ".mov", ".mkv", ".avi", ".gif"];
+    private static readonly string[] s_audioExtensions = [".wav", ".mp3", ".flac", ".ogg", ".opus", ".m4a", ".aac"];
+
+    /// <summary>Reads an outputs map (<c>{node_id: {images: [...], ...}}</c>); anything unreadable counts as no outputs.</summary>
+    public static OutputSummary Of(ReadOnlySpan<byte> outputsJson)
+    {
+        if (outputsJson.IsEmpty)
+        {
+            return Empty;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(outputsJson.ToArray());
+        }
+        catch (JsonException)
+        {
+            return Empty;
+        }
+
+        using (document)
+        {
+            return Of(document.RootElement);
+        }
+    }
+
+    public static OutputSummary Of(JsonElement outputs)
+    {
+        if (outputs.ValueKind != JsonValueKind.Object)
+        {
+            return Empty;
+        }
+
+        var count = 0;
+        var media = OutputMediaTypes.None;
+        Candidate? outputVisual = null, anyVisual = null, textFile = null, rawText = null;
+        foreach (var node in outputs.EnumerateObject())
+        {
+            if (node.Value.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            foreach (var entry in node.Value.EnumerateObject())
+            {
+                if (entry.NameEquals("animated") || entry.Value.ValueKind != JsonValueKind.Array)
+                {
+                    continue;
+                }
+
+                foreach (var item in entry.Value.EnumerateArray())
+                {
+                    if (item.ValueKind == JsonValueKind.Object)
+                    {
+                        count++;
+                        var filename = item.TryGetProperty("filename", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : "";
+                        var format = item.TryGetProperty("format", out var fm) && fm.ValueKind == JsonValueKind.String ? fm.GetString()! : "";
+                        var type = item.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+                        var kind = MediaOf(entry.Name, filename, format);
+                        media |= kind;
+                        var isText = HasExtension(filename, s_textExtensions);
+                        var previewable = Array.IndexOf(s_previewableKeys, entry.Name) >= 0
+                            || format.StartsWith("video/", StringComparison.Ordinal) || format.StartsWith("audio/", StringComparison.Ordinal)
+                            || HasExtension(filename, s_3dExtensions) || isText;
+                        if (!previewable)
+                        {
+                            continue;
+                        }
+
+                        var candidate = new Candidate(node.Name, entry.Name, item, null);
+                        if (isText && entry.Name != "images")
+                        {
+                            textFile ??= candidate;
+                        }
+                        else if (type == "output")
+                        {
+                            outputVisual ??= candidate;
+                        }
+                        else
+                        {
+                            anyVisual ??= candidate;
+                        }
+                    }
+                    else if (item.ValueKind == JsonValueKind.String)
+                    {
+                        var text = item.GetString()!;
+                        if (HasExtension(text, s_3dExtensions))
+                        {
+                            count++;
+                            outputVisual ??= new Candidate(node.Name, "3d", default, text);
+                        }
+                        else if (entry.NameEquals("text"))
+                        {
+                            rawText ??= new Candidate(node.Name, "text", default, text, IsRawText: true);
+                        }
+                    }
+                }
+            }
+        }
+
+        var chosen = outputVisual ?? anyVisual ?? textFile ?? rawText;
+        return new OutputSummary(count, chosen is null ? null : WritePreview(chosen.Value), media);
+    }
+
+    private static OutputMediaTypes MediaOf(string key, string filename, string format)
+    {
+        if (key is "video" or "gifs" || format.StartsWith("video/", StringComparison.Ordinal))
+        {
+            return OutputMediaTypes.Video;
+        }
+
+        if (key == "audio" || format.StartsWith("audio/", StringComparison.Ordinal) || HasExtension(filename, s_audioExtensions))
+        {
+            return OutputMediaTypes.Audio;
+        }
+
+        if (key == "images")
+        {
+            return HasExtension(filename, s_videoExtensions) && !filename.EndsWith(".gif", StringComparison.OrdinalIgnoreCase)
+                ? OutputMediaTypes.Video
+                : OutputMediaTypes.Image;
+        }
+
+        return HasExtension(filename, s_videoExtensions) ? OutputMediaTypes.Video : OutputMediaTypes.None;
+    }
+
+    private static bool HasExtension(string name, string[] extensions)
+        => extensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase));
+
+    private static byte[] WritePreview(Candidate candidate)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            if (candidate.IsRawText)
+            {
+                var text = candidate.Text!;
+                writer.WriteString("content", text.Length > 1024 ? text[..1024] : text);
+                if (text.Length > 1024)
+                {
+                    writer.WriteBoolean("truncated", true);
+                }
+
+                writer.WriteString("nodeId", candidate.NodeId);
+                writer.WriteString("mediaType", "text");
+            }
+            else if (candidate.Text is { } modelFile)
+            {
+                writer.WriteString("filename", modelFile);
+                writer.WriteString("type", "output");
+                writer.WriteString("subfolder", "");
+                writer.WriteString("nodeId", candidate.NodeId);
+                writer.WriteString("mediaType", "3d");
+            }
+            else
+            {
+                var hasMediaType = false;
+                foreach (var property in candidate.Item.EnumerateObject())
+                {
+                    hasMediaType |= property.NameEquals("mediaType");
+                    if (!property.NameEquals("nodeId"))
+                    {
+                        property.WriteTo(writer);
+                    }
+                }
+
+                writer.WriteString("nodeId", candidate.NodeId);
+                if (!hasMediaType)
+                {
+                    writer.WriteString("mediaType", candidate.Key);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private readonly record struct Candidate(string NodeId, string Key, JsonElement Item, string? Text, bool IsRawText = false);
+}
