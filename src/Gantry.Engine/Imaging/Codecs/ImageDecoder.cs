@@ -10,7 +10,7 @@ namespace Gantry.Engine.Imaging.Codecs;
 /// a mask from alpha.
 /// </summary>
 /// <remarks>
-/// As in LoadImage: EXIF orientation is applied; samples are byte / 255 in float32; colour profiles are
+/// As in LoadImage: EXIF orientation is applied (JPEG, WebP, and PNG eXIf); samples are byte / 255 in float32; colour profiles are
 /// ignored; mask = 1 − alpha / 255, or a 64×64 zero mask when the file has no alpha. Differences: only the
 /// first frame of animations is read; 16-bit samples are reduced to 8 bits by Skia (PIL keeps the high
 /// byte for 16-bit RGB and maps 16-bit grey through v / 255, so values can differ by one step); an RGB or
@@ -67,8 +67,12 @@ public static class ImageDecoder
             }
 
             var origin = codec.EncodedOrigin;
+            if (origin is SKEncodedOrigin.TopLeft && codec.EncodedFormat == SKEncodedImageFormat.Png)
+            {
+                origin = ExifOrientation.FromPng(data);
+            }
             var upright = pixels;
-            if (origin is not (SKEncodedOrigin.TopLeft or SKEncodedOrigin.Default))
+            if (origin != SKEncodedOrigin.TopLeft)
             {
                 upright = ArrayPool<uint>.Shared.Rent(width * height);
                 ExifOrientation.Apply(pixels.AsSpan(0, width * height), width, height, origin, upright.AsSpan(0, width * height));

@@ -125,7 +125,7 @@ internal static class PngFilters
 
         for (; i < filtered.Length; i++)
         {
-            sum += Math.Abs((sbyte)filtered[i]);
+            sum += Math.Abs((int)(sbyte)filtered[i]);
         }
 
         return sum;

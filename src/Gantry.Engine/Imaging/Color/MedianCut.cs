@@ -6,8 +6,8 @@ namespace Gantry.Engine.Imaging.Color;
 /// 65 536 of them), the box with the most pixels is split on the axis with the largest
 /// luminance-weighted range (77·R, 150·G, 29·B) at the pixel-count median, keeping equal values together,
 /// and each final box becomes the rounded mean of its pixels. Palette order is the tree order, higher
-/// values first. Where several boxes hold the same pixel count, Pillow's heap may pick another one than
-/// this (earliest box first), so palettes can differ from Pillow's in such ties.
+/// values first. Boxes wait in a binary max-heap ordered by pixel count that mirrors Pillow's QuantHeap
+/// push for push, so ties between equally full boxes break the same way.
 /// </summary>
 internal static class MedianCut
 {
@@ -30,15 +30,15 @@ internal static class MedianCut
             entries.Add(new Entry((byte)(key >> 16), (byte)(key >> 8), (byte)key, count));
         }
 
-        var root = new Box(entries, pixelCount, 0);
-        var open = new List<Box> { root };
-        var created = 1;
+        var root = new Box(entries, pixelCount);
+        var open = new BoxHeap();
+        open.Add(root);
         for (var split = 1; split < colors; split++)
         {
-            var box = TakeLargest(open);
+            var box = open.Remove();
             while (box is not null && box.IsSingleColour)
             {
-                box = TakeLargest(open);
+                box = open.Remove();
             }
 
             if (box is null)
@@ -46,7 +46,7 @@ internal static class MedianCut
                 break;
             }
 
-            var (low, high) = box.Split(ref created);
+            var (low, high) = box.Split();
             box.Left = high;
             box.Right = low;
             open.Add(high);
@@ -81,28 +81,6 @@ internal static class MedianCut
         }
 
         return histogram;
-    }
-
-    private static Box? TakeLargest(List<Box> open)
-    {
-        if (open.Count == 0)
-        {
-            return null;
-        }
-
-        var best = 0;
-        for (var i = 1; i < open.Count; i++)
-        {
-            if (open[i].PixelCount > open[best].PixelCount
-                || (open[i].PixelCount == open[best].PixelCount && open[i].Order < open[best].Order))
-            {
-                best = i;
-            }
-        }
-
-        var box = open[best];
-        open.RemoveAt(best);
-        return box;
     }
 
     private static void Collect(Box box, List<Box> palette)
@@ -163,13 +141,11 @@ internal static class MedianCut
         };
     }
 
-    private sealed class Box(List<Entry> entries, long pixelCount, int order)
+    private sealed class Box(List<Entry> entries, long pixelCount)
     {
         public List<Entry> Entries { get; } = entries;
 
         public long PixelCount { get; } = pixelCount;
-
-        public int Order { get; } = order;
 
         public Box? Left { get; set; }
 
@@ -192,7 +168,7 @@ internal static class MedianCut
         }
 
         /// <summary>Splits into (values below the median, values at or above it) along the widest axis.</summary>
-        public (Box Low, Box High) Split(ref int created)
+        public (Box Low, Box High) Split()
         {
             var axis = WidestAxis();
             var sorted = Entries.OrderByDescending(e => e[axis]).ToList();
@@ -228,8 +204,8 @@ internal static class MedianCut
 
             var high = sorted.GetRange(0, cut);
             var low = sorted.GetRange(cut, sorted.Count - cut);
-            var highBox = new Box(high, high.Sum(e => (long)e.Count), created++);
-            var lowBox = new Box(low, low.Sum(e => (long)e.Count), created++);
+            var highBox = new Box(high, high.Sum(e => (long)e.Count));
+            var lowBox = new Box(low, low.Sum(e => (long)e.Count));
             return (lowBox, highBox);
         }
 
@@ -261,5 +237,69 @@ internal static class MedianCut
 
             return axis;
         }
+    }
+
+    /// <summary>Pillow's QuantHeap: 1-based binary max-heap; ties sift the way its C code does.</summary>
+    private sealed class BoxHeap
+    {
+        private readonly List<Box?> _heap = [null];
+
+        public void Add(Box box)
+        {
+            _heap.Add(null);
+            var k = _heap.Count - 1;
+            while (k != 1)
+            {
+                if (Compare(box, _heap[k / 2]!) <= 0)
+                {
+                    break;
+                }
+
+                _heap[k] = _heap[k / 2];
+                k >>= 1;
+            }
+
+            _heap[k] = box;
+        }
+
+        public Box? Remove()
+        {
+            var count = _heap.Count - 1;
+            if (count == 0)
+            {
+                return null;
+            }
+
+            var top = _heap[1];
+            var last = _heap[count]!;
+            _heap.RemoveAt(count);
+            count--;
+            var k = 1;
+            while (k * 2 <= count)
+            {
+                var l = k * 2;
+                if (l < count && Compare(_heap[l]!, _heap[l + 1]!) < 0)
+                {
+                    l++;
+                }
+
+                if (Compare(last, _heap[l]!) > 0)
+                {
+                    break;
+                }
+
+                _heap[k] = _heap[l];
+                k = l;
+            }
+
+            if (count > 0)
+            {
+                _heap[k] = last;
+            }
+
+            return top;
+        }
+
+        private static int Compare(Box a, Box b) => (int)a.PixelCount - (int)b.PixelCount;
     }
 }

@@ -42,7 +42,7 @@ internal static partial class NaiveImaging
                             _ => PaethScalar(a, b, c),
                         };
                         candidate[i] = (byte)(row[i] - predictor);
-                        score += Math.Abs((sbyte)candidate[i]);
+                        score += Math.Abs((int)(sbyte)candidate[i]);
                     }
 
                     if (score < bestScore)
