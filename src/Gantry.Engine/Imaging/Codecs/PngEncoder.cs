@@ -28,7 +28,11 @@ public static class PngEncoder
         return Encode(image.Frame(frameIndex), image.Width, image.Height, image.Channels, options);
     }
 
-    public static byte[] Encode(ReadOnlySpan<float> frame, int width, int height, int channels, PngEncodeOptions? options = null)
+    public static byte[] Encode(ReadOnlySpan<float> frame, int width, int height, int channels, PngEncodeOptions? options = null) =>
+        Encode(frame, width, height, channels, options, Environment.ProcessorCount, MinBandBytes);
+
+    /// <summary>As the public overload, with the band split exposed so tests can force many bands.</summary>
+    internal static byte[] Encode(ReadOnlySpan<float> frame, int width, int height, int channels, PngEncodeOptions? options, int maxBands, int minBandBytes)
     {
         options ??= new PngEncodeOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
@@ -49,7 +53,7 @@ public static class PngEncoder
         }
 
         var text = options.TextChunks.Select(EncodeText).ToList();
-        var idat = Deflate(frame, width, height, channels, options.CompressionLevel);
+        var idat = Deflate(frame, width, height, channels, options.CompressionLevel, maxBands, minBandBytes);
         var size = Signature.Length + ChunkSize(13) + text.Sum(t => ChunkSize(t.Data.Length)) + ChunkSize(idat.Length) + ChunkSize(0);
         var png = new byte[size];
         var at = 0;
@@ -125,11 +129,11 @@ public static class PngEncoder
         return true;
     }
 
-    private static unsafe byte[] Deflate(ReadOnlySpan<float> frame, int width, int height, int channels, int level)
+    private static unsafe byte[] Deflate(ReadOnlySpan<float> frame, int width, int height, int channels, int level, int maxBands, int minBandBytes)
     {
         var rowBytes = width * channels;
         var raw = (long)(rowBytes + 1) * height;
-        var bands = (int)Math.Clamp(raw / MinBandBytes, 1, Math.Min(Environment.ProcessorCount, height));
+        var bands = (int)Math.Clamp(raw / Math.Max(1, minBandBytes), 1, Math.Max(1, Math.Min(maxBands, height)));
         var results = new DeflatedBand[bands];
         fixed (float* pixels = frame)
         {
