@@ -11,9 +11,12 @@ namespace Gantry.Engine.Imaging.Codecs;
 /// produces it: samples are clip(255·x) truncated to bytes, text chunks follow IHDR.
 /// </summary>
 /// <remarks>
-/// Rows are converted and filtered (adaptive, vectorised) and deflated in parallel bands: each band is an
-/// independent raw deflate run ended by a sync flush, so the bands concatenate into one valid zlib stream
-/// (pigz's approach, without the shared dictionary; the size cost is a few hundred bytes per band).
+/// Rows are converted and filtered (libpng's adaptive choice, vectorised) in parallel, then deflated in
+/// parallel bands: each band is an independent raw deflate run ended by a sync flush, so the bands
+/// concatenate into one valid zlib stream (pigz's approach, without the shared dictionary; the size cost
+/// is a few hundred bytes per band). The zlib strategy (full LZ77 or run-length only) is picked per image
+/// by compressing a sample both ways; the level is the caller's. Files differ byte-wise from Pillow's but
+/// decode to the same pixels.
 /// </remarks>
 public static class PngEncoder
 {
@@ -132,33 +135,51 @@ public static class PngEncoder
     private static unsafe byte[] Deflate(ReadOnlySpan<float> frame, int width, int height, int channels, int level, int maxBands, int minBandBytes)
     {
         var rowBytes = width * channels;
-        var raw = (long)(rowBytes + 1) * height;
-        var bands = (int)Math.Clamp(raw / Math.Max(1, minBandBytes), 1, Math.Max(1, Math.Min(maxBands, height)));
-        var results = new DeflatedBand[bands];
-        fixed (float* pixels = frame)
+        var stride = rowBytes + 1;
+        var raw = (long)stride * height;
+        var filtered = ArrayPool<byte>.Shared.Rent(checked((int)raw));
+        try
         {
-            var address = (nint)pixels;
+            fixed (float* pixels = frame)
+            {
+                var address = (nint)pixels;
+                ParallelRows.For(height, rowBytes * 8L, (first, last) =>
+                    FilterRows(new ReadOnlySpan<float>((float*)address, rowBytes * height), rowBytes, channels, first, last, filtered));
+            }
+
+            var strategy = level == 0 ? ZLibCompressionStrategy.Default : ChooseStrategy(filtered, stride, height, level);
+            var bands = (int)Math.Clamp(raw / Math.Max(1, minBandBytes), 1, Math.Max(1, Math.Min(maxBands, height)));
+            var results = new DeflatedBand[bands];
             Parallel.For(0, bands, band =>
             {
                 var first = (int)((long)height * band / bands);
                 var last = (int)((long)height * (band + 1) / bands);
-                var samples = new ReadOnlySpan<float>((float*)address, rowBytes * height);
-                results[band] = DeflateBand(samples, rowBytes, channels, first, last, level, band == bands - 1);
+                var slice = filtered.AsSpan(first * stride, (last - first) * stride);
+                results[band] = DeflateBand(slice, level, strategy, band == bands - 1);
             });
-        }
 
-        var adler = results[0].Adler;
-        for (var i = 1; i < bands; i++)
+            return ZlibStream(results, level);
+        }
+        finally
         {
-            adler = Adler32.Combine(adler, results[i].Adler, results[i].RawLength);
+            ArrayPool<byte>.Shared.Return(filtered);
+        }
+    }
+
+    /// <summary>The zlib container around the bands: header, the bands' deflate data, the combined Adler-32.</summary>
+    private static byte[] ZlibStream(DeflatedBand[] bands, int level)
+    {
+        var adler = bands[0].Adler;
+        for (var i = 1; i < bands.Length; i++)
+        {
+            adler = Adler32.Combine(adler, bands[i].Adler, bands[i].RawLength);
         }
 
-        var total = 2 + results.Sum(r => r.Length) + 4;
-        var stream = new byte[total];
+        var stream = new byte[2 + bands.Sum(r => r.Length) + 4];
         stream[0] = 0x78;
         stream[1] = ZlibFlags(level);
         var at = 2;
-        foreach (var band in results)
+        foreach (var band in bands)
         {
             band.Buffer.AsSpan(0, band.Length).CopyTo(stream.AsSpan(at));
             at += band.Length;
@@ -166,6 +187,46 @@ public static class PngEncoder
 
         BinaryPrimitives.WriteUInt32BigEndian(stream.AsSpan(at), adler);
         return stream;
+    }
+
+    /// <summary>
+    /// Filtered photographs compress best and several times faster with run-length matching only; flat or
+    /// patterned images need full LZ77. Both are tried on a few blocks of consecutive rows spread over the
+    /// image, and the smaller result decides (ties go to the faster run-length strategy).
+    /// </summary>
+    private static ZLibCompressionStrategy ChooseStrategy(byte[] filtered, int stride, int height, int level)
+    {
+        const int Blocks = 4;
+        const int RowsPerBlock = 8;
+        if (height <= Blocks * RowsPerBlock)
+        {
+            return SampleSize(filtered.AsSpan(0, stride * height), level, ZLibCompressionStrategy.Default)
+                < SampleSize(filtered.AsSpan(0, stride * height), level, ZLibCompressionStrategy.RunLengthEncoding)
+                ? ZLibCompressionStrategy.Default
+                : ZLibCompressionStrategy.RunLengthEncoding;
+        }
+
+        long lz = 0, rle = 0;
+        for (var b = 0; b < Blocks; b++)
+        {
+            var first = (int)((long)(height - RowsPerBlock) * b / (Blocks - 1));
+            var block = filtered.AsSpan(first * stride, RowsPerBlock * stride);
+            lz += SampleSize(block, level, ZLibCompressionStrategy.Default);
+            rle += SampleSize(block, level, ZLibCompressionStrategy.RunLengthEncoding);
+        }
+
+        return lz < rle ? ZLibCompressionStrategy.Default : ZLibCompressionStrategy.RunLengthEncoding;
+    }
+
+    private static long SampleSize(ReadOnlySpan<byte> data, int level, ZLibCompressionStrategy strategy)
+    {
+        using var counter = new CountingStream();
+        using (var deflate = new DeflateStream(counter, new ZLibCompressionOptions { CompressionLevel = level, CompressionStrategy = strategy }, leaveOpen: true))
+        {
+            deflate.Write(data);
+        }
+
+        return counter.Length;
     }
 
     /// <summary>FLG with FLEVEL for the level and FCHECK making CMF·256 + FLG a multiple of 31.</summary>
@@ -183,15 +244,13 @@ public static class PngEncoder
         return (byte)flags;
     }
 
-    private static DeflatedBand DeflateBand(ReadOnlySpan<float> samples, int rowBytes, int channels, int first, int last, int level, bool isLast)
+    /// <summary>Converts and filters rows [first, last) into their place (filter byte + row) in <paramref name="filtered"/>.</summary>
+    private static void FilterRows(ReadOnlySpan<float> samples, int rowBytes, int channels, int first, int last, byte[] filtered)
     {
-        const int BatchBytes = 64 * 1024;
-        var rowsPerBatch = Math.Max(1, BatchBytes / (rowBytes + 1));
         var pool = ArrayPool<byte>.Shared;
         var previous = pool.Rent(rowBytes);
         var current = pool.Rent(rowBytes);
         var scratch = pool.Rent(rowBytes * PngFilters.Count);
-        var batch = pool.Rent(rowsPerBatch * (rowBytes + 1));
         try
         {
             var prior = previous.AsSpan(0, rowBytes);
@@ -204,49 +263,75 @@ public static class PngEncoder
                 PixelPacking.FloatsToBytes(samples.Slice((first - 1) * rowBytes, rowBytes), prior);
             }
 
-            var output = new MemoryStream(Math.Max(1024, (last - first) * rowBytes / 3));
-            var adler = 1u;
-            long rawLength = 0;
-            using (var deflate = new DeflateStream(output, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true))
+            for (var row = first; row < last; row++)
             {
-                var filled = 0;
-                for (var row = first; row < last; row++)
-                {
-                    var cur = current.AsSpan(0, rowBytes);
-                    PixelPacking.FloatsToBytes(samples.Slice(row * rowBytes, rowBytes), cur);
-                    PngFilters.FilterAdaptive(cur, prior, channels, scratch, batch.AsSpan(filled, rowBytes + 1));
-                    filled += rowBytes + 1;
-                    (previous, current) = (current, previous);
-                    prior = previous.AsSpan(0, rowBytes);
-                    if (filled + rowBytes + 1 > batch.Length || row == last - 1)
-                    {
-                        var chunk = batch.AsSpan(0, filled);
-                        adler = Adler32.Combine(adler, Adler32.Compute(chunk), chunk.Length);
-                        rawLength += chunk.Length;
-                        deflate.Write(chunk);
-                        filled = 0;
-                    }
-                }
-
-                if (!isLast)
-                {
-                    // A sync flush ends the band on a byte boundary without a final block.
-                    deflate.Flush();
-                    var length = (int)output.Length;
-                    return new DeflatedBand(output.GetBuffer(), length, adler, rawLength);
-                }
+                var cur = current.AsSpan(0, rowBytes);
+                PixelPacking.FloatsToBytes(samples.Slice(row * rowBytes, rowBytes), cur);
+                PngFilters.FilterAdaptive(cur, prior, channels, scratch, filtered.AsSpan(row * (rowBytes + 1), rowBytes + 1));
+                (previous, current) = (current, previous);
+                prior = previous.AsSpan(0, rowBytes);
             }
-
-            return new DeflatedBand(output.GetBuffer(), (int)output.Length, adler, rawLength);
         }
         finally
         {
             pool.Return(previous);
             pool.Return(current);
             pool.Return(scratch);
-            pool.Return(batch);
         }
     }
 
+    /// <summary>One band as raw deflate data: ended by a sync flush, or by the final block for the last band.</summary>
+    private static DeflatedBand DeflateBand(ReadOnlySpan<byte> data, int level, ZLibCompressionStrategy strategy, bool isLast)
+    {
+        var adler = Adler32.Compute(data);
+        var output = new MemoryStream(Math.Max(1024, data.Length / 2));
+        using (var deflate = new DeflateStream(output, new ZLibCompressionOptions { CompressionLevel = level, CompressionStrategy = strategy }, leaveOpen: true))
+        {
+            deflate.Write(data);
+            if (!isLast)
+            {
+                // A sync flush ends the band on a byte boundary without a final block; what Dispose adds is not used.
+                deflate.Flush();
+                return new DeflatedBand(output.GetBuffer(), (int)output.Length, adler, data.Length);
+            }
+        }
+
+        return new DeflatedBand(output.GetBuffer(), (int)output.Length, adler, data.Length);
+    }
+
     private readonly record struct DeflatedBand(byte[] Buffer, int Length, uint Adler, long RawLength);
+
+    /// <summary>A write-only stream that only counts bytes, for sizing trial compressions.</summary>
+    private sealed class CountingStream : Stream
+    {
+        private long _length;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => _length;
+
+        public override long Position
+        {
+            get => _length;
+            set => throw new NotSupportedException();
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => _length += count;
+
+        public override void Write(ReadOnlySpan<byte> buffer) => _length += buffer.Length;
+    }
 }

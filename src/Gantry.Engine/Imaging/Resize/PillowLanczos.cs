@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.Intrinsics;
 
 namespace Gantry.Engine.Imaging.Resize;
 
@@ -14,6 +15,7 @@ internal static unsafe class PillowLanczos
 {
     private const int PrecisionBits = 32 - 8 - 2;
     private const double Support = 3.0;
+    private const int Half = 1 << (PrecisionBits - 1);
 
     public static void Resample(float* source, int sourceRowStride, int channels, int inputWidth, int inputHeight, int outputWidth, int outputHeight, float* destination)
     {
@@ -118,28 +120,70 @@ internal static unsafe class PillowLanczos
         return output;
     }
 
+    /// <summary>
+    /// The horizontal pass as a vertical one: the rows in use are transposed (pixels stay whole), resampled
+    /// with the vectorised row kernel, and transposed back. Same arithmetic as Pillow's horizontal loop.
+    /// </summary>
     private static void Horizontal(byte[] input, int inputWidth, int firstRow, int rows, int channels, Coefficients k, byte[] output, int outputWidth)
     {
-        ParallelRows.For(rows, (long)outputWidth * channels * k.Size, (start, end) =>
+        var pool = ArrayPool<byte>.Shared;
+        var columns = pool.Rent(inputWidth * rows * channels);
+        var resampled = pool.Rent(outputWidth * rows * channels);
+        try
         {
-            for (var r = start; r < end; r++)
+            fixed (byte* src = input)
+            fixed (byte* cols = columns)
+            fixed (byte* res = resampled)
+            fixed (byte* dst = output)
             {
-                var inRow = input.AsSpan((firstRow + r) * inputWidth * channels, inputWidth * channels);
-                var outRow = output.AsSpan(r * outputWidth * channels, outputWidth * channels);
-                for (var o = 0; o < outputWidth; o++)
+                Transpose(src + ((long)firstRow * inputWidth * channels), rows, inputWidth, channels, cols);
+                var columnLength = rows * channels;
+                var (colsAddress, resAddress) = ((nint)cols, (nint)res);
+                ParallelRows.For(outputWidth, (long)columnLength * k.Size, (start, end) =>
                 {
-                    var min = k.Bounds[2 * o];
-                    var count = k.Bounds[(2 * o) + 1];
-                    var weights = k.Weights.AsSpan(o * k.Size, count);
-                    for (var c = 0; c < channels; c++)
+                    fixed (int* weightBase = k.Weights)
                     {
-                        var acc = 1 << (PrecisionBits - 1);
-                        for (var t = 0; t < count; t++)
+                        for (var o = start; o < end; o++)
                         {
-                            acc += inRow[((min + t) * channels) + c] * weights[t];
+                            var first = (byte*)colsAddress + ((long)k.Bounds[2 * o] * columnLength);
+                            VerticalRow(first, columnLength, k.Bounds[(2 * o) + 1], weightBase + (o * k.Size), (byte*)resAddress + ((long)o * columnLength));
                         }
+                    }
+                });
+                Transpose(res, outputWidth, rows, channels, dst);
+            }
+        }
+        finally
+        {
+            pool.Return(columns);
+            pool.Return(resampled);
+        }
+    }
 
-                        outRow[(o * channels) + c] = Clip8(acc);
+    /// <summary>Swaps rows and columns of a rows × columns grid of pixels, in cache-sized tiles.</summary>
+    private static void Transpose(byte* source, int rows, int columns, int channels, byte* destination)
+    {
+        const int Tile = 32;
+        var (src, dst) = ((nint)source, (nint)destination);
+        ParallelRows.For((rows + Tile - 1) / Tile, (long)Tile * columns * channels, (start, end) =>
+        {
+            for (var r0 = start * Tile; r0 < Math.Min(rows, end * Tile); r0 += Tile)
+            {
+                var r1 = Math.Min(rows, r0 + Tile);
+                for (var c0 = 0; c0 < columns; c0 += Tile)
+                {
+                    var c1 = Math.Min(columns, c0 + Tile);
+                    for (var r = r0; r < r1; r++)
+                    {
+                        var from = (byte*)src + (((long)r * columns) + c0) * channels;
+                        var to = (byte*)dst + (((long)c0 * rows) + r) * channels;
+                        for (var c = c0; c < c1; c++, from += channels, to += (long)rows * channels)
+                        {
+                            for (var ch = 0; ch < channels; ch++)
+                            {
+                                to[ch] = from[ch];
+                            }
+                        }
                     }
                 }
             }
@@ -151,24 +195,62 @@ internal static unsafe class PillowLanczos
         var rowLength = width * channels;
         ParallelRows.For(outputHeight, (long)rowLength * k.Size, (start, end) =>
         {
-            for (var o = start; o < end; o++)
+            fixed (byte* inBase = input)
+            fixed (byte* outBase = output)
+            fixed (int* weightBase = k.Weights)
             {
-                var min = k.Bounds[2 * o] - rowOffset;
-                var count = k.Bounds[(2 * o) + 1];
-                var weights = k.Weights.AsSpan(o * k.Size, count);
-                var outRow = output.AsSpan(o * rowLength, rowLength);
-                for (var i = 0; i < rowLength; i++)
+                for (var o = start; o < end; o++)
                 {
-                    var acc = 1 << (PrecisionBits - 1);
-                    for (var t = 0; t < count; t++)
-                    {
-                        acc += input[((min + t) * rowLength) + i] * weights[t];
-                    }
-
-                    outRow[i] = Clip8(acc);
+                    var first = inBase + ((long)(k.Bounds[2 * o] - rowOffset) * rowLength);
+                    VerticalRow(first, rowLength, k.Bounds[(2 * o) + 1], weightBase + (o * k.Size), outBase + ((long)o * rowLength));
                 }
             }
         });
+    }
+
+    /// <summary>One output row: Σₜ w[t] · rows[t][i] in 22-bit fixed point, 32 samples per step.</summary>
+    private static void VerticalRow(byte* first, int rowLength, int count, int* w, byte* output)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var half = Vector256.Create(Half);
+            var max = Vector256.Create(255);
+            for (; i <= rowLength - 32; i += 32)
+            {
+                Vector256<int> a0 = half, a1 = half, a2 = half, a3 = half;
+                var p = first + i;
+                for (var t = 0; t < count; t++, p += rowLength)
+                {
+                    var weight = Vector256.Create(w[t]);
+                    var (low, high) = Vector256.Widen(Vector256.Load(p));
+                    var (w0, w1) = Vector256.Widen(low);
+                    var (w2, w3) = Vector256.Widen(high);
+                    a0 += w0.AsInt32() * weight;
+                    a1 += w1.AsInt32() * weight;
+                    a2 += w2.AsInt32() * weight;
+                    a3 += w3.AsInt32() * weight;
+                }
+
+                var s0 = Vector256.Min(Vector256.Max(Vector256.ShiftRightArithmetic(a0, PrecisionBits), Vector256<int>.Zero), max).AsUInt32();
+                var s1 = Vector256.Min(Vector256.Max(Vector256.ShiftRightArithmetic(a1, PrecisionBits), Vector256<int>.Zero), max).AsUInt32();
+                var s2 = Vector256.Min(Vector256.Max(Vector256.ShiftRightArithmetic(a2, PrecisionBits), Vector256<int>.Zero), max).AsUInt32();
+                var s3 = Vector256.Min(Vector256.Max(Vector256.ShiftRightArithmetic(a3, PrecisionBits), Vector256<int>.Zero), max).AsUInt32();
+                Vector256.Narrow(Vector256.Narrow(s0, s1), Vector256.Narrow(s2, s3)).Store(output + i);
+            }
+        }
+
+        for (; i < rowLength; i++)
+        {
+            var acc = Half;
+            var p = first + i;
+            for (var t = 0; t < count; t++, p += rowLength)
+            {
+                acc += *p * w[t];
+            }
+
+            output[i] = Clip8(acc);
+        }
     }
 
     private static byte Clip8(int value)

@@ -31,6 +31,41 @@ internal sealed class ResampleAxis
     /// <summary>True when the axis maps every index to itself with weight one.</summary>
     public bool IsIdentity { get; private set; }
 
+    /// <summary>
+    /// The taps spread over interleaved samples, tap-major: for tap t and output sample j = o·channels + c,
+    /// [t · OutputSize · channels + j] holds the source sample index (Index · channels + c) or the weight.
+    /// Lets a row be resampled with gathers, eight output samples at a time.
+    /// </summary>
+    public (int[] Index, float[] Weight) Interleaved(int channels)
+    {
+        var cached = _interleaved;
+        if (cached is not null && cached.Value.Channels == channels)
+        {
+            return (cached.Value.Index, cached.Value.Weight);
+        }
+
+        var samples = OutputSize * channels;
+        var index = new int[Taps * samples];
+        var weight = new float[Taps * samples];
+        for (var t = 0; t < Taps; t++)
+        {
+            for (var o = 0; o < OutputSize; o++)
+            {
+                for (var c = 0; c < channels; c++)
+                {
+                    var j = (t * samples) + (o * channels) + c;
+                    index[j] = (Index[(o * Taps) + t] * channels) + c;
+                    weight[j] = Weight[(o * Taps) + t];
+                }
+            }
+        }
+
+        _interleaved = (channels, index, weight);
+        return (index, weight);
+    }
+
+    private (int Channels, int[] Index, float[] Weight)? _interleaved;
+
     public static ResampleAxis Create(ResizeMethod method, int inputSize, int outputSize)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Gantry.Engine.Imaging.Resize;
 
@@ -105,6 +107,25 @@ internal static unsafe class SeparableResampler
     {
         var src = (nint)source;
         var dst = (nint)destination;
+        if (Avx2.IsSupported)
+        {
+            var (gatherIndex, gatherWeight) = x.Interleaved(channels);
+            ParallelRows.For(rowCount, (long)x.OutputSize * channels * x.Taps, (start, end) =>
+            {
+                fixed (float* weights = gatherWeight)
+                fixed (int* index = gatherIndex)
+                {
+                    for (var r = firstRow + start; r < firstRow + end; r++)
+                    {
+                        var inRow = (float*)src + ((long)r * sourceRowStride);
+                        var outRow = (float*)dst + ((long)r * destinationRowStride);
+                        HorizontalRowGather(inRow, x.OutputSize * channels, x.Taps, index, weights, outRow);
+                    }
+                }
+            });
+            return;
+        }
+
         ParallelRows.For(rowCount, (long)x.OutputSize * channels * x.Taps, (start, end) =>
         {
             fixed (float* weights = x.Weight)
@@ -118,6 +139,36 @@ internal static unsafe class SeparableResampler
                 }
             }
         });
+    }
+
+    /// <summary>Eight output samples at a time: Σₜ weight · gather(source, index) over the interleaved tables.</summary>
+    private static void HorizontalRowGather(float* src, int samples, int taps, int* index, float* weights, float* dst)
+    {
+        var j = 0;
+        for (; j <= samples - 8; j += 8)
+        {
+            var acc = Vector256<float>.Zero;
+            for (var t = 0; t < taps; t++)
+            {
+                var at = (t * samples) + j;
+                var gathered = Avx2.GatherVector256(src, Vector256.Load(index + at), 4);
+                acc += Vector256.Load(weights + at) * gathered;
+            }
+
+            acc.Store(dst + j);
+        }
+
+        for (; j < samples; j++)
+        {
+            var acc = 0f;
+            for (var t = 0; t < taps; t++)
+            {
+                var at = (t * samples) + j;
+                acc += weights[at] * src[index[at]];
+            }
+
+            dst[j] = acc;
+        }
     }
 
     private static void HorizontalRow(float* src, int outputSize, int taps, int* index, float* weights, int channels, float* dst)
