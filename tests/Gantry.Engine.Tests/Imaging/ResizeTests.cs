@@ -115,6 +115,22 @@ public sealed class ResizeTests
         TestImages.ShouldAllBeClose(resized.Span, ImageResize.Resize(asImage, 20, 7, ResizeMethod.Bicubic, CropMode.Center).Span, 0f);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Vectorised_lanczos_is_byte_exact_with_the_scalar_Pillow_transliteration(int channels)
+    {
+        var image = TestImages.Random(2, 29, 41, channels, seed: 20 + channels);
+        (int Width, int Height)[] targets = [(67, 53), (13, 9), (41, 70), (90, 29), (5, 100)];
+
+        foreach (var (width, height) in targets)
+        {
+            ImageResize.Resize(image, width, height, ResizeMethod.Lanczos).ShouldMatch(NaiveImaging.Lanczos(image, width, height), 0f);
+        }
+    }
+
     [Fact]
     public void Lanczos_goes_through_bytes_even_at_the_same_size()
     {
