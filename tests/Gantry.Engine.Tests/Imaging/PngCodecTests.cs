@@ -100,6 +100,29 @@ public sealed class PngCodecTests
     }
 
     [Fact]
+    public void Flat_and_tiled_images_still_get_full_LZ77_compression()
+    {
+        var flat = new ImageTensor(1, 256, 256, 3);
+        flat.WritableSpan.Fill(0.3f);
+        var tiled = new ImageTensor(1, 256, 256, 3);
+        var tile = TestImages.Random(1, 7, 5, 3, seed: 8).Span;
+        var s = tiled.WritableSpan;
+        for (var y = 0; y < 256; y++)
+        {
+            for (var x = 0; x < 256; x++)
+            {
+                tile.Slice((((y % 7) * 5) + (x % 5)) * 3, 3).CopyTo(s.Slice(((y * 256) + x) * 3, 3));
+            }
+        }
+
+        // Run-length matching alone cannot see a 5-pixel period; the sampled choice must pick LZ77.
+        PngEncoder.Encode(flat).Length.ShouldBeLessThan(2_000);
+        var png = PngEncoder.Encode(tiled);
+        png.Length.ShouldBeLessThan(256 * 256 * 3 / 20);
+        ImageDecoder.Decode(png).Image.Span[..15].ToArray().ShouldBe(tile[..15].ToArray().Select(v => PixelPacking.ToByte(v) / 255f).ToArray());
+    }
+
+    [Fact]
     public void Text_chunks_follow_the_header_with_valid_CRCs_and_read_back()
     {
         var text = PngEncodeOptions.SaveImageText("{\"3\":{\"class_type\":\"KSampler\"}}", [new("workflow", "{\"nodes\":[]}"), new("note", "ünïcödé ✓")]);

@@ -11,32 +11,24 @@ namespace Gantry.Engine.Imaging.Color;
 /// </summary>
 internal static class MedianCut
 {
-    private const int MaxDistinctColours = 65536;
-
     /// <summary>Returns the palette as packed 0xRRGGBB entries (at most <paramref name="colors"/>).</summary>
     public static int[] Build(ReadOnlySpan<byte> rgb, int colors)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(colors, 1);
-        var pixelCount = rgb.Length / 3;
-        if (pixelCount == 0)
+        if (rgb.Length < 3)
         {
             return [0];
         }
 
-        var (histogram, shift) = Histogram(rgb);
-        var entries = new List<Entry>(histogram.Count);
-        foreach (var (key, count) in histogram)
-        {
-            entries.Add(new Entry((byte)(key >> 16), (byte)(key >> 8), (byte)key, count));
-        }
-
-        var root = new Box(entries, pixelCount);
+        var histogram = ColourHistogram.Build(rgb);
+        var entries = new Entries(histogram);
+        var root = new Box(Enumerable.Range(0, histogram.Keys.Length).ToArray(), rgb.Length / 3);
         var open = new BoxHeap();
         open.Add(root);
         for (var split = 1; split < colors; split++)
         {
             var box = open.Remove();
-            while (box is not null && box.IsSingleColour)
+            while (box is not null && entries.IsSingleColour(box))
             {
                 box = open.Remove();
             }
@@ -46,81 +38,56 @@ internal static class MedianCut
                 break;
             }
 
-            var (low, high) = box.Split();
+            var (low, high) = entries.Split(box);
             box.Left = high;
             box.Right = low;
             open.Add(high);
             open.Add(low);
         }
 
-        var palette = new List<Box>();
-        Collect(root, palette);
-        return Averages(rgb, palette, shift);
+        var leaves = new List<Box>();
+        Collect(root, leaves);
+        return Averages(rgb, histogram, leaves);
     }
 
-    private static (Dictionary<int, int> Histogram, int Shift) Histogram(ReadOnlySpan<byte> rgb)
-    {
-        var shift = 0;
-        var histogram = Count(rgb, shift);
-        while (histogram.Count > MaxDistinctColours)
-        {
-            shift++;
-            histogram = Count(rgb, shift);
-        }
-
-        return (histogram, shift);
-    }
-
-    private static Dictionary<int, int> Count(ReadOnlySpan<byte> rgb, int shift)
-    {
-        var histogram = new Dictionary<int, int>();
-        for (var i = 0; i + 2 < rgb.Length; i += 3)
-        {
-            var key = ((rgb[i] >> shift) << 16) | ((rgb[i + 1] >> shift) << 8) | (rgb[i + 2] >> shift);
-            histogram[key] = histogram.GetValueOrDefault(key) + 1;
-        }
-
-        return histogram;
-    }
-
-    private static void Collect(Box box, List<Box> palette)
+    private static void Collect(Box box, List<Box> leaves)
     {
         if (box.Left is not null && box.Right is not null)
         {
-            Collect(box.Left, palette);
-            Collect(box.Right, palette);
+            Collect(box.Left, leaves);
+            Collect(box.Right, leaves);
         }
-        else if (box.Entries.Count > 0)
+        else if (box.Members.Length > 0)
         {
-            palette.Add(box);
+            leaves.Add(box);
         }
     }
 
-    private static int[] Averages(ReadOnlySpan<byte> rgb, List<Box> boxes, int shift)
+    private static int[] Averages(ReadOnlySpan<byte> rgb, ColourHistogram histogram, List<Box> leaves)
     {
-        var boxOf = new Dictionary<int, int>();
-        for (var b = 0; b < boxes.Count; b++)
+        var boxOfRank = new int[histogram.Keys.Length];
+        for (var b = 0; b < leaves.Count; b++)
         {
-            foreach (var e in boxes[b].Entries)
+            foreach (var member in leaves[b].Members)
             {
-                boxOf[(e.R << 16) | (e.G << 8) | e.B] = b;
+                boxOfRank[member] = b;
             }
         }
 
-        var sums = new long[boxes.Count * 3];
-        var counts = new long[boxes.Count];
+        var sums = new long[leaves.Count * 3];
+        var counts = new long[leaves.Count];
+        var shift = histogram.Shift;
         for (var i = 0; i + 2 < rgb.Length; i += 3)
         {
-            var key = ((rgb[i] >> shift) << 16) | ((rgb[i + 1] >> shift) << 8) | (rgb[i + 2] >> shift);
-            var b = boxOf[key];
+            var b = boxOfRank[histogram.Rank(ColourHistogram.Key(rgb[i], rgb[i + 1], rgb[i + 2], shift))];
             sums[3 * b] += rgb[i];
             sums[(3 * b) + 1] += rgb[i + 1];
             sums[(3 * b) + 2] += rgb[i + 2];
             counts[b]++;
         }
 
-        var palette = new int[boxes.Count];
-        for (var b = 0; b < boxes.Count; b++)
+        var palette = new int[leaves.Count];
+        for (var b = 0; b < leaves.Count; b++)
         {
             var r = (int)(0.5 + ((double)sums[3 * b] / counts[b]));
             var g = (int)(0.5 + ((double)sums[(3 * b) + 1] / counts[b]));
@@ -131,95 +98,101 @@ internal static class MedianCut
         return palette;
     }
 
-    private readonly record struct Entry(byte R, byte G, byte B, int Count)
+    /// <summary>The distinct coarse colours as channel arrays, and the box operations over them.</summary>
+    private sealed class Entries
     {
-        public int this[int axis] => axis switch
+        private readonly byte[][] _channel = new byte[3][];
+        private readonly int[] _count;
+        private readonly int _levels;
+
+        public Entries(ColourHistogram histogram)
         {
-            0 => R,
-            1 => G,
-            _ => B,
-        };
-    }
-
-    private sealed class Box(List<Entry> entries, long pixelCount)
-    {
-        public List<Entry> Entries { get; } = entries;
-
-        public long PixelCount { get; } = pixelCount;
-
-        public Box? Left { get; set; }
-
-        public Box? Right { get; set; }
-
-        public bool IsSingleColour
-        {
-            get
+            var n = histogram.Keys.Length;
+            for (var c = 0; c < 3; c++)
             {
-                for (var i = 1; i < Entries.Count; i++)
-                {
-                    if (Entries[i].R != Entries[0].R || Entries[i].G != Entries[0].G || Entries[i].B != Entries[0].B)
-                    {
-                        return false;
-                    }
-                }
-
-                return true;
+                _channel[c] = new byte[n];
             }
+
+            for (var i = 0; i < n; i++)
+            {
+                var (r, g, b) = histogram.Channels(histogram.Keys[i]);
+                _channel[0][i] = (byte)r;
+                _channel[1][i] = (byte)g;
+                _channel[2][i] = (byte)b;
+            }
+
+            _count = histogram.Counts;
+            _levels = 256 >> histogram.Shift;
+        }
+
+        public bool IsSingleColour(Box box)
+        {
+            var first = box.Members[0];
+            foreach (var m in box.Members)
+            {
+                if (_channel[0][m] != _channel[0][first] || _channel[1][m] != _channel[1][first] || _channel[2][m] != _channel[2][first])
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>Splits into (values below the median, values at or above it) along the widest axis.</summary>
-        public (Box Low, Box High) Split()
+        public (Box Low, Box High) Split(Box box)
         {
-            var axis = WidestAxis();
-            var sorted = Entries.OrderByDescending(e => e[axis]).ToList();
-            var left = 0L;
-            var cut = 0;
-            while (cut < sorted.Count)
+            var axis = WidestAxis(box);
+            var values = _channel[axis];
+
+            // Descending by the axis value; the order among equal values does not change which side they land on.
+            var histogram = new int[_levels];
+            foreach (var m in box.Members)
             {
-                left += sorted[cut].Count;
-                cut++;
-                if (left * 2 > PixelCount)
+                histogram[values[m]] += _count[m];
+            }
+
+            var left = 0L;
+            var cutValue = -1;
+            for (var v = _levels - 1; v >= 0; v--)
+            {
+                if (histogram[v] == 0)
                 {
+                    continue;
+                }
+
+                left += histogram[v];
+                if (left * 2 > box.PixelCount)
+                {
+                    cutValue = v;
                     break;
                 }
             }
 
-            if (cut < sorted.Count)
+            // Pillow keeps the whole value group of the median on the high side; if nothing is left below,
+            // the group of the lowest value moves down instead.
+            var lowest = box.Members.Min(m => values[m]);
+            if (cutValue <= lowest)
             {
-                var value = sorted[cut - 1][axis];
-                while (cut < sorted.Count && sorted[cut][axis] == value)
-                {
-                    cut++;
-                }
+                cutValue = lowest + 1;
             }
 
-            if (cut == sorted.Count)
-            {
-                var lowest = sorted[^1][axis];
-                while (cut > 0 && sorted[cut - 1][axis] == lowest)
-                {
-                    cut--;
-                }
-            }
-
-            var high = sorted.GetRange(0, cut);
-            var low = sorted.GetRange(cut, sorted.Count - cut);
-            var highBox = new Box(high, high.Sum(e => (long)e.Count));
-            var lowBox = new Box(low, low.Sum(e => (long)e.Count));
-            return (lowBox, highBox);
+            var high = box.Members.Where(m => values[m] >= cutValue).ToArray();
+            var low = box.Members.Where(m => values[m] < cutValue).ToArray();
+            return (new Box(low, low.Sum(m => (long)_count[m])), new Box(high, high.Sum(m => (long)_count[m])));
         }
 
-        private int WidestAxis()
+        private int WidestAxis(Box box)
         {
             int rl = 255, rh = 0, gl = 255, gh = 0, bl = 255, bh = 0;
-            foreach (var e in Entries)
+            foreach (var m in box.Members)
             {
-                rl = Math.Min(rl, e.R);
-                rh = Math.Max(rh, e.R);
-                gl = Math.Min(gl, e.G);
-                gh = Math.Max(gh, e.G);
-                bl = Math.Min(bl, e.B);
-                bh = Math.Max(bh, e.B);
+                rl = Math.Min(rl, _channel[0][m]);
+                rh = Math.Max(rh, _channel[0][m]);
+                gl = Math.Min(gl, _channel[1][m]);
+                gh = Math.Max(gh, _channel[1][m]);
+                bl = Math.Min(bl, _channel[2][m]);
+                bh = Math.Max(bh, _channel[2][m]);
             }
 
             var best = (rh - rl) * 77;
@@ -237,6 +210,17 @@ internal static class MedianCut
 
             return axis;
         }
+    }
+
+    private sealed class Box(int[] members, long pixelCount)
+    {
+        public int[] Members { get; } = members;
+
+        public long PixelCount { get; } = pixelCount;
+
+        public Box? Left { get; set; }
+
+        public Box? Right { get; set; }
     }
 
     /// <summary>Pillow's QuantHeap: 1-based binary max-heap; ties sift the way its C code does.</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Gantry.Engine.Imaging.Color;
 
 /// <summary>
@@ -9,8 +11,15 @@ namespace Gantry.Engine.Imaging.Color;
 internal sealed class PaletteMapper
 {
     private readonly int[] _palette;
-    private readonly Dictionary<int, int> _exact = [];
+    private const int ExactSlots = 1024;
+    private readonly int[] _exactKey = new int[ExactSlots];
+    private readonly short[] _exactIndex = new short[ExactSlots];
     private readonly short[] _cache = new short[64 * 64 * 64];
+
+    // The palette channel by channel, padded to whole vectors with entries too far away to ever win.
+    private readonly int[] _red;
+    private readonly int[] _green;
+    private readonly int[] _blue;
 
     public PaletteMapper(int[] palette)
     {
@@ -23,10 +32,32 @@ internal sealed class PaletteMapper
         _palette = palette;
         for (var i = 0; i < palette.Length; i++)
         {
-            _exact.TryAdd(palette[i], i);
+            // Open addressing; keys are stored plus one so that zero marks an empty slot. First entry wins.
+            var slot = Slot(palette[i]);
+            while (_exactKey[slot] != 0 && _exactKey[slot] != palette[i] + 1)
+            {
+                slot = (slot + 1) & (ExactSlots - 1);
+            }
+
+            if (_exactKey[slot] == 0)
+            {
+                _exactKey[slot] = palette[i] + 1;
+                _exactIndex[slot] = (short)i;
+            }
         }
 
         Array.Fill(_cache, (short)-1);
+        var padded = (palette.Length + 7) / 8 * 8;
+        _red = new int[padded];
+        _green = new int[padded];
+        _blue = new int[padded];
+        Array.Fill(_red, 4096);
+        for (var i = 0; i < palette.Length; i++)
+        {
+            _red[i] = (palette[i] >> 16) & 0xFF;
+            _green[i] = (palette[i] >> 8) & 0xFF;
+            _blue[i] = palette[i] & 0xFF;
+        }
     }
 
     public int Count => _palette.Length;
@@ -39,9 +70,13 @@ internal sealed class PaletteMapper
 
     public int Map(int r, int g, int b)
     {
-        if (_exact.TryGetValue((r << 16) | (g << 8) | b, out var exact))
+        var colour = (r << 16) | (g << 8) | b;
+        for (var slot = Slot(colour); _exactKey[slot] != 0; slot = (slot + 1) & (ExactSlots - 1))
         {
-            return exact;
+            if (_exactKey[slot] == colour + 1)
+            {
+                return _exactIndex[slot];
+            }
         }
 
         var cell = (r >> 2) + ((g >> 2) * 64) + ((b >> 2) * 64 * 64);
@@ -56,23 +91,42 @@ internal sealed class PaletteMapper
         return nearest;
     }
 
+    private static int Slot(int colour) => (int)(((uint)colour * 2654435761u) >> 22);
+
+    /// <summary>Nearest palette entry by squared distance, lowest index on ties, eight entries per step.</summary>
     private int Nearest(int r, int g, int b)
     {
-        var best = 0;
-        var bestDistance = int.MaxValue;
-        for (var i = 0; i < _palette.Length; i++)
+        var vr = Vector256.Create(r);
+        var vg = Vector256.Create(g);
+        var vb = Vector256.Create(b);
+        var best = Vector256.Create(int.MaxValue);
+        var bestIndex = Vector256<int>.Zero;
+        var index = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        var step = Vector256.Create(8);
+        for (var i = 0; i < _red.Length; i += 8, index += step)
         {
-            var dr = r - Red(i);
-            var dg = g - Green(i);
-            var db = b - Blue(i);
+            var dr = vr - Vector256.Create(_red.AsSpan(i, 8));
+            var dg = vg - Vector256.Create(_green.AsSpan(i, 8));
+            var db = vb - Vector256.Create(_blue.AsSpan(i, 8));
             var distance = (dr * dr) + (dg * dg) + (db * db);
-            if (distance < bestDistance)
+            var better = Vector256.LessThan(distance, best);
+            best = Vector256.ConditionalSelect(better, distance, best);
+            bestIndex = Vector256.ConditionalSelect(better, index, bestIndex);
+        }
+
+        var winner = int.MaxValue;
+        var winnerIndex = 0;
+        for (var lane = 0; lane < 8; lane++)
+        {
+            var d = best.GetElement(lane);
+            var at = bestIndex.GetElement(lane);
+            if (d < winner || (d == winner && at < winnerIndex))
             {
-                bestDistance = distance;
-                best = i;
+                winner = d;
+                winnerIndex = at;
             }
         }
 
-        return best;
+        return winnerIndex;
     }
 }
