@@ -87,13 +87,17 @@ public static class ImageGeometry
                 if (axis == FlipAxis.Vertical)
                 {
                     from.CopyTo(dst.Slice((image.Height - 1 - r) * rowLength, rowLength));
-                    continue;
                 }
-
-                var to = dst.Slice(r * rowLength, rowLength);
-                for (var px = 0; px < image.Width; px++)
+                else
                 {
-                    from.Slice(px * c, c).CopyTo(to.Slice((image.Width - 1 - px) * c, c));
+                    var to = dst.Slice(r * rowLength, rowLength);
+                    for (int s = 0, d = rowLength - c; s < rowLength; s += c, d -= c)
+                    {
+                        for (var ch = 0; ch < c; ch++)
+                        {
+                            to[d + ch] = from[s + ch];
+                        }
+                    }
                 }
             }
         }
@@ -105,32 +109,37 @@ public static class ImageGeometry
     public static ImageTensor Rotate(ImageTensor image, Rotation rotation)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var turns = ((int)rotation % 4 + 4) % 4;
+        var turns = (((int)rotation % 4) + 4) % 4;
         if (turns == 0)
         {
             return image;
         }
 
+        if (turns == 2)
+        {
+            return Flip(Flip(image, FlipAxis.Vertical), FlipAxis.Horizontal);
+        }
+
         int w = image.Width, h = image.Height, c = image.Channels;
-        var swap = turns % 2 == 1;
-        var output = new ImageTensor(image.Batch, swap ? w : h, swap ? h : w, c);
-        var outWidth = output.Width;
+        var output = new ImageTensor(image.Batch, w, h, c);
         for (var b = 0; b < image.Batch; b++)
         {
             var src = image.Frame(b);
             var dst = output.WritableFrame(b);
-            for (var r = 0; r < h; r++)
+
+            // Output row i, column j: clockwise reads input (h − 1 − j, i); counter-clockwise (j, w − 1 − i).
+            for (var i = 0; i < w; i++)
             {
-                for (var col = 0; col < w; col++)
+                var row = dst.Slice(i * h * c, h * c);
+                var column = turns == 1 ? i : w - 1 - i;
+                for (var j = 0; j < h; j++)
                 {
-                    // Where input pixel (r, col) lands.
-                    var (orow, ocol) = turns switch
+                    var line = turns == 1 ? h - 1 - j : j;
+                    var from = ((line * w) + column) * c;
+                    for (var ch = 0; ch < c; ch++)
                     {
-                        1 => (col, h - 1 - r),
-                        2 => (h - 1 - r, w - 1 - col),
-                        _ => (w - 1 - col, r),
-                    };
-                    src.Slice(((r * w) + col) * c, c).CopyTo(dst.Slice(((orow * outWidth) + ocol) * c, c));
+                        row[(j * c) + ch] = src[from + ch];
+                    }
                 }
             }
         }
