@@ -13,13 +13,16 @@ public sealed class NodeRunner : IDisposable
 {
     private readonly DirectoryInfo _root;
 
-    public NodeRunner()
+    /// <param name="barrierParticipants">How many concurrent prompts the TestBarrier node waits for.</param>
+    public NodeRunner(int barrierParticipants = 1)
     {
+        Barrier = new Barrier(barrierParticipants);
         _root = Directory.CreateTempSubdirectory("gantry-nodes-");
         Folders = EngineFolders.Under(_root.FullName);
         Folders.EnsureCreated();
         var catalog = NodeCatalog.CreateDefault()
             .With(() => new ProbeNode(Probe))
+            .With(() => new BarrierNode(Barrier))
             .With<TestImageNode>()
             .With<TestMaskNode>();
         Engine = new ComfyEngine(catalog, Folders, new ComfyEngineOptions { ProgressInterval = TimeSpan.Zero });
@@ -30,6 +33,8 @@ public sealed class NodeRunner : IDisposable
     public ComfyEngine Engine { get; }
 
     public Probe Probe { get; } = new();
+
+    public Barrier Barrier { get; }
 
     public NodeResultCache Cache { get; } = new(100);
 
@@ -78,6 +83,7 @@ public sealed class NodeRunner : IDisposable
 
     public void Dispose()
     {
+        Barrier.Dispose();
         try
         {
             _root.Delete(recursive: true);

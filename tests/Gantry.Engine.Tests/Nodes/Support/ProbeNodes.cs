@@ -33,6 +33,27 @@ public sealed class ProbeNode(Probe probe) : ComfyNode
     }
 }
 
+/// <summary>
+/// "TestBarrier": passes its value on once every participant of the shared barrier has arrived, so that
+/// concurrent prompts reach the next node together.
+/// </summary>
+public sealed class BarrierNode(Barrier barrier) : ComfyNode
+{
+    protected override NodeSchema Define() => new("TestBarrier")
+    {
+        Category = "testing",
+        NotIdempotent = true,
+        Inputs = { Input.Of("value", "*") },
+        Outputs = { Output.Of("*") },
+    };
+
+    public override NodeOutput Execute(NodeInputs inputs, NodeContext context)
+    {
+        barrier.SignalAndWait(TimeSpan.FromSeconds(60), context.CancellationToken).ShouldBeTrue("all prompts reach the barrier");
+        return NodeOutput.Of(inputs["value"]);
+    }
+}
+
 /// <summary>"TestImage": an IMAGE of the given shape from space-separated samples (row-major, channels last).</summary>
 public sealed class TestImageNode : ComfyNode
 {
