@@ -99,6 +99,7 @@ public sealed class NodeCatalog
             HasIntermediateOutput = schema.HasIntermediateOutput,
             Hidden = [.. schema.Hidden],
             SearchAliases = [.. schema.SearchAliases],
+            EssentialsCategory = schema.EssentialsCategory,
             CustomValidation = schema.HasCustomValidation
                 ? new CustomInputValidation(
                     [.. schema.ValidatedInputs],

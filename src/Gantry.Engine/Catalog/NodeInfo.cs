@@ -67,6 +67,9 @@ public sealed class NodeInfo
 
     public IReadOnlyList<string> SearchAliases { get; init; } = [];
 
+    /// <summary>The frontend's essentials panel group (<c>essentials_category</c>); null when none.</summary>
+    public string? EssentialsCategory { get; init; }
+
     /// <summary>The node's own input validation, when it has one.</summary>
     public CustomInputValidation? CustomValidation { get; init; }
 

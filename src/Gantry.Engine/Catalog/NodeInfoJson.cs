@@ -46,6 +46,11 @@ internal static class NodeInfoJson
         AddFlag(json, "dev_only", info.DevOnly);
         json["api_node"] = info.ApiNode;
         json["search_aliases"] = JArray.OfStrings(info.SearchAliases);
+        if (info.EssentialsCategory is not null)
+        {
+            json["essentials_category"] = info.EssentialsCategory;
+        }
+
         return json.Build();
     }
 
@@ -84,6 +89,7 @@ internal static class NodeInfoJson
             HasIntermediateOutput = IsTrue(obj["has_intermediate_output"]),
             Hidden = hidden,
             SearchAliases = obj["search_aliases"] is JArray aliases ? [.. aliases.Select(a => a.AsString).OfType<string>()] : [],
+            EssentialsCategory = obj["essentials_category"]?.AsString,
             CustomValidation = uploads.Length > 0 ? new CustomInputValidation(uploads, validate: null) : null,
             Raw = json as JObject,
         };

@@ -125,6 +125,22 @@ public static class Input
         return new InputDefinition(name, JArray.Empty, options.Build()) { Combo = ComboStyle.Legacy, ComboSource = source };
     }
 
+    /// <summary>
+    /// An input written out as ComfyUI declares it, for options the factories above do not order the same
+    /// way: a V1 <c>INPUT_TYPES</c> entry (dict keys in source order) or a V3 input with flags such as
+    /// <c>advanced</c>. A null <paramref name="options"/> is the one-element V1 tuple <c>("IMAGE",)</c>,
+    /// shown as <c>["IMAGE"]</c>. A JSON array <paramref name="type"/> is a V1 combo's value list.
+    /// </summary>
+    public static InputDefinition Literal(string name, JValue type, JObject? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return new InputDefinition(name, type, options ?? JObject.Empty)
+        {
+            HasOptions = options is not null,
+            Combo = type is JArray ? ComboStyle.Legacy : type.AsString == "COMBO" ? ComboStyle.Modern : ComboStyle.None,
+        };
+    }
+
     private static JObjectBuilder Options(string? tooltip) => new JObjectBuilder().AddIfNotNull("tooltip", JValueOrNull(tooltip));
 
     private static JObjectBuilder ComboOptions(string? tooltip, string? @default) =>

@@ -40,6 +40,9 @@ public sealed record InputDefinition
 
     public bool IsOptional { get; private init; }
 
+    /// <summary>False for a V1 declaration without an options dict (<c>("IMAGE",)</c>), shown as <c>[type]</c>.</summary>
+    public bool HasOptions { get; internal init; } = true;
+
     public ComboStyle Combo { get; internal init; }
 
     /// <summary>Values computed when the catalog is described (e.g. files of the input folder).</summary>
@@ -49,17 +52,18 @@ public sealed record InputDefinition
     public InputDefinition AsOptional() => this with { IsOptional = true };
 
     /// <summary>Sets one option (appended, or replaced in place), for anything the factories do not cover.</summary>
-    public InputDefinition With(string key, JValue value) => this with { Options = Options.With(key, value) };
+    public InputDefinition With(string key, JValue value) => this with { Options = Options.With(key, value), HasOptions = true };
 
     internal InputSpec ToSpec(EngineFolders folders)
     {
         var section = IsOptional ? InputSection.Optional : InputSection.Required;
         var values = ComboSource is null ? null : JArray.OfStrings(ListValues(ComboSource, folders));
+        var options = HasOptions ? Options : null;
         return (Combo, values) switch
         {
-            (ComboStyle.Legacy, not null) => new InputSpec(Name, section, values, Options),
+            (ComboStyle.Legacy, not null) => new InputSpec(Name, section, values, options),
             (ComboStyle.Modern, not null) => new InputSpec(Name, section, Type, Options.With("options", values)),
-            _ => new InputSpec(Name, section, Type, Options),
+            _ => new InputSpec(Name, section, Type, options),
         };
     }
 

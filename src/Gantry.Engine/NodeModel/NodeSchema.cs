@@ -64,6 +64,9 @@ public sealed class NodeSchema
 
     public IList<string> SearchAliases { get; } = [];
 
+    /// <summary>ComfyUI's ESSENTIALS_CATEGORY / V3 <c>essentials_category</c> (the frontend's essentials panel); null when none.</summary>
+    public string? EssentialsCategory { get; init; }
+
     /// <summary>
     /// The inputs <see cref="ComfyNode.ValidateInputs"/> takes (VALIDATE_INPUTS' parameters). Non-empty
     /// turns custom validation on; these inputs then skip the min/max/combo checks.
