@@ -88,9 +88,12 @@ public sealed partial class ComfyUiWorker
     /// <summary>The job is executing: tell the dispatcher once, and remember it as the target of id-less frames.</summary>
     private void MarkRunning(TrackedJob job, long? atMs)
     {
-        lock (_gate)
+        if (job.Watched)
         {
-            _runningJobId = job.Id;
+            lock (_gate)
+            {
+                _runningJobId = job.Id;
+            }
         }
 
         if (!job.Started)

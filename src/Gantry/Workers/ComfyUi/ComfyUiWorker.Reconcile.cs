@@ -5,7 +5,8 @@ namespace Gantry.Workers.ComfyUi;
 /// <summary>
 /// Finding out where jobs are after Gantry restarted or the socket was down: <c>GET /queue</c> (running or pending,
 /// matched on the prompt id at index 1 of each item), then <c>GET /history/{id}</c>. The queue is read first: ComfyUI
-/// moves a prompt from running to history in one step, so a prompt found in neither is really gone.
+/// moves a prompt from running to history in one step, so a prompt found in neither is really gone. Jobs whose
+/// events do not reach our socket (posted under an earlier client id) are polled the same way.
 /// </summary>
 public sealed partial class ComfyUiWorker
 {
@@ -24,27 +25,10 @@ public sealed partial class ComfyUiWorker
             return WorkerJobPresence.Finished;
         }
 
+        Located located;
         try
         {
-            var (presence, entry) = await LocateAsync(job.JobId, cancellationToken);
-            switch (presence)
-            {
-                case WorkerJobPresence.Running:
-                    lock (tracked.Gate)
-                    {
-                        MarkRunning(tracked, atMs: null);
-                    }
-
-                    break;
-                case WorkerJobPresence.Finished:
-                    RunInBackground(_ => EndFromHistoryAsync(tracked, entry));
-                    break;
-                case WorkerJobPresence.Unknown:
-                    Forget(tracked);
-                    break;
-            }
-
-            return presence;
+            located = await LocateAsync(job.JobId, cancellationToken);
         }
         catch (ComfyUiRequestException ex)
         {
@@ -55,18 +39,57 @@ public sealed partial class ComfyUiWorker
 
             throw new WorkerUnavailableException($"Worker '{Name}' could not be asked about job {job.JobId}: {ex.Message}", ex);
         }
+
+        if (added)
+        {
+            tracked.Watched = located.ClientId == ClientId;
+        }
+
+        if (located.Presence == WorkerJobPresence.Unknown)
+        {
+            // The dispatcher requeues it; nothing more to report.
+            Forget(tracked);
+        }
+        else
+        {
+            await SettleAsync(tracked, located);
+        }
+
+        return located.Presence;
     }
 
     /// <summary>After a reconnect, or while the socket is down: settles every held job the worker finished or forgot.</summary>
-    private async Task ReconcileHeldJobsAsync(CancellationToken cancellationToken)
+    private Task ReconcileHeldJobsAsync(CancellationToken cancellationToken)
+        => SettleAllAsync(_jobs.Values.Where(j => j.Accepted && !j.IsEnding).ToList(), cancellationToken);
+
+    /// <summary>Follows, by polling, the jobs whose events go to another client id.</summary>
+    private async Task PollUnwatchedJobsAsync(CancellationToken stop)
     {
-        foreach (var job in _jobs.Values.Where(j => j.Accepted && !j.IsEnding).ToList())
+        using var timer = new PeriodicTimer(_options.PollInterval, _time);
+        try
         {
-            WorkerJobPresence presence;
-            JObject? entry;
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                if (IsConnected)
+                {
+                    await SettleAllAsync(_jobs.Values.Where(j => j.Accepted && !j.Watched && !j.IsEnding).ToList(), stop);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    private async Task SettleAllAsync(IReadOnlyList<TrackedJob> jobs, CancellationToken cancellationToken)
+    {
+        foreach (var job in jobs)
+        {
+            Located located;
             try
             {
-                (presence, entry) = await LocateAsync(job.Id, cancellationToken);
+                located = await LocateAsync(job.Id, cancellationToken);
             }
             catch (ComfyUiRequestException)
             {
@@ -74,34 +97,43 @@ public sealed partial class ComfyUiWorker
                 return;
             }
 
-            switch (presence)
-            {
-                case WorkerJobPresence.Running:
-                    lock (job.Gate)
-                    {
-                        MarkRunning(job, atMs: null);
-                    }
-
-                    break;
-                case WorkerJobPresence.Finished:
-                    RunInBackground(_ => EndFromHistoryAsync(job, entry));
-                    break;
-                case WorkerJobPresence.Unknown:
-                    await LoseAsync(job, $"worker '{Name}' no longer knows the job: it restarted or its queue was cleared");
-                    break;
-            }
+            await SettleAsync(job, located);
         }
     }
 
-    private async Task<(WorkerJobPresence Presence, JObject? Entry)> LocateAsync(Guid jobId, CancellationToken cancellationToken)
+    /// <summary>Acts on where a held job turned out to be: running, finished, or forgotten by the worker.</summary>
+    private async Task SettleAsync(TrackedJob job, Located located)
     {
-        var queued = (await _client.GetQueueAsync(cancellationToken)).Find(jobId);
+        switch (located.Presence)
+        {
+            case WorkerJobPresence.Running:
+                lock (job.Gate)
+                {
+                    MarkRunning(job, atMs: null);
+                }
+
+                break;
+            case WorkerJobPresence.Finished:
+                RunInBackground(_ => EndFromHistoryAsync(job, located.Entry));
+                break;
+            case WorkerJobPresence.Unknown:
+                await LoseAsync(job, $"worker '{Name}' no longer knows the job: it restarted or its queue was cleared");
+                break;
+        }
+    }
+
+    private async Task<Located> LocateAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        var queue = await _client.GetQueueAsync(cancellationToken);
+        var queued = queue.Find(jobId);
         if (queued != WorkerJobPresence.Unknown)
         {
-            return (queued, null);
+            return new Located(queued, null, queue.ClientIdOf(jobId));
         }
 
         var entry = await _client.GetHistoryAsync(jobId, cancellationToken);
-        return entry is null ? (WorkerJobPresence.Unknown, null) : (WorkerJobPresence.Finished, entry);
+        return entry is null ? new Located(WorkerJobPresence.Unknown, null, null) : new Located(WorkerJobPresence.Finished, entry, null);
     }
+
+    private readonly record struct Located(WorkerJobPresence Presence, JObject? Entry, string? ClientId);
 }

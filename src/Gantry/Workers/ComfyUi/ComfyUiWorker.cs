@@ -26,6 +26,7 @@ public sealed partial class ComfyUiWorker : IWorker
     private IWorkerCallbacks? _callbacks;
     private Task? _connection;
     private Task? _refresh;
+    private Task? _polling;
     private WorkerState _state = WorkerState.Starting;
     private string? _lastError;
     private WorkerCapabilities? _capabilities;
@@ -126,6 +127,7 @@ public sealed partial class ComfyUiWorker : IWorker
 
         _connection = Task.Run(() => RunConnectionAsync(_stopping.Token), CancellationToken.None);
         _refresh = Task.Run(() => RefreshCatalogAsync(_stopping.Token), CancellationToken.None);
+        _polling = Task.Run(() => PollUnwatchedJobsAsync(_stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
 
@@ -159,7 +161,7 @@ public sealed partial class ComfyUiWorker : IWorker
         Task[] running;
         lock (_gate)
         {
-            running = [.. _background, _connection ?? Task.CompletedTask, _refresh ?? Task.CompletedTask];
+            running = [.. _background, _connection ?? Task.CompletedTask, _refresh ?? Task.CompletedTask, _polling ?? Task.CompletedTask];
         }
 
         try

@@ -25,6 +25,12 @@ internal sealed class TrackedJob(WorkerJob job, bool accepted)
 
     public bool Started { get; set; }
 
+    /// <summary>
+    /// Its events come to our socket (it was posted with our client id). A job found on the worker after a Gantry
+    /// restart was posted under an earlier client id: it is followed by polling instead.
+    /// </summary>
+    public bool Watched { get; set; } = true;
+
     public bool CancelRequested { get; set; }
 
     /// <summary>The worker said the prompt is done (<c>executing</c> with <c>node: null</c>).</summary>
