@@ -103,22 +103,19 @@ internal sealed partial class ComfyUiClient
         return ComfyJson.TryParse(body) as JObject ?? JObject.Empty;
     }
 
-    /// <summary>Opens an output file for reading; null when the worker no longer has it (404).</summary>
-    public async Task<Stream?> OpenViewAsync(OutputFileRef file, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens an output file for reading; null when the worker will not serve it (404 gone, 400/403 a name it refuses,
+    /// 5xx): that file is skipped, the others still count. No answer at all throws.
+    /// </summary>
+    public async Task<Stream?> OpenViewAsync(OutputFileRef file, Action<OutputFileRef, HttpStatusCode>? refused, CancellationToken cancellationToken)
     {
         var path = $"view?filename={Uri.EscapeDataString(file.Filename)}&subfolder={Uri.EscapeDataString(file.Subfolder)}&type={Uri.EscapeDataString(file.Type)}";
         var response = await OpenAsync(path, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            response.Dispose();
-            return null;
-        }
-
         if (response.StatusCode != HttpStatusCode.OK)
         {
-            var status = response.StatusCode;
+            refused?.Invoke(file, response.StatusCode);
             response.Dispose();
-            throw new ComfyUiRequestException($"GET /view of '{file.Filename}' answered {(int)status}.", status);
+            return null;
         }
 
         // Disposing the content stream releases the response and its connection.

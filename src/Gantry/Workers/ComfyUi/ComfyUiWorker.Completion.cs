@@ -81,7 +81,12 @@ public sealed partial class ComfyUiWorker
     {
         var run = ComfyUiRunStatus.From(entry["status"]);
         var outputs = ComfyJson.StrictBytes(entry["outputs"] as JObject ?? JObject.Empty);
-        var imported = await _importer.ImportAsync(job.UserId, job.JobId, outputs, _client.OpenViewAsync, cancellationToken);
+        var imported = await _importer.ImportAsync(
+            job.UserId,
+            job.JobId,
+            outputs,
+            (file, ct) => _client.OpenViewAsync(file, (f, status) => ComfyUiWorkerLog.OutputRefused(_logger, Name, job.JobId, f.Filename, (int)status), ct),
+            cancellationToken);
         return new WorkerJobOutcome
         {
             Result = run.Result,

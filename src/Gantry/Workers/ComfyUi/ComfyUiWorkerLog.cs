@@ -49,4 +49,7 @@ internal static partial class ComfyUiWorkerLog
 
     [LoggerMessage(EventId = 3115, Level = LogLevel.Warning, Message = "Worker {Worker}: fetching the outcome of job {JobId} failed: {Reason}")]
     public static partial void OutcomeFailed(ILogger logger, string worker, Guid jobId, string reason);
+
+    [LoggerMessage(EventId = 3116, Level = LogLevel.Warning, Message = "Worker {Worker}: output '{Filename}' of job {JobId} could not be fetched ({Status}); it is left out")]
+    public static partial void OutputRefused(ILogger logger, string worker, Guid jobId, string filename, int status);
 }
