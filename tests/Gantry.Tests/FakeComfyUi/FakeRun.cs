@@ -158,6 +158,17 @@ public sealed class FakeRun
         }
     }
 
+    /// <summary>
+    /// A long node without progress callbacks: interrupts are not noticed until the test calls <see cref="Release"/>
+    /// (ComfyUI's interrupt is cooperative). Ends only then, or when the server stops.
+    /// </summary>
+    public async Task HoldUninterruptibleAsync()
+    {
+        await StartAsync();
+        _holding.TrySetResult();
+        await _release.Task.WaitAsync(_stopped);
+    }
+
     public void Release() => _release.TrySetResult();
 
     /// <summary>After the run ends, <c>/history/{id}</c> answers <c>{}</c> this many times (−1: always).</summary>
