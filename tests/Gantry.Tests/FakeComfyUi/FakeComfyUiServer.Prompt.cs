@@ -86,6 +86,11 @@ public sealed partial class FakeComfyUiServer
             await queued.Ended.Task.WaitAsync(context.RequestAborted);
         }
 
+        if (BeforeAnswering is { } hook)
+        {
+            await hook(queued);
+        }
+
         await WriteJsonAsync(context, new JObjectBuilder { ["prompt_id"] = id, ["number"] = queued.NumberValue(), ["node_errors"] = nodeErrors }.Build());
     }
 

@@ -69,6 +69,9 @@ public sealed partial class FakeComfyUiServer : IAsyncDisposable
     /// <summary>The POST /prompt answer waits until the prompt's run ended (a fully cached prompt beats its own answer).</summary>
     public bool EndRunsBeforeAnswering { get; set; }
 
+    /// <summary>Awaited after a prompt is queued and before POST /prompt is answered (to stage races around the answer).</summary>
+    public Func<FakePrompt, Task>? BeforeAnswering { get; set; }
+
     /// <summary>When set, every request and the WebSocket upgrade must carry this header, else 401.</summary>
     public (string Name, string Value)? RequiredHeader { get; set; }
 

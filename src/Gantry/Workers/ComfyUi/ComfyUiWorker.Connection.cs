@@ -10,6 +10,7 @@ public sealed partial class ComfyUiWorker
 {
     private readonly SemaphoreSlim _probeGate = new(1, 1);
     private volatile ComfyUiSocket? _socket;
+    private int _socketGeneration;
 
     /// <summary>True while the WebSocket is up (events are arriving).</summary>
     public bool IsConnected => _socket is not null;
@@ -88,14 +89,17 @@ public sealed partial class ComfyUiWorker
 
         stop.ThrowIfCancellationRequested();
         _socket = socket;
+        Interlocked.Increment(ref _socketGeneration);
         try
         {
             backoff.Reset();
-            SetState(WorkerState.Online, null);
             if (reconcile)
             {
-                RunInBackground(ReconcileHeldJobsAsync);
+                // Settle what happened while the socket was down before taking new work; events wait in the socket meanwhile.
+                await ReconcileHeldJobsAsync(stop);
             }
+
+            SetState(WorkerState.Online, null);
 
             while (true)
             {

@@ -37,6 +37,7 @@ public sealed partial class ComfyUiWorker
             throw new WorkerUnavailableException($"Worker '{Name}' is already submitting job {job.JobId}.");
         }
 
+        var generation = Volatile.Read(ref _socketGeneration);
         try
         {
             await PostPromptAsync(tracked, cancellationToken);
@@ -48,6 +49,12 @@ public sealed partial class ComfyUiWorker
         }
 
         Accept(tracked);
+        if (Volatile.Read(ref _socketGeneration) != generation)
+        {
+            // The socket was replaced while the POST was out: the reconnect's reconcile skipped this job, and its
+            // events may have gone to the dead socket. Look it up once now.
+            RunInBackground(ct => SettleAllAsync([tracked], ct));
+        }
     }
 
     private async Task PostPromptAsync(TrackedJob tracked, CancellationToken cancellationToken)

@@ -220,4 +220,33 @@ public sealed class ComfyUiWorkerFaultTests
 
         (await harness.RunAsync(harness.Job())).Outcome.Result.ShouldBe(WorkerJobResult.Succeeded);
     }
+
+    [Fact]
+    public async Task A_job_that_ends_unseen_while_the_socket_is_replaced_during_its_POST_is_still_found()
+    {
+        await using var harness = await ComfyUiWorkerHarness.StartAsync();
+        var fake = harness.Fake;
+        var online = await harness.Callbacks.StateAsync(WorkerState.Online);
+        var job = harness.Job();
+        fake.ScriptFor(job.JobId, async run =>
+        {
+            // The socket goes away as the prompt starts, so every event of the run is lost.
+            fake.RefuseSockets = true;
+            fake.DropSockets();
+            await harness.Callbacks.StateAsync(WorkerState.Offline, after: online.Sequence);
+            await FakeScripts.Normal(run);
+        });
+        fake.BeforeAnswering = async prompt =>
+        {
+            // The run is over and the worker has a new socket before it learns its POST succeeded.
+            await prompt.Ended.Task;
+            fake.RefuseSockets = false;
+            await harness.Callbacks.StateAsync(WorkerState.Online, after: online.Sequence);
+        };
+
+        var finished = await harness.RunAsync(job);
+
+        finished.Outcome.Result.ShouldBe(WorkerJobResult.Succeeded);
+        finished.Outcome.Files.ShouldHaveSingleItem();
+    }
 }
