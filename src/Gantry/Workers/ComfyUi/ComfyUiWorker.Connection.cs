@@ -19,7 +19,6 @@ public sealed partial class ComfyUiWorker
     {
         var backoff = new ReconnectBackoff(_options.ReconnectInitialDelay, _options.ReconnectMaxDelay, _options.ReconnectJitter);
         DateTimeOffset? unreachableSince = null;
-        var connectedBefore = false;
         while (!stop.IsCancellationRequested)
         {
             string reason;
@@ -30,8 +29,7 @@ public sealed partial class ComfyUiWorker
                 httpAnswered = true;
                 unreachableSince = null;
                 using var socket = await ComfyUiSocket.ConnectAsync(_socketAddress, _authHeader, _options, stop);
-                reason = await RunSocketAsync(socket, reconcile: connectedBefore || !_jobs.IsEmpty, backoff, stop);
-                connectedBefore = true;
+                reason = await RunSocketAsync(socket, backoff, stop);
             }
             catch (ComfyUiRequestException ex)
             {
@@ -76,7 +74,7 @@ public sealed partial class ComfyUiWorker
     }
 
     /// <summary>Reads the socket until it closes; returns why it ended.</summary>
-    private async Task<string> RunSocketAsync(ComfyUiSocket socket, bool reconcile, ReconnectBackoff backoff, CancellationToken stop)
+    private async Task<string> RunSocketAsync(ComfyUiSocket socket, ReconnectBackoff backoff, CancellationToken stop)
     {
         // ComfyUI registers the socket under our client id just before it greets; wait for the greeting so
         // prompts posted from now on have their events routed to us. Servers that do not greet are accepted after a while.
@@ -93,11 +91,8 @@ public sealed partial class ComfyUiWorker
         try
         {
             backoff.Reset();
-            if (reconcile)
-            {
-                // Settle what happened while the socket was down before taking new work; events wait in the socket meanwhile.
-                await ReconcileHeldJobsAsync(stop);
-            }
+            // Settle what happened while the socket was down before taking new work; events wait in the socket meanwhile.
+            await ReconcileHeldJobsAsync(stop);
 
             SetState(WorkerState.Online, null);
 
@@ -109,7 +104,16 @@ public sealed partial class ComfyUiWorker
                     return "the worker closed the WebSocket";
                 }
 
-                OnFrame(frame.Value);
+                try
+                {
+                    OnFrame(frame.Value);
+                }
+                catch (Exception ex)
+                {
+                    // Whatever one frame did, the socket loop goes on.
+                    ComfyUiWorkerLog.Unexpected(_logger, Name, ex);
+                }
+
                 next = socket.ReceiveAsync(stop);
             }
         }

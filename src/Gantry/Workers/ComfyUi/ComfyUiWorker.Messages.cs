@@ -26,6 +26,15 @@ public sealed partial class ComfyUiWorker
 
         if (JobFor(message) is { } job)
         {
+            if (job.Watched && s_runningEvents.Contains(message.Type) && !message.IsPromptDone)
+            {
+                // Noted on arrival, not when applied: previews (no prompt_id) may come before the POST is answered.
+                lock (_gate)
+                {
+                    _runningJobId = job.Id;
+                }
+            }
+
             lock (job.Gate)
             {
                 if (job.Accepted)
