@@ -44,6 +44,19 @@ public sealed partial class FakeComfyUiServer
             return;
         }
 
+        bool reused;
+        lock (_lock)
+        {
+            reused = RefuseReusedPromptIds && _received.Any(p => p.Id == id);
+        }
+
+        if (reused)
+        {
+            await WriteJsonAsync(context, PromptError("invalid_prompt_id", "prompt_id is already in use",
+                $"A job with prompt_id {id} already exists; omit prompt_id to let the server generate one"), StatusCodes.Status400BadRequest);
+            return;
+        }
+
         var targets = (body["partial_execution_targets"] as JArray)?.Select(t => t.AsString).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var (error, nodeErrors, outputs) = Validate(prompt, targets);
         if (error is not null)

@@ -69,6 +69,9 @@ public sealed partial class FakeComfyUiServer : IAsyncDisposable
     /// <summary>The POST /prompt answer waits until the prompt's run ended (a fully cached prompt beats its own answer).</summary>
     public bool EndRunsBeforeAnswering { get; set; }
 
+    /// <summary>Refuse a prompt id seen before, even across restarts, as a Gantry used as a worker does (400 <c>invalid_prompt_id</c>).</summary>
+    public bool RefuseReusedPromptIds { get; set; }
+
     /// <summary>Awaited after a prompt is queued and before POST /prompt is answered (to stage races around the answer).</summary>
     public Func<FakePrompt, Task>? BeforeAnswering { get; set; }
 

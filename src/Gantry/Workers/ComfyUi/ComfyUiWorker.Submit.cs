@@ -38,9 +38,10 @@ public sealed partial class ComfyUiWorker
         }
 
         var generation = Volatile.Read(ref _socketGeneration);
+        bool adopted;
         try
         {
-            await PostPromptAsync(tracked, cancellationToken);
+            adopted = await PostPromptAsync(tracked, cancellationToken);
         }
         catch
         {
@@ -49,15 +50,16 @@ public sealed partial class ComfyUiWorker
         }
 
         Accept(tracked);
-        if (Volatile.Read(ref _socketGeneration) != generation)
+        if (adopted || Volatile.Read(ref _socketGeneration) != generation)
         {
-            // The socket was replaced while the POST was out: the reconnect's reconcile skipped this job, and its
-            // events may have gone to the dead socket. Look it up once now.
+            // The prompt was already on the worker, or the socket was replaced while the POST was out (the reconnect's
+            // reconcile skipped this job): its events may have gone elsewhere. Look it up once now.
             RunInBackground(ct => SettleAllAsync([tracked], ct));
         }
     }
 
-    private async Task PostPromptAsync(TrackedJob tracked, CancellationToken cancellationToken)
+    /// <summary>Posts the prompt; true when the worker turned out to have it already (its events may be past).</summary>
+    private async Task<bool> PostPromptAsync(TrackedJob tracked, CancellationToken cancellationToken)
     {
         var job = tracked.Job;
         HttpStatusCode status;
@@ -72,7 +74,7 @@ public sealed partial class ComfyUiWorker
             if (await IsOnWorkerAsync(job.JobId, cancellationToken))
             {
                 ComfyUiWorkerLog.Queued(_logger, Name, job.JobId);
-                return;
+                return true;
             }
 
             throw new WorkerUnavailableException($"Worker '{Name}' did not take job {job.JobId}: {ex.Message}", ex);
@@ -92,7 +94,16 @@ public sealed partial class ComfyUiWorker
                     ComfyUiWorkerLog.Queued(_logger, Name, job.JobId);
                 }
 
-                return;
+                return false;
+            case HttpStatusCode.BadRequest when IsPromptIdRefusal(body):
+                // Our ids are canonical UUIDs, so only a server that refuses reused ids (a Gantry as worker) says this:
+                // the job was given to it before. Follow that run if it is there; otherwise another worker must take it.
+                if (await IsOnWorkerAsync(job.JobId, cancellationToken))
+                {
+                    return true;
+                }
+
+                throw new WorkerUnavailableException($"Worker '{Name}' refused prompt id {job.JobId:D} as already used: {RejectionReason(status, body)}");
             case HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge:
                 var reason = RejectionReason(status, body);
                 ComfyUiWorkerLog.Rejected(_logger, Name, job.JobId, reason);
@@ -149,6 +160,9 @@ public sealed partial class ComfyUiWorker
 
         return buffer.WrittenSpan.ToArray();
     }
+
+    private static bool IsPromptIdRefusal(byte[] body)
+        => ComfyJson.TryParse(body) is JObject answer && ComfyJson.String(ComfyJson.Object(answer, "error"), "type") == "invalid_prompt_id";
 
     /// <summary>One line from a 400 body: <c>error.message: error.details</c>, else the start of the body.</summary>
     private static string RejectionReason(HttpStatusCode status, byte[] body)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gantry.Tests.FakeComfyUi;
 using Gantry.Tests.Infrastructure;
 using Gantry.Workers;
 
@@ -107,5 +108,42 @@ public sealed class ComfyUiWorkerReconcileTests
         finished.Outcome.Result.ShouldBe(WorkerJobResult.Succeeded);
         finished.Outcome.Files.ShouldHaveSingleItem();
         await harness.Callbacks.StateAsync(WorkerState.Online, after: offline.Sequence);
+    }
+
+    [Fact]
+    public async Task A_Gantry_worker_that_refuses_a_reused_prompt_id_has_the_earlier_run_adopted()
+    {
+        await using var harness = await ComfyUiWorkerHarness.StartAsync(fake => fake.RefuseReusedPromptIds = true);
+        var job = harness.Job();
+        await harness.RunAsync(job);
+        await harness.Worker.DisposeAsync();
+        var restarted = await harness.StartWorkerAsync(harness.Fake.BaseAddress.ToString());
+        await harness.Callbacks.StateAsync(WorkerState.Online);
+
+        await restarted.SubmitAsync(job, Ct);
+
+        var finished = await harness.Callbacks.FinishedAsync(job.JobId);
+        finished.Outcome.Result.ShouldBe(WorkerJobResult.Succeeded);
+        finished.Outcome.Files.ShouldHaveSingleItem();
+        harness.Fake.Prompts.ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task A_reused_prompt_id_the_worker_no_longer_has_makes_it_unavailable_not_a_rejection()
+    {
+        await using var harness = await ComfyUiWorkerHarness.StartAsync(fake => fake.RefuseReusedPromptIds = true);
+        var job = harness.Job();
+        harness.Fake.ScriptFor(job.JobId, FakeScripts.HoldThenNormal);
+        await harness.Worker.SubmitAsync(job, Ct);
+        await (await harness.Fake.WaitForRunAsync(job.JobId)).Holding.WaitAsync(TestTimeouts.Default, Ct);
+        await harness.Fake.RestartAsync(Ct);
+        // Held jobs are settled before the worker says it is online again.
+        var lost = await harness.Callbacks.LostAsync(job.JobId);
+        await harness.Callbacks.StateAsync(WorkerState.Online, after: lost.Sequence);
+
+        var error = await Should.ThrowAsync<WorkerUnavailableException>(() => harness.Worker.SubmitAsync(job, Ct));
+
+        error.Message.ShouldContain("already used");
+        harness.Worker.HeldJobs.ShouldBe(0);
     }
 }
