@@ -107,11 +107,19 @@ public sealed class ComfyUiWorkerHarness : IAsyncDisposable
         InputDirectory = InputDirectory,
     };
 
-    /// <summary>Submits and waits for the end.</summary>
+    /// <summary>Submits and waits for the end: the outcome, then the final <c>executing {node: null}</c> that follows it.</summary>
     public async Task<RecordingCallbacks.JobFinished> RunAsync(WorkerJob job)
     {
         await Worker.SubmitAsync(job, TestContext.Current.CancellationToken);
-        return await Callbacks.FinishedAsync(job.JobId);
+        return await FinishedAsync(job.JobId);
+    }
+
+    /// <summary>Waits for a job's outcome and for the final <c>executing {node: null}</c> the worker passes on after it.</summary>
+    public async Task<RecordingCallbacks.JobFinished> FinishedAsync(Guid jobId)
+    {
+        var finished = await Callbacks.FinishedAsync(jobId);
+        await Callbacks.MessageAsync(jobId, "executing", m => m.Sequence > finished.Sequence);
+        return finished;
     }
 
     public async ValueTask DisposeAsync()

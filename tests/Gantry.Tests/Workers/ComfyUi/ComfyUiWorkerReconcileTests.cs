@@ -68,7 +68,7 @@ public sealed class ComfyUiWorkerReconcileTests
         run.Release();
 
         var first = await harness.Callbacks.FinishedAsync(running.JobId);
-        var second = await harness.Callbacks.FinishedAsync(waiting.JobId);
+        var second = await harness.FinishedAsync(waiting.JobId);
         first.Outcome.Result.ShouldBe(WorkerJobResult.Succeeded);
         second.Outcome.Result.ShouldBe(WorkerJobResult.Succeeded);
         second.Outcome.Files.ShouldHaveSingleItem();
