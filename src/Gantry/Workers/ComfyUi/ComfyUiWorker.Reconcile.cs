@@ -104,6 +104,12 @@ public sealed partial class ComfyUiWorker
     /// <summary>Acts on where a held job turned out to be: running, finished, or forgotten by the worker.</summary>
     private async Task SettleAsync(TrackedJob job, Located located)
     {
+        if (located.ClientId is { } postedUnder && postedUnder != ClientId)
+        {
+            // Posted under an earlier client id (adopted after a restart): its events never reach our socket.
+            job.Watched = false;
+        }
+
         switch (located.Presence)
         {
             case WorkerJobPresence.Running:
