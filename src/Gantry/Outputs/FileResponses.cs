@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
 namespace Gantry.Outputs;
@@ -18,7 +19,7 @@ public static class FileResponses
     ];
 
     /// <summary>The blob as the named file, or null when the blob is gone from the content store.</summary>
-    public static IResult? Serve(HttpContext context, ContentStore blobs, string sha256, string filename, string contentType)
+    public static PhysicalFileHttpResult? Serve(HttpContext context, ContentStore blobs, string sha256, string filename, string contentType)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(blobs);
