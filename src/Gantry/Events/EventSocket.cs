@@ -16,7 +16,7 @@ public sealed partial class EventSocket
     private readonly TimeSpan _closeTimeout;
     private readonly int _capacity;
     private readonly ILogger _logger;
-    private CancellationTokenSource? _sendCancel;
+    private CancellationTokenSource? _abortAfterStop;
     private int _stopReason;
     private volatile bool _previewMetadata;
 
@@ -51,16 +51,24 @@ public sealed partial class EventSocket
     /// </summary>
     public async Task RunAsync(Func<CancellationToken, Task<byte[]>> greeting, CancellationToken shuttingDown, CancellationToken aborted)
     {
-        using var sendCancel = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        _sendCancel = sendCancel;
+        // Sends take no token: a cancellable one costs ManagedWebSocket an allocation per send. A send stuck on a
+        // client that stopped reading is ended instead by aborting the socket, once per socket (see Stop).
+        using var abortAfterStop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        using var onAbort = abortAfterStop.Token.Register(static state => ((WebSocket)state!).Abort(), _socket);
+        _abortAfterStop = abortAfterStop;
+        if (Reason != StopReason.None)
+        {
+            abortAfterStop.CancelAfter(_closeTimeout);
+        }
+
         using var onShutdown = shuttingDown.Register(static state => ((EventSocket)state!).Stop(StopReason.ShuttingDown), this);
         var reading = Task.CompletedTask;
         try
         {
             var first = await greeting(aborted);
-            await _socket.SendAsync(first, WebSocketMessageType.Text, endOfMessage: true, sendCancel.Token);
+            await _socket.SendAsync(first, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
             reading = ReadAsync(aborted);
-            await WriteAsync(sendCancel.Token);
+            await WriteAsync();
             await CloseAsync(reading);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
@@ -73,11 +81,11 @@ public sealed partial class EventSocket
         {
             Stop(StopReason.ClientGone);
             await reading;
-            _sendCancel = null;
+            _abortAfterStop = null;
         }
     }
 
-    private async Task WriteAsync(CancellationToken cancellationToken)
+    private async Task WriteAsync()
     {
         var reader = _subscription.Reader;
 
@@ -86,7 +94,7 @@ public sealed partial class EventSocket
         {
             while (Volatile.Read(ref _stopReason) == 0 && reader.TryRead(out var frame))
             {
-                await SendAsync(frame, cancellationToken);
+                await SendAsync(frame);
             }
 
             if (Volatile.Read(ref _stopReason) != 0)
@@ -96,11 +104,11 @@ public sealed partial class EventSocket
         }
     }
 
-    private ValueTask SendAsync(EventFrame frame, CancellationToken cancellationToken)
+    private ValueTask SendAsync(EventFrame frame)
     {
         if (!frame.IsBinary)
         {
-            return _socket.SendAsync(frame.Payload, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            return _socket.SendAsync(frame.Payload, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
         }
 
         var payload = frame.Payload;
@@ -113,7 +121,7 @@ public sealed partial class EventSocket
             }
         }
 
-        return _socket.SendAsync(payload, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken);
+        return _socket.SendAsync(payload, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
     }
 
     private async Task CloseAsync(Task reading)
@@ -160,8 +168,8 @@ public sealed partial class EventSocket
         _subscription.Dispose();
         try
         {
-            // A send blocked on a client that stopped reading gets the close timeout, then is cancelled (aborting the socket).
-            _sendCancel?.CancelAfter(_closeTimeout);
+            // A send blocked on a client that stopped reading gets the close timeout, then the socket is aborted.
+            _abortAfterStop?.CancelAfter(_closeTimeout);
         }
         catch (ObjectDisposedException)
         {
