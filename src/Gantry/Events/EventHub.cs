@@ -16,9 +16,13 @@ public sealed class EventHub
     private readonly ConcurrentDictionary<long, EventSubscription[]> _subscribers = new();
 
     /// <summary>Starts receiving the user's frames; dispose the subscription to stop.</summary>
-    public EventSubscription Subscribe(long userId, int capacity = DefaultCapacity)
+    /// <param name="userId">Whose frames.</param>
+    /// <param name="capacity">How many frames the subscriber may fall behind before it is cut off.</param>
+    /// <param name="onOverflow">Called once, on the publisher's thread, when the subscriber is cut off; must only hand work off.</param>
+    public EventSubscription Subscribe(long userId, int capacity = DefaultCapacity, Action? onOverflow = null)
     {
-        var subscription = new EventSubscription(this, userId, capacity);
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        var subscription = new EventSubscription(this, userId, capacity, onOverflow);
         _subscribers.AddOrUpdate(userId, _ => [subscription], (_, existing) => [.. existing, subscription]);
         return subscription;
     }
@@ -58,12 +62,19 @@ public sealed class EventHub
 /// <summary>One subscriber's view of a user's events.</summary>
 public sealed class EventSubscription : IDisposable
 {
+    private const int Open = 0;
+    private const int CutOff = 1;
+    private const int Disposed = 2;
+
     private readonly EventHub _hub;
     private readonly Channel<EventFrame> _channel;
+    private readonly Action? _onOverflow;
+    private int _state;
 
-    internal EventSubscription(EventHub hub, long userId, int capacity)
+    internal EventSubscription(EventHub hub, long userId, int capacity, Action? onOverflow)
     {
         _hub = hub;
+        _onOverflow = onOverflow;
         UserId = userId;
         _channel = Channel.CreateBounded<EventFrame>(new BoundedChannelOptions(capacity)
         {
@@ -77,21 +88,25 @@ public sealed class EventSubscription : IDisposable
     public ChannelReader<EventFrame> Reader => _channel.Reader;
 
     /// <summary>Set when the subscriber fell more than its capacity behind and was cut off.</summary>
-    public bool Overflowed { get; private set; }
+    public bool Overflowed => Volatile.Read(ref _state) == CutOff;
 
     public void Dispose()
     {
+        Interlocked.CompareExchange(ref _state, Disposed, Open);
         _hub.Remove(this);
         _channel.Writer.TryComplete();
     }
 
+    /// <summary>Queues a frame for this subscriber alone (a reply to something its client sent), subject to the same capacity.</summary>
     internal void Offer(EventFrame frame)
     {
-        if (!_channel.Writer.TryWrite(frame) && !Overflowed && !_channel.Reader.Completion.IsCompleted)
+        if (_channel.Writer.TryWrite(frame) || Interlocked.CompareExchange(ref _state, CutOff, Open) != Open)
         {
-            Overflowed = true;
-            _channel.Writer.TryComplete();
-            _hub.Remove(this);
+            return;
         }
+
+        _channel.Writer.TryComplete();
+        _hub.Remove(this);
+        _onOverflow?.Invoke();
     }
 }

@@ -1,4 +1,5 @@
 using Gantry.Api.Cloud;
+using Gantry.Api.Comfy;
 using Gantry.Auth;
 using Gantry.Store;
 using Microsoft.Extensions.Options;
@@ -57,5 +58,6 @@ public static class GantryApp
         app.MapCloudJobs();
         app.MapCloudQueue();
         app.MapCloudHistory();
+        app.MapComfyNative();
     }
 }

@@ -1,3 +1,5 @@
+using Gantry.Api.Comfy;
+
 namespace Gantry.Hosting;
 
 /// <summary>
@@ -18,6 +20,8 @@ public sealed class GantryOptions
     public ApiOptions Api { get; set; } = new();
 
     public LimitOptions Limits { get; set; } = new();
+
+    public ComfyOptions Comfy { get; set; } = new();
 }
 
 /// <summary>Per-user limits; a user's own overrides (set with the admin API) win over these defaults.</summary>

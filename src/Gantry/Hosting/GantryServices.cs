@@ -1,4 +1,5 @@
 using Gantry.Api.Cloud;
+using Gantry.Api.Comfy;
 using Gantry.Api.Json;
 using Gantry.Auth;
 using Gantry.Events;
@@ -42,6 +43,7 @@ public static class GantryServices
         services.AddSingleton<EventHub>();
         services.AddSingleton(sp => new ContentStore(sp.GetRequiredService<IOptions<GantryOptions>>().Value.DataDirectory));
         services.AddSingleton<OutputImporter>();
+        services.AddComfyNative();
 
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<LocalCallerProvider>();

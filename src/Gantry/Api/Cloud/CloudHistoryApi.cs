@@ -24,10 +24,15 @@ public static class CloudHistoryApi
     }
 
     /// <summary>Deletes finished jobs (listed, or all with <c>clear</c>); jobs still waiting or running are not history and stay.</summary>
-    public static async Task<Results<Ok, JsonHttpResult<ErrorResponse>>> ManageAsync(
+    public static Task<Results<Ok, JsonHttpResult<ErrorResponse>>> ManageAsync(
         HttpContext context, IJobStore store, IOptions<GantryOptions> options)
+        => HandleManageAsync(context, store, options.Value, allowOtherProperties: false);
+
+    /// <summary>The same for ComfyUI's bare <c>POST /history</c>, which ignores properties other than <c>delete</c> and <c>clear</c>.</summary>
+    public static async Task<Results<Ok, JsonHttpResult<ErrorResponse>>> HandleManageAsync(
+        HttpContext context, IJobStore store, GantryOptions options, bool allowOtherProperties)
     {
-        var (document, error) = await JsonBodyReader.ReadAsync(context, options.Value, allowEmpty: false);
+        var (document, error) = await JsonBodyReader.ReadAsync(context, options, allowEmpty: false);
         using (document)
         {
             if (error is not null)
@@ -35,7 +40,7 @@ public static class CloudHistoryApi
                 return error;
             }
 
-            var request = ManageRequest.Read(document!.RootElement, out var problem);
+            var request = ManageRequest.Read(document!.RootElement, out var problem, allowOtherProperties);
             if (request is null)
             {
                 return ApiResults.BadRequest(ErrorCodes.InvalidRequest, problem!);
@@ -119,5 +124,10 @@ public static class CloudHistoryApi
         return TypedResults.Ok(answer);
     }
 
-    private static double Priority(JobRecord job) => job.Number ?? job.Sequence;
+    /// <summary>A history entry's priority: the <c>number</c> the client sent, else the job's place in submission order.</summary>
+    public static double Priority(JobRecord job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return job.Number ?? job.Sequence;
+    }
 }

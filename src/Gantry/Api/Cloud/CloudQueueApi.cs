@@ -49,28 +49,12 @@ public static class CloudQueueApi
                 return ApiResults.BadRequest(ErrorCodes.InvalidRequest, problem!);
             }
 
-            var caller = context.GetCaller();
-            var deleted = new List<string>();
-            foreach (var id in request.JobIds())
-            {
-                var job = await store.GetJobAsync(id, context.RequestAborted);
-                if (job is not null && job.UserId == caller.UserId
-                    && await canceller.CancelAsync(job, "Deleted from the queue by the user.", context.RequestAborted) is not null)
-                {
-                    deleted.Add(id.ToString("D"));
-                }
-            }
-
+            var userId = context.GetCaller().UserId;
+            var deleted = await QueueActions.CancelListedAsync(
+                store, canceller, userId, request.JobIds(), static _ => true, "Deleted from the queue by the user.", context.RequestAborted);
             if (request.Clear)
             {
-                var waiting = await store.ListUserJobsInStatesAsync(caller.UserId, [JobState.Queued, JobState.Dispatched], MaxListed, context.RequestAborted);
-                foreach (var job in waiting)
-                {
-                    if (await canceller.CancelAsync(job, "Queue cleared by the user.", context.RequestAborted) is not null)
-                    {
-                        deleted.Add(job.Id.ToString("D"));
-                    }
-                }
+                deleted.AddRange(await QueueActions.CancelWaitingAsync(store, canceller, userId, "Queue cleared by the user.", context.RequestAborted));
             }
 
             return TypedResults.Ok(new QueueManageResponse(deleted.Distinct().ToList(), request.Clear));
@@ -89,7 +73,7 @@ public static class CloudQueueApi
                 return error;
             }
 
-            var caller = context.GetCaller();
+            Guid? jobId = null;
             if (document is not null && document.RootElement.ValueKind == JsonValueKind.Object
                 && document.RootElement.TryGetProperty("prompt_id", out var promptId) && promptId.ValueKind != JsonValueKind.Null)
             {
@@ -98,21 +82,10 @@ public static class CloudQueueApi
                     return ApiResults.InvalidJobId(promptId.ToString());
                 }
 
-                var job = await store.GetJobAsync(id, context.RequestAborted);
-                if (job is not null && job.UserId == caller.UserId && JobStateMachine.IsOnWorker(job.State))
-                {
-                    await canceller.CancelAsync(job, "Interrupted by the user.", context.RequestAborted);
-                }
-
-                return TypedResults.Ok();
+                jobId = id;
             }
 
-            var running = await store.ListUserJobsInStatesAsync(caller.UserId, [JobState.Running], MaxListed, context.RequestAborted);
-            foreach (var job in running)
-            {
-                await canceller.CancelAsync(job, "Interrupted by the user.", context.RequestAborted);
-            }
-
+            await QueueActions.InterruptAsync(store, canceller, context.GetCaller().UserId, jobId, context.RequestAborted);
             return TypedResults.Ok();
         }
     }
@@ -134,7 +107,8 @@ public static class QueueSnapshot
                 pending.Select(j => ToItem(j.Job, j.Payload, ++number, ossOrder)).ToList());
     }
 
-    private static QueueItem ToItem(JobRecord job, JobPayload payload, int number, bool ossOrder)
+    /// <summary>One job as a queue tuple (also what OSS history entries carry as their <c>prompt</c>).</summary>
+    public static QueueItem ToItem(JobRecord job, JobPayload payload, double number, bool ossOrder)
     {
         var fourth = ossOrder
             ? new RawJson(ExtraDataJson.WithCreateTime(payload.ExtraDataJson, job.CreatedAtMs, job.ClientId))

@@ -4,11 +4,12 @@ namespace Gantry.Api.Cloud;
 
 /// <summary>
 /// The body of <c>POST /api/queue</c> and <c>POST /api/history</c>: <c>{delete?: [ids], clear?: bool}</c>,
-/// no other properties (the spec says <c>additionalProperties: false</c>).
+/// no other properties (the spec says <c>additionalProperties: false</c>). ComfyUI's bare <c>/queue</c> and
+/// <c>/history</c> take the same body but ignore other properties (<c>allowOtherProperties</c> of <see cref="Read"/>).
 /// </summary>
 public sealed record ManageRequest(IReadOnlyList<string> Delete, bool Clear)
 {
-    public static ManageRequest? Read(JsonElement body, out string? error)
+    public static ManageRequest? Read(JsonElement body, out string? error, bool allowOtherProperties = false)
     {
         error = null;
         if (body.ValueKind != JsonValueKind.Object)
@@ -57,6 +58,11 @@ public sealed record ManageRequest(IReadOnlyList<string> Delete, bool Clear)
                     clear = property.Value.ValueKind == JsonValueKind.True;
                     break;
                 default:
+                    if (allowOtherProperties)
+                    {
+                        break;
+                    }
+
                     error = $"Unknown property '{ApiResults.Truncate(property.Name)}'; only 'delete' and 'clear' are allowed.";
                     return null;
             }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Gantry.Api.Cloud.Contracts;
+using Gantry.Api.Comfy.Contracts;
 
 namespace Gantry.Api.Json;
 
@@ -20,4 +21,10 @@ namespace Gantry.Api.Json;
 [JsonSerializable(typeof(QueueManageResponse))]
 [JsonSerializable(typeof(HistoryResponse))]
 [JsonSerializable(typeof(Dictionary<string, HistoryDetailEntry>))]
+[JsonSerializable(typeof(ServerFeatures))]
+[JsonSerializable(typeof(FeatureFlagsMessage))]
+[JsonSerializable(typeof(UploadResponse))]
+[JsonSerializable(typeof(Dictionary<string, OssHistoryEntry>))]
+[JsonSerializable(typeof(OssError))]
+[JsonSerializable(typeof(OssInvalidIdsError))]
 public sealed partial class GantryJsonContext : JsonSerializerContext;

@@ -1,0 +1,66 @@
+using Gantry.Api.Comfy;
+using Gantry.Api.Comfy.Contracts;
+using Gantry.Hosting;
+using Gantry.Outputs;
+using Gantry.Store;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Gantry.Api.Cloud;
+
+/// <summary>
+/// The Cloud's file routes. <c>GET /api/view</c> answers 302 to a signed, short-lived <c>/api/files/{sha256}</c>
+/// link that works without the API key (Cloud clients fetch the <c>Location</c> without their key, so it never
+/// reaches storage); <c>GET /api/files/{sha256}</c> checks the signature and serves the bytes;
+/// <c>POST /api/upload/image</c> stores an upload as <c>/upload/image</c> does.
+/// </summary>
+public static class FilesApi
+{
+    public static IEndpointRouteBuilder MapCloudFiles(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/view", ViewAsync).WithName("viewFile").WithTags("file");
+        app.MapMethods($"{SignedFileUrls.PathPrefix}{{sha256:length(64)}}", [HttpMethods.Get, HttpMethods.Head], Download)
+            .AllowAnonymous().WithTags("file");
+        app.MapPost("/api/upload/image", UploadAsync).WithName("uploadImage").WithTags("file");
+        return app;
+    }
+
+    /// <summary>302 to the signed link of the caller's file; 400 for a malformed request, 404 when the caller has no such file.</summary>
+    public static async Task<Results<RedirectHttpResult, JsonHttpResult<ErrorResponse>>> ViewAsync(
+        HttpContext context, IFileIndex index, SignedFileUrls links)
+    {
+        var (file, error) = await NativeFilesApi.FindAsync(context, index);
+        if (file is null)
+        {
+            return error!;
+        }
+
+        // Absolute: the documented clients fetch Location as it is, and a relative one is no URL to them.
+        var request = context.Request;
+        var location = $"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}{links.CreatePath(file.Sha256, file.Filename)}";
+        return TypedResults.Redirect(location);
+    }
+
+    /// <summary>The blob behind a signed link, under the link's file name; 403 when the signature is wrong or expired.</summary>
+    public static Results<PhysicalFileHttpResult, JsonHttpResult<ErrorResponse>> Download(string sha256, HttpContext context, SignedFileUrls links, ContentStore blobs)
+    {
+        var query = context.Request.Query;
+        var filename = query["filename"].Count > 0 ? query["filename"].ToString() : null;
+        var check = links.Verify(sha256, filename, query["exp"].Count > 0 ? query["exp"].ToString() : null, query["sig"].Count > 0 ? query["sig"].ToString() : null);
+        switch (check)
+        {
+            case SignatureCheck.Invalid:
+                return ApiResults.Forbidden("The link's signature does not match; ask /api/view for a new link.");
+            case SignatureCheck.Expired:
+                return ApiResults.Forbidden("The link has expired; ask /api/view for a new link.");
+        }
+
+        return FileResponses.Serve(context, blobs, sha256, filename!, OutputImporter.ContentTypeOf(filename!)) is { } served
+            ? served
+            : ApiResults.NotFound("The file's content is no longer stored.");
+    }
+
+    public static Task<Results<Ok<UploadResponse>, JsonHttpResult<ErrorResponse>>> UploadAsync(
+        HttpContext context, UserUploads uploads, IOptions<GantryOptions> options)
+        => ImageUpload.UploadAsync(context, uploads, options.Value, StatusCodes.Status400BadRequest);
+}
