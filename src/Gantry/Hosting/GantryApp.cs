@@ -1,4 +1,6 @@
+using Gantry.Api.Admin;
 using Gantry.Api.Cloud;
+using Gantry.Api.Comfy;
 using Gantry.Auth;
 using Gantry.Store;
 using Microsoft.Extensions.Options;
@@ -57,5 +59,7 @@ public static class GantryApp
         app.MapCloudJobs();
         app.MapCloudQueue();
         app.MapCloudHistory();
+        app.MapAdminWorkers();
+        app.MapFleetCatalog();
     }
 }

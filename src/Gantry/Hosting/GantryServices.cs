@@ -6,7 +6,9 @@ using Gantry.Jobs;
 using Gantry.Jobs.Submission;
 using Gantry.Jobs.Validation;
 using Gantry.Outputs;
+using Gantry.Scheduling;
 using Gantry.Store;
+using Gantry.Workers;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -60,6 +62,8 @@ public static class GantryServices
             json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
         });
         services.AddOpenApi();
+        services.AddWorkers();
+        services.AddScheduling();
         return services;
     }
 }

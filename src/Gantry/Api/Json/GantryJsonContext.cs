@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
+using Gantry.Api.Admin;
 using Gantry.Api.Cloud.Contracts;
+using Gantry.Api.Comfy;
 
 namespace Gantry.Api.Json;
 
@@ -20,4 +22,8 @@ namespace Gantry.Api.Json;
 [JsonSerializable(typeof(QueueManageResponse))]
 [JsonSerializable(typeof(HistoryResponse))]
 [JsonSerializable(typeof(Dictionary<string, HistoryDetailEntry>))]
+[JsonSerializable(typeof(WorkerView[]))]
+[JsonSerializable(typeof(AddWorkerRequest))]
+[JsonSerializable(typeof(SystemStatsResponse))]
+[JsonSerializable(typeof(string[]))]
 public sealed partial class GantryJsonContext : JsonSerializerContext;

@@ -1,0 +1,338 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Gantry.Auth;
+using Gantry.Events;
+using Gantry.Hosting;
+using Gantry.Jobs;
+using Gantry.Store;
+using Gantry.Workers;
+using Microsoft.Extensions.Options;
+
+namespace Gantry.Scheduling;
+
+/// <summary>
+/// Runs the queue: takes queued jobs (from submits, from the store at start, back from lost workers), decides with
+/// the <see cref="FairQueue"/> which runs next and where, hands them to workers, and records what the workers
+/// report: start, messages (to the owner's sockets), end, loss. Guards each job with a maximum runtime and
+/// carries cancels to the worker. Decisions happen on one loop (no locks around the queue); store writes and
+/// worker calls run beside it and report back to it. Every committed change is announced on <see cref="JobSignals"/>.
+/// </summary>
+public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IWorkerLoad
+{
+    private const int MaxConcurrentPreparations = 64;
+
+    private readonly IJobStore _store;
+    private readonly IUserStore _users;
+    private readonly WorkerPool _pool;
+    private readonly JobSignals _signals;
+    private readonly EventHub _hub;
+    private readonly TimeProvider _time;
+    private readonly ILogger<Dispatcher> _logger;
+    private readonly SchedulerOptions _options;
+    private readonly string _inputRoot;
+    private readonly FairQueue _queue;
+    private readonly Channel<Command> _commands = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentDictionary<Guid, Placement> _placements = new();
+    private readonly ConcurrentDictionary<Guid, int> _bounces = new();
+    private readonly FinishedJobs _finished = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Owned by the loop.
+    private readonly Dictionary<Guid, Jobs.JobPayload> _payloads = [];
+    private readonly HashSet<Guid> _preparing = [];
+    private readonly Dictionary<long, long> _userReadAtMs = [];
+    private CancellationToken _stopping;
+
+    public Dispatcher(
+        IJobStore store,
+        IUserStore users,
+        WorkerPool pool,
+        JobSignals signals,
+        EventHub hub,
+        TimeProvider time,
+        IOptions<GantryOptions> options,
+        ILogger<Dispatcher> logger)
+    {
+        _store = store;
+        _users = users;
+        _pool = pool;
+        _signals = signals;
+        _hub = hub;
+        _time = time;
+        _logger = logger;
+        _options = options.Value.Scheduler;
+        _inputRoot = InputFolders.Root(options.Value.DataDirectory);
+        _queue = new FairQueue(_options.DefaultWeight > 0 ? _options.DefaultWeight : 1, _options.MaxRunningPerUser);
+    }
+
+    /// <summary>Completes once the workers are started and the store's active jobs are loaded.</summary>
+    public Task Ready => _ready.Task;
+
+    /// <summary>Jobs on the named worker now, as the dispatcher counts them.</summary>
+    public int JobsOn(string worker) => _placements.Values.Count(p => p.WorkerName == worker && !p.Ended);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        _signals.Queued += OnQueued;
+        _signals.CancelRequested += OnCancelRequested;
+        _signals.Changed += OnChanged;
+        try
+        {
+            await _pool.StartAsync(this, this, stoppingToken);
+            await LoadActiveJobsAsync(stoppingToken);
+            _ready.TrySetResult();
+            await RunLoopAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        catch (Exception ex)
+        {
+            SchedulingLog.LoopFailed(_logger, ex);
+            _ready.TrySetException(ex);
+            throw;
+        }
+        finally
+        {
+            _ready.TrySetCanceled(CancellationToken.None);
+            _signals.Queued -= OnQueued;
+            _signals.CancelRequested -= OnCancelRequested;
+            _signals.Changed -= OnChanged;
+            foreach (var placement in _placements.Values)
+            {
+                placement.StopTimers();
+            }
+
+            await _pool.DisposeAsync();
+        }
+    }
+
+    private async Task RunLoopAsync(CancellationToken stoppingToken)
+    {
+        var reader = _commands.Reader;
+        do
+        {
+            while (reader.TryRead(out var command))
+            {
+                Apply(command);
+            }
+
+            PrepareHeads();
+            Decide();
+        }
+        while (await reader.WaitToReadAsync(stoppingToken));
+    }
+
+    private void Post(Command command) => _commands.Writer.TryWrite(command);
+
+    private void Apply(Command command)
+    {
+        switch (command)
+        {
+            case Command.Enqueue enqueue:
+                EnqueueJob(enqueue.Job, enqueue.Payload);
+                break;
+            case Command.Forget forget:
+                _queue.Remove(forget.JobId);
+                _payloads.Remove(forget.JobId);
+                break;
+            case Command.Prepared prepared:
+                ApplyPrepared(prepared);
+                break;
+            case Command.Released released:
+                _queue.Release(released.JobId);
+                if (released.Requeue is { } again)
+                {
+                    EnqueueJob(again, released.Payload);
+                }
+
+                released.Done?.TrySetResult();
+                break;
+            case Command.WorkerChanged changed:
+                SyncWorker(changed.Worker);
+                break;
+            case Command.WorkerPaused paused:
+                PauseWorker(paused.Worker);
+                break;
+        }
+    }
+
+    private void EnqueueJob(QueuedJob job, Jobs.JobPayload? payload)
+    {
+        if (!_queue.Enqueue(job))
+        {
+            return;
+        }
+
+        if (payload is not null)
+        {
+            _payloads[job.JobId] = payload;
+            if (job.Requirements is null)
+            {
+                _queue.SetRequirements(job.JobId, JobRequirements.FromPrompt(payload.PromptJson));
+            }
+        }
+    }
+
+    private void ApplyPrepared(Command.Prepared prepared)
+    {
+        _preparing.Remove(prepared.JobId);
+        if (prepared.User is { } user)
+        {
+            _userReadAtMs[user.Id] = NowMs;
+            _queue.SetUserShare(user.Id, user.Weight, user.MaxRunning);
+        }
+
+        if (prepared.Payload is null)
+        {
+            // The job is gone or no longer queued.
+            _queue.Remove(prepared.JobId);
+            return;
+        }
+
+        if (_queue.IsQueued(prepared.JobId))
+        {
+            _payloads[prepared.JobId] = prepared.Payload;
+            _queue.SetRequirements(prepared.JobId, prepared.Requirements!);
+        }
+    }
+
+    /// <summary>Reads the graphs (and, when stale, the owners' shares) of users' next jobs, a bounded number at a time.</summary>
+    private void PrepareHeads()
+    {
+        if (_preparing.Count >= MaxConcurrentPreparations || _queue.HeadsAwaitingRequirements.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var head in _queue.HeadsAwaitingRequirements.ToArray())
+        {
+            if (_preparing.Count >= MaxConcurrentPreparations)
+            {
+                break;
+            }
+
+            if (_payloads.TryGetValue(head.JobId, out var known))
+            {
+                _queue.SetRequirements(head.JobId, JobRequirements.FromPrompt(known.PromptJson));
+                continue;
+            }
+
+            if (_preparing.Add(head.JobId))
+            {
+                var refreshUser = !_userReadAtMs.TryGetValue(head.UserId, out var readAt) || NowMs - readAt >= (long)_options.UserRefresh.TotalMilliseconds;
+                _ = PrepareAsync(head.JobId, head.UserId, refreshUser);
+            }
+        }
+    }
+
+    private async Task PrepareAsync(Guid jobId, long userId, bool refreshUser)
+    {
+        Jobs.JobPayload? payload = null;
+        JobRequirements? requirements = null;
+        User? user = null;
+        try
+        {
+            payload = await _store.GetPayloadAsync(jobId, _stopping);
+            requirements = payload is null ? null : JobRequirements.FromPrompt(payload.PromptJson);
+            user = refreshUser ? await _users.GetUserAsync(userId, _stopping) : null;
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception ex)
+        {
+            SchedulingLog.WorkFailed(_logger, jobId, ex);
+            payload = null;
+        }
+
+        Post(new Command.Prepared(jobId, payload, requirements, user));
+    }
+
+    /// <summary>Takes every decision the queue has now and starts carrying each one out.</summary>
+    private void Decide()
+    {
+        while (_queue.Next() is { } decision)
+        {
+            switch (decision)
+            {
+                case FairQueueDecision.Assign assign:
+                    _payloads.Remove(assign.Job.JobId, out var payload);
+                    StartDispatch(assign.Job, assign.Worker, payload!);
+                    break;
+                case FairQueueDecision.Unrunnable unrunnable:
+                    _payloads.Remove(unrunnable.Job.JobId);
+                    _ = Guard(unrunnable.Job.JobId, () => FailUnrunnableAsync(unrunnable.Job, unrunnable.Reason));
+                    break;
+            }
+        }
+    }
+
+    private void SyncWorker(IWorker worker)
+    {
+        if (!ReferenceEquals(_pool.Find(worker.Name), worker))
+        {
+            _queue.RemoveWorker(worker.Name);
+            return;
+        }
+
+        var state = worker.State;
+        var availability = state switch
+        {
+            WorkerState.Online => WorkerAvailability.Accepting,
+            WorkerState.Draining => WorkerAvailability.Retired,
+            _ => WorkerAvailability.Unavailable,
+        };
+        _queue.SetWorker(worker.Name, worker.Capabilities, worker.Slots, availability);
+        if (state is WorkerState.Online or WorkerState.Draining)
+        {
+            ReconcileUnconfirmed(worker);
+        }
+    }
+
+    /// <summary>A worker refused a job as unavailable: it gets nothing until it reports a change, or a few seconds pass.</summary>
+    private void PauseWorker(IWorker worker)
+    {
+        if (!ReferenceEquals(_pool.Find(worker.Name), worker))
+        {
+            return;
+        }
+
+        _queue.SetWorker(worker.Name, worker.Capabilities, worker.Slots, WorkerAvailability.Unavailable);
+        ITimer? timer = null;
+        timer = _time.CreateTimer(
+            _ =>
+            {
+                Post(new Command.WorkerChanged(worker));
+                timer?.Dispose();
+            },
+            null,
+            UnavailablePause,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>How long a worker that said it cannot take a job is left alone.</summary>
+    internal static readonly TimeSpan UnavailablePause = TimeSpan.FromSeconds(5);
+
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Runs dispatcher work off the loop; a failure is logged, never lost silently.</summary>
+    private async Task Guard(Guid jobId, Func<Task> work)
+    {
+        try
+        {
+            await work();
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        catch (Exception ex)
+        {
+            SchedulingLog.WorkFailed(_logger, jobId, ex);
+        }
+    }
+}
