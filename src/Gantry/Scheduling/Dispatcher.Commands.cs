@@ -23,7 +23,13 @@ public sealed partial class Dispatcher
 
         public sealed record WorkerChanged(IWorker Worker) : Command;
 
+        /// <summary>Asks the loop for its numbers.</summary>
+        public sealed record Inspect(TaskCompletionSource<SchedulerSnapshot> Reply) : Command;
+
         /// <summary>A worker said it cannot take jobs now.</summary>
         public sealed record WorkerPaused(IWorker Worker) : Command;
     }
 }
+
+/// <summary>The dispatcher's queue at one moment: for metrics, the dashboard and diagnostics.</summary>
+public sealed record SchedulerSnapshot(int Queued, int OnWorkers, int FreeWorkers, int AwaitingGraphs, int ReadingGraphs);

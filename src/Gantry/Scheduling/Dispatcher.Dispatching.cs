@@ -69,7 +69,7 @@ public sealed partial class Dispatcher
         {
             SchedulingLog.Unavailable(_logger, placement.WorkerName, placement.JobId, ex.Message);
             _bounces.AddOrUpdate(placement.JobId, 1, (_, count) => count + 1);
-            Post(new Command.WorkerPaused(worker));
+            Pause(worker);
             await placement.Enqueue(() => RequeueAsync(placement));
             return;
         }

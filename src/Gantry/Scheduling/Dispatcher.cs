@@ -71,6 +71,14 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
     /// <summary>Jobs on the named worker now, as the dispatcher counts them.</summary>
     public int JobsOn(string worker) => _placements.Values.Count(p => p.WorkerName == worker && !p.Ended);
 
+    /// <summary>The queue's numbers, as the dispatcher's loop sees them.</summary>
+    public Task<SchedulerSnapshot> SnapshotAsync()
+    {
+        var reply = new TaskCompletionSource<SchedulerSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(new Command.Inspect(reply));
+        return reply.Task;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
@@ -119,8 +127,10 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
                 Apply(command);
             }
 
-            PrepareHeads();
-            Decide();
+            // A decision exposes the next job of a user; reading its graph may allow the next decision.
+            while (PrepareHeads() | Decide())
+            {
+            }
         }
         while (await reader.WaitToReadAsync(stoppingToken));
     }
@@ -152,6 +162,10 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
                 break;
             case Command.WorkerChanged changed:
                 SyncWorker(changed.Worker);
+                break;
+            case Command.Inspect inspect:
+                inspect.Reply.TrySetResult(new SchedulerSnapshot(
+                    _queue.QueuedCount, _queue.PlacedCount, _queue.FreeWorkerCount, _queue.HeadsAwaitingRequirements.Count, _preparing.Count));
                 break;
             case Command.WorkerPaused paused:
                 PauseWorker(paused.Worker);
@@ -199,12 +213,16 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
         }
     }
 
-    /// <summary>Reads the graphs (and, when stale, the owners' shares) of users' next jobs, a bounded number at a time.</summary>
-    private void PrepareHeads()
+    /// <summary>
+    /// Reads the graphs (and, when stale, the owners' shares) of users' next jobs, a bounded number at a time.
+    /// Returns whether a graph already in memory made a job ready at once.
+    /// </summary>
+    private bool PrepareHeads()
     {
+        var ready = false;
         if (_preparing.Count >= MaxConcurrentPreparations || _queue.HeadsAwaitingRequirements.Count == 0)
         {
-            return;
+            return ready;
         }
 
         foreach (var head in _queue.HeadsAwaitingRequirements.ToArray())
@@ -216,7 +234,7 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
 
             if (_payloads.TryGetValue(head.JobId, out var known))
             {
-                _queue.SetRequirements(head.JobId, JobRequirements.FromPrompt(known.PromptJson));
+                ready |= _queue.SetRequirements(head.JobId, JobRequirements.FromPrompt(known.PromptJson));
                 continue;
             }
 
@@ -226,6 +244,8 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
                 _ = PrepareAsync(head.JobId, head.UserId, refreshUser);
             }
         }
+
+        return ready;
     }
 
     private async Task PrepareAsync(Guid jobId, long userId, bool refreshUser)
@@ -252,11 +272,13 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
         Post(new Command.Prepared(jobId, payload, requirements, user));
     }
 
-    /// <summary>Takes every decision the queue has now and starts carrying each one out.</summary>
-    private void Decide()
+    /// <summary>Takes every decision the queue has now and starts carrying each one out; returns whether there was any.</summary>
+    private bool Decide()
     {
+        var decided = false;
         while (_queue.Next() is { } decision)
         {
+            decided = true;
             switch (decision)
             {
                 case FairQueueDecision.Assign assign:
@@ -269,6 +291,8 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
                     break;
             }
         }
+
+        return decided;
     }
 
     private void SyncWorker(IWorker worker)
@@ -293,15 +317,19 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
         }
     }
 
-    /// <summary>A worker refused a job as unavailable: it gets nothing until it reports a change, or a few seconds pass.</summary>
+    /// <summary>A worker refused a job as unavailable: it gets nothing until it reports a change or <see cref="UnavailablePause"/> passes.</summary>
     private void PauseWorker(IWorker worker)
     {
-        if (!ReferenceEquals(_pool.Find(worker.Name), worker))
+        if (ReferenceEquals(_pool.Find(worker.Name), worker))
         {
-            return;
+            _queue.SetWorker(worker.Name, worker.Capabilities, worker.Slots, WorkerAvailability.Unavailable);
         }
+    }
 
-        _queue.SetWorker(worker.Name, worker.Capabilities, worker.Slots, WorkerAvailability.Unavailable);
+    /// <summary>Pauses a worker (on the loop) and sets the clock that brings it back.</summary>
+    private void Pause(IWorker worker)
+    {
+        Post(new Command.WorkerPaused(worker));
         ITimer? timer = null;
         timer = _time.CreateTimer(
             _ =>
