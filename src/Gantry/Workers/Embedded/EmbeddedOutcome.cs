@@ -58,10 +58,10 @@ internal static class EmbeddedOutcome
         };
     }
 
-    /// <summary>The engine itself threw (a bug, not a node error): the job fails with what is known.</summary>
-    public static WorkerJobOutcome Crashed(EmbeddedRun run, string workerName, Exception exception, long nowMs)
+    /// <summary>The engine or the output import threw (not a node error): the job fails with what is known.</summary>
+    public static WorkerJobOutcome Crashed(string workerName, Exception exception, long nowMs)
     {
-        var message = $"The embedded engine on worker '{workerName}' failed: {exception.Message}";
+        var message = $"Worker '{workerName}' could not finish the job: {exception.Message}";
         var error = new JObjectBuilder
         {
             ["node_id"] = "",

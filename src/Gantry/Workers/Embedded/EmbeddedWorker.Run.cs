@@ -58,7 +58,7 @@ public sealed partial class EmbeddedWorker
         {
             EmbeddedLog.RunFailed(_logger, Name, jobId, ex);
             LastError = $"Job {jobId}: {ex.Message}";
-            outcome = EmbeddedOutcome.Crashed(run, Name, ex, NowMs);
+            outcome = EmbeddedOutcome.Crashed(Name, ex, NowMs);
         }
 
         _runs.TryRemove(jobId, out _);
