@@ -8,7 +8,8 @@ namespace Gantry.Tests.Scheduling;
 /// A worker the test drives by hand, to check the dispatcher's decisions (not a ComfyUI protocol): it records what it
 /// is given and asked, and reports starts, messages, ends and losses when the test says so.
 /// </summary>
-internal sealed class ScriptedWorker(string name, WorkerCapabilities? capabilities = null, int slots = 1, WorkerState initialState = WorkerState.Online) : IWorker
+internal sealed class ScriptedWorker(
+    string name, WorkerCapabilities? capabilities = null, int slots = 1, WorkerState initialState = WorkerState.Online, string? url = null) : IWorker
 {
     private IWorkerCallbacks? _callbacks;
 
@@ -16,7 +17,7 @@ internal sealed class ScriptedWorker(string name, WorkerCapabilities? capabiliti
 
     public string Kind => "scripted";
 
-    public string? Url => $"http://{Name}.test";
+    public string? Url { get; } = url ?? $"http://{name}.test";
 
     public WorkerState State { get; private set; } = WorkerState.Starting;
 
@@ -140,5 +141,5 @@ internal sealed class ScriptedWorkerFactory : IComfyUiWorkerFactory
     }
 
     public IWorker Create(WorkerRegistration registration)
-        => _workers.TryGetValue(registration.Name, out var worker) ? worker : Add(new ScriptedWorker(registration.Name));
+        => _workers.TryGetValue(registration.Name, out var worker) ? worker : Add(new ScriptedWorker(registration.Name, url: registration.Url));
 }

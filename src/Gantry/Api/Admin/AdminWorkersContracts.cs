@@ -7,9 +7,9 @@ namespace Gantry.Api.Admin;
 public sealed record WorkerView(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("kind")] string Kind,
-    [property: JsonPropertyName("url")] string? Url,
+    [property: JsonPropertyName("url"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Url,
     [property: JsonPropertyName("state")] string State,
-    [property: JsonPropertyName("last_error")] string? LastError,
+    [property: JsonPropertyName("last_error"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? LastError,
     [property: JsonPropertyName("running")] int Running,
     [property: JsonPropertyName("slots")] int Slots,
     [property: JsonPropertyName("has_catalog")] bool HasCatalog,
@@ -38,6 +38,6 @@ public sealed record WorkerView(
 
 /// <summary>The body of <c>POST /api/admin/workers</c>.</summary>
 public sealed record AddWorkerRequest(
-    [property: JsonPropertyName("url")] string? Url,
+    [property: JsonPropertyName("url"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Url,
     [property: JsonPropertyName("name")] string? Name,
     [property: JsonPropertyName("auth_header")] string? AuthHeader);
