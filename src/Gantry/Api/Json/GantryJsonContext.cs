@@ -22,6 +22,7 @@ namespace Gantry.Api.Json;
 [JsonSerializable(typeof(QueueManageResponse))]
 [JsonSerializable(typeof(HistoryResponse))]
 [JsonSerializable(typeof(Dictionary<string, HistoryDetailEntry>))]
+[JsonSerializable(typeof(WorkerView))]
 [JsonSerializable(typeof(WorkerView[]))]
 [JsonSerializable(typeof(AddWorkerRequest))]
 [JsonSerializable(typeof(SystemStatsResponse))]
