@@ -54,6 +54,7 @@ public sealed partial class FairQueue
         lane.Registered = false;
         _free.Remove(lane);
         _fleetVersion++;
+        _settled = false;
         return true;
     }
 
@@ -70,6 +71,7 @@ public sealed partial class FairQueue
 
     private void UpdateFree(WorkerLane worker)
     {
+        _settled = false;
         if (worker.Registered && worker.Availability == WorkerAvailability.Accepting && worker.Held < worker.Slots)
         {
             _free.Add(worker);

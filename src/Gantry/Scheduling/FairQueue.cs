@@ -25,6 +25,9 @@ public sealed partial class FairQueue
     private readonly Dictionary<string, JobRequirements> _interned = new(StringComparer.Ordinal);
     private long _tick;
 
+    // Set when a full pass found nothing to do; any change that could allow a decision clears it.
+    private bool _settled;
+
     /// <summary>How many distinct requirement sets the capability caches keep before they start over.</summary>
     public const int MaxCachedRequirementSets = 10_000;
 
@@ -165,7 +168,7 @@ public sealed partial class FairQueue
     /// </summary>
     public FairQueueDecision? Next()
     {
-        if (_free.Count == 0 || _eligible.Count == 0)
+        if (_settled || _free.Count == 0 || _eligible.Count == 0)
         {
             return null;
         }
@@ -187,6 +190,7 @@ public sealed partial class FairQueue
             }
         }
 
+        _settled = true;
         return null;
     }
 
@@ -218,6 +222,7 @@ public sealed partial class FairQueue
     /// <summary>Changes a lane and puts it back in the eligible set at its new place, if it belongs there.</summary>
     private void Reposition(UserLane lane, Action change)
     {
+        _settled = false;
         if (lane.InEligible)
         {
             _eligible.Remove(lane);
