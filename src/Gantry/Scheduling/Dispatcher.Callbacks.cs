@@ -79,9 +79,8 @@ public sealed partial class Dispatcher
 
     private void OnCancelRequested(JobRecord job)
     {
-        if (_placements.TryGetValue(job.Id, out var placement) && !placement.Ended)
+        if (_placements.TryGetValue(job.Id, out var placement) && !placement.Ended && placement.RequestCancel())
         {
-            placement.CancelRequested = true;
             _ = Guard(job.Id, () => StopOnWorkerAsync(placement, timedOut: false));
         }
     }

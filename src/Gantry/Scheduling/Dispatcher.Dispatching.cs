@@ -8,7 +8,15 @@ public sealed partial class Dispatcher
 {
     private void StartDispatch(QueuedJob job, string workerName, JobPayload payload)
     {
-        var worker = _pool.Find(workerName);
+        if (_pool.Find(workerName) is not { } worker)
+        {
+            // The worker left the pool before the queue heard of it: forget it, and the job waits for the next decision.
+            _queue.Release(job.JobId);
+            _queue.RemoveWorker(workerName);
+            EnqueueJob(job, payload);
+            return;
+        }
+
         var placement = new Placement(job.JobId, job.UserId, job.Sequence, worker, workerName)
         {
             Requirements = job.Requirements,
@@ -25,14 +33,7 @@ public sealed partial class Dispatcher
     /// </summary>
     private async Task DispatchAsync(Placement placement)
     {
-        if (placement.Worker is not { } worker)
-        {
-            // The worker went away between the decision and now: back to the queue as it was.
-            Forget(placement);
-            Post(new Command.Released(placement.JobId, placement.ToQueuedJob(), placement.Payload));
-            return;
-        }
-
+        var worker = placement.Worker!;
         var moved = await _store.TransitionAsync(
             new JobTransition
             {
@@ -79,8 +80,7 @@ public sealed partial class Dispatcher
             return;
         }
 
-        placement.Phase = PlacementPhase.OnWorker;
-        if (placement.CancelRequested)
+        if (placement.MarkOnWorker())
         {
             await StopOnWorkerAsync(placement, timedOut: false);
         }

@@ -147,6 +147,7 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
             case Command.Forget forget:
                 _queue.Remove(forget.JobId);
                 _payloads.Remove(forget.JobId);
+                _bounces.TryRemove(forget.JobId, out _);
                 break;
             case Command.Prepared prepared:
                 ApplyPrepared(prepared);
@@ -295,11 +296,12 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
         return decided;
     }
 
-    private void SyncWorker(IWorker worker)
+    /// <summary>Brings the queue's view of a worker up to date with the pool's worker of that name (or its absence).</summary>
+    private void SyncWorker(IWorker reported)
     {
-        if (!ReferenceEquals(_pool.Find(worker.Name), worker))
+        if (_pool.Find(reported.Name) is not { } worker)
         {
-            _queue.RemoveWorker(worker.Name);
+            _queue.RemoveWorker(reported.Name);
             return;
         }
 

@@ -28,6 +28,7 @@ internal sealed class Placement(Guid jobId, long userId, long sequence, IWorker?
     private readonly Lock _gate = new();
     private Task _tail = Task.CompletedTask;
     private int _ended;
+    private volatile PlacementPhase _phase;
 
     public Guid JobId { get; } = jobId;
 
@@ -47,7 +48,12 @@ internal sealed class Placement(Guid jobId, long userId, long sequence, IWorker?
     /// <summary>The job's row as last written by the dispatcher.</summary>
     public JobRecord? Record { get; set; }
 
-    public PlacementPhase Phase { get; set; }
+    /// <summary>Read and written from several threads (a cancel racing the hand-over): volatile, like the flags below.</summary>
+    public PlacementPhase Phase
+    {
+        get => _phase;
+        set => _phase = value;
+    }
 
     public volatile bool CancelRequested;
 
@@ -58,6 +64,26 @@ internal sealed class Placement(Guid jobId, long userId, long sequence, IWorker?
     public ITimer? GraceTimer { get; set; }
 
     public bool Ended => Volatile.Read(ref _ended) != 0;
+
+    /// <summary>The worker has the job now. Returns whether a cancel came in meanwhile (then the caller stops it).</summary>
+    public bool MarkOnWorker()
+    {
+        lock (_gate)
+        {
+            Phase = PlacementPhase.OnWorker;
+            return CancelRequested;
+        }
+    }
+
+    /// <summary>Records a cancel. Returns whether the job is past its hand-over (then the caller stops it; otherwise the hand-over does).</summary>
+    public bool RequestCancel()
+    {
+        lock (_gate)
+        {
+            CancelRequested = true;
+            return Phase != PlacementPhase.Submitting;
+        }
+    }
 
     /// <summary>Claims the end; only the first caller gets true.</summary>
     public bool TryEnd() => Interlocked.Exchange(ref _ended, 1) == 0;

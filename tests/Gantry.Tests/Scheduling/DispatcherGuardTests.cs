@@ -1,4 +1,5 @@
 using Gantry.Jobs;
+using Gantry.Tests.Infrastructure;
 using Gantry.Workers;
 
 namespace Gantry.Tests.Scheduling;
@@ -104,6 +105,22 @@ public sealed class DispatcherGuardTests : DispatcherTestBase
         await worker.FinishAsync(id, ScriptedWorker.Outcome(WorkerJobResult.Interrupted, h.NowMs, h.NowMs, message: "Interrupted on worker 'gpu-1'."));
         var done = await h.WaitForStateAsync(id, JobState.Cancelled);
         done.ErrorMessage.ShouldBe("Cancelled by the user.");
+    }
+
+    [Fact]
+    public async Task A_job_cancelled_while_it_is_being_handed_over_is_stopped_once_the_worker_has_it()
+    {
+        var worker = new ScriptedWorker("gpu-1") { SubmitGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var h = await StartAsync([worker]);
+        var id = await h.SubmitAsync(await h.UserAsync());
+        await worker.SubmitEntered.Task.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
+        (await h.CancelAsync(id))!.State.ShouldBe(JobState.Cancelling);
+        worker.Cancels.Reader.TryPeek(out _).ShouldBeFalse();
+
+        worker.SubmitGate.SetResult();
+        (await worker.NextCancelAsync()).ShouldBe(id);
+        await worker.FinishAsync(id, ScriptedWorker.Outcome(WorkerJobResult.Interrupted, h.NowMs, h.NowMs));
+        await h.WaitForStateAsync(id, JobState.Cancelled);
     }
 
     [Fact]

@@ -55,7 +55,12 @@ internal sealed class ScriptedWorker(
         return Task.CompletedTask;
     }
 
-    public Task SubmitAsync(WorkerJob job, CancellationToken cancellationToken)
+    /// <summary>When set, submits wait for it (a slow hand-over) after telling <see cref="SubmitEntered"/>.</summary>
+    public TaskCompletionSource? SubmitGate { get; set; }
+
+    public TaskCompletionSource SubmitEntered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task SubmitAsync(WorkerJob job, CancellationToken cancellationToken)
     {
         lock (SubmitFailures)
         {
@@ -65,8 +70,13 @@ internal sealed class ScriptedWorker(
             }
         }
 
+        SubmitEntered.TrySetResult();
+        if (SubmitGate is { } gate)
+        {
+            await gate.Task;
+        }
+
         Submitted.Writer.TryWrite(job);
-        return Task.CompletedTask;
     }
 
     public Task CancelAsync(Guid jobId, CancellationToken cancellationToken)
