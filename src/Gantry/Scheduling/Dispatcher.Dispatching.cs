@@ -24,7 +24,9 @@ public sealed partial class Dispatcher
             Phase = PlacementPhase.Submitting,
         };
         _placements[job.JobId] = placement;
-        _ = Guard(job.JobId, () => DispatchAsync(placement));
+
+        // Hand-overs to one worker happen in decision order: its own queue must run a user's jobs in their order.
+        _ = _handOvers.GetOrAdd(workerName, _ => new SerialWork()).Enqueue(() => Guard(job.JobId, () => DispatchAsync(placement)));
     }
 
     /// <summary>
@@ -34,17 +36,30 @@ public sealed partial class Dispatcher
     private async Task DispatchAsync(Placement placement)
     {
         var worker = placement.Worker!;
-        var moved = await _store.TransitionAsync(
-            new JobTransition
-            {
-                JobId = placement.JobId,
-                To = JobState.Dispatched,
-                OnlyFrom = [JobState.Queued],
-                AtMs = NowMs,
-                Worker = placement.WorkerName,
-                CountAttempt = true,
-            },
-            _stopping);
+        JobRecord? moved;
+        try
+        {
+            moved = await _store.TransitionAsync(
+                new JobTransition
+                {
+                    JobId = placement.JobId,
+                    To = JobState.Dispatched,
+                    OnlyFrom = [JobState.Queued],
+                    AtMs = NowMs,
+                    Worker = placement.WorkerName,
+                    CountAttempt = true,
+                },
+                _stopping);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        {
+            // The store could not record it: the job is still queued there, so it goes back in line here too.
+            SchedulingLog.WorkFailed(_logger, placement.JobId, ex);
+            Forget(placement);
+            Post(new Command.Released(placement.JobId, placement.ToQueuedJob(), placement.Payload));
+            return;
+        }
+
         if (moved is null)
         {
             // Cancelled or gone while it waited for its turn.

@@ -24,7 +24,7 @@ public sealed partial class Dispatcher
         };
 
         var summary = OutputSummary.Of(outcome.OutputsJson);
-        var moved = await _store.TransitionAsync(
+        var moved = await RecordAsync(
             new JobTransition
             {
                 JobId = placement.JobId,
@@ -40,8 +40,7 @@ public sealed partial class Dispatcher
                 PreviewOutputJson = summary.PreviewOutputJson,
                 OutputTypes = summary.MediaTypes,
                 Result = new JobResult { OutputsJson = outcome.OutputsJson, StatusJson = outcome.StatusJson, MetaJson = outcome.MetaJson },
-            },
-            _stopping);
+            });
         await EndedAsync(placement, moved);
     }
 
@@ -53,7 +52,17 @@ public sealed partial class Dispatcher
             return;
         }
 
-        var current = await _store.GetJobAsync(placement.JobId, _stopping);
+        JobRecord? current;
+        try
+        {
+            current = await _store.GetJobAsync(placement.JobId, _stopping);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        {
+            SchedulingLog.WorkFailed(_logger, placement.JobId, ex);
+            current = placement.Record;
+        }
+
         if (current is null || JobStateMachine.IsTerminal(current.State) || current.Worker != placement.WorkerName)
         {
             if (placement.TryEnd())
@@ -94,7 +103,7 @@ public sealed partial class Dispatcher
             return;
         }
 
-        var moved = await _store.TransitionAsync(
+        var moved = await RecordAsync(
             new JobTransition
             {
                 JobId = placement.JobId,
@@ -103,14 +112,12 @@ public sealed partial class Dispatcher
                 OnlyOnWorker = placement.WorkerName,
                 AtMs = NowMs,
                 ResetExecution = true,
-            },
-            _stopping);
+            });
         if (moved is null)
         {
             // A cancel got there first: the job never needs to run again.
-            var cancelled = await _store.TransitionAsync(
-                new JobTransition { JobId = placement.JobId, To = JobState.Cancelled, OnlyFrom = [JobState.Cancelling], OnlyOnWorker = placement.WorkerName, AtMs = NowMs },
-                _stopping);
+            var cancelled = await RecordAsync(
+                new JobTransition { JobId = placement.JobId, To = JobState.Cancelled, OnlyFrom = [JobState.Cancelling], OnlyOnWorker = placement.WorkerName, AtMs = NowMs });
             await EndedAsync(placement, cancelled);
             return;
         }
@@ -127,7 +134,7 @@ public sealed partial class Dispatcher
             return;
         }
 
-        var moved = await _store.TransitionAsync(
+        var moved = await RecordAsync(
             new JobTransition
             {
                 JobId = placement.JobId,
@@ -137,9 +144,25 @@ public sealed partial class Dispatcher
                 AtMs = NowMs,
                 ExecutionEndMs = NowMs,
                 ErrorMessage = message,
-            },
-            _stopping);
+            });
         await EndedAsync(placement, moved);
+    }
+
+    /// <summary>
+    /// Writes the end of a job's stay on a worker. A store failure is logged and counts as "nothing written": the slot
+    /// is freed all the same, and the job's row is put right when the dispatcher next starts and reconciles it.
+    /// </summary>
+    private async Task<JobRecord?> RecordAsync(JobTransition transition)
+    {
+        try
+        {
+            return await _store.TransitionAsync(transition, _stopping);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        {
+            SchedulingLog.WorkFailed(_logger, transition.JobId, ex);
+            return null;
+        }
     }
 
     private async Task EndedAsync(Placement placement, JobRecord? moved)

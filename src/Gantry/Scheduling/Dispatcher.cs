@@ -35,6 +35,8 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
     private readonly ConcurrentDictionary<Guid, Placement> _placements = new();
     private readonly ConcurrentDictionary<Guid, int> _bounces = new();
     private readonly FinishedJobs _finished = new();
+    private readonly ConcurrentDictionary<object, ITimer> _pauses = new();
+    private readonly ConcurrentDictionary<string, SerialWork> _handOvers = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Owned by the loop.
@@ -111,6 +113,11 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
             foreach (var placement in _placements.Values)
             {
                 placement.StopTimers();
+            }
+
+            foreach (var pause in _pauses.Values)
+            {
+                pause.Dispose();
             }
 
             await _pool.DisposeAsync();
@@ -282,9 +289,13 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
             decided = true;
             switch (decision)
             {
-                case FairQueueDecision.Assign assign:
-                    _payloads.Remove(assign.Job.JobId, out var payload);
-                    StartDispatch(assign.Job, assign.Worker, payload!);
+                case FairQueueDecision.Assign assign when _payloads.Remove(assign.Job.JobId, out var payload):
+                    StartDispatch(assign.Job, assign.Worker, payload);
+                    break;
+                case FairQueueDecision.Assign unread:
+                    // Its graph is not in memory (never expected): back in line, to be read again first.
+                    _queue.Release(unread.Job.JobId);
+                    _queue.Enqueue(new QueuedJob(unread.Job.JobId, unread.Job.UserId, unread.Job.Sequence));
                     break;
                 case FairQueueDecision.Unrunnable unrunnable:
                     _payloads.Remove(unrunnable.Job.JobId);
@@ -328,20 +339,29 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
         }
     }
 
-    /// <summary>Pauses a worker (on the loop) and sets the clock that brings it back.</summary>
+    /// <summary>
+    /// Pauses a worker (on the loop) and sets the clock that brings it back. The timer is kept referenced until it
+    /// fires: an unreferenced timer may be collected before it does, and the worker would stay paused.
+    /// </summary>
     private void Pause(IWorker worker)
     {
         Post(new Command.WorkerPaused(worker));
-        ITimer? timer = null;
-        timer = _time.CreateTimer(
+        var key = new object();
+        var timer = _time.CreateTimer(
             _ =>
             {
+                if (_pauses.TryRemove(key, out var fired))
+                {
+                    fired.Dispose();
+                }
+
                 Post(new Command.WorkerChanged(worker));
-                timer?.Dispose();
             },
             null,
-            UnavailablePause,
+            Timeout.InfiniteTimeSpan,
             Timeout.InfiniteTimeSpan);
+        _pauses[key] = timer;
+        timer.Change(UnavailablePause, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>How long a worker that said it cannot take a job is left alone.</summary>

@@ -26,7 +26,7 @@ internal enum PlacementPhase
 internal sealed class Placement(Guid jobId, long userId, long sequence, IWorker? worker, string workerName)
 {
     private readonly Lock _gate = new();
-    private Task _tail = Task.CompletedTask;
+    private readonly SerialWork _line = new();
     private int _ended;
     private volatile PlacementPhase _phase;
 
@@ -89,14 +89,7 @@ internal sealed class Placement(Guid jobId, long userId, long sequence, IWorker?
     public bool TryEnd() => Interlocked.Exchange(ref _ended, 1) == 0;
 
     /// <summary>Runs <paramref name="work"/> after everything queued for this job before it.</summary>
-    public Task Enqueue(Func<Task> work)
-    {
-        lock (_gate)
-        {
-            _tail = _tail.ContinueWith(_ => work(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
-            return _tail;
-        }
-    }
+    public Task Enqueue(Func<Task> work) => _line.Enqueue(work);
 
     public void StopTimers()
     {

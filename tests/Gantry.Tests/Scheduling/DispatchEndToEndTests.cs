@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Gantry.Jobs;
 using Gantry.Tests.Infrastructure;
 using Gantry.Tests.Workers;
 
@@ -86,14 +87,15 @@ public abstract class DispatchEndToEndTests(EmbeddedServerFixture fixture) : IAs
         using var user = await Server.CreateUserAsync();
         var gateName = Guid.NewGuid().ToString();
         var id = await JobWaiter.SubmitAsync(user.Client, EngineTestNodes.GateGraph(gateName));
-        await TestGate.Named(gateName).WaitReachedAsync();
+        await JobWaiter.ReachedAsync(Server, TestGate.Named(gateName));
         await JobWaiter.StatusAsync(Server, user.Client, id, "in_progress");
 
         using var cancel = await user.Client.PostAsync($"api/jobs/{id}/cancel", null, TestContext.Current.CancellationToken);
         (await cancel.ShouldBeJsonAsync(HttpStatusCode.OK)).GetProperty("cancelled").GetBoolean().ShouldBeTrue();
 
-        var status = await JobWaiter.StatusAsync(Server, user.Client, id, "cancelled");
-        status.GetProperty("error_message").GetString().ShouldBe("Cancelled by the user.");
+        // The Cloud status says "cancelled" from the moment the cancel is asked for; the job ends once the worker stopped it.
+        (await JobWaiter.StatusAsync(Server, user.Client, id, "cancelled")).GetProperty("error_message").GetString().ShouldBe("Cancelled by the user.");
+        await JobWaiter.StateAsync(Server, id, JobState.Cancelled);
         var detail = await JobWaiter.DetailAsync(user.Client, id);
         detail.GetProperty("status").GetString().ShouldBe("cancelled");
         detail.GetProperty("execution_status").GetProperty("messages").EnumerateArray().Last()[0].GetString().ShouldBe("execution_interrupted");
@@ -118,7 +120,7 @@ public abstract class DispatchEndToEndTests(EmbeddedServerFixture fixture) : IAs
         }
 
         // A1 runs, A2 waits in the worker; only then does B queue.
-        await gates["A1"].WaitReachedAsync();
+        await JobWaiter.ReachedAsync(Server, gates["A1"]);
         await SubmitAsync(b, "B1");
         await SubmitAsync(b, "B2");
 
@@ -126,7 +128,20 @@ public abstract class DispatchEndToEndTests(EmbeddedServerFixture fixture) : IAs
         while (order.Count < gates.Count)
         {
             var waiting = gates.Where(g => !order.Contains(g.Key)).ToList();
-            var reached = await Task.WhenAny(waiting.Select(g => g.Value.Reached.Task)).WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
+            Task reached;
+            try
+            {
+                reached = await Task.WhenAny(waiting.Select(g => g.Value.Reached.Task)).WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                var jobs = await Server.Store.ListActiveJobsAsync(CancellationToken.None);
+                var snapshot = await Server.GetService<Gantry.Scheduling.Dispatcher>().SnapshotAsync();
+                var workers = string.Join(", ", Server.GetService<Gantry.Workers.WorkerPool>().Workers.Select(w => $"{w.Name} {w.State} {w.Running}/{w.Slots}"));
+                throw new ShouldAssertException(
+                    $"order so far {string.Join(",", order)}; active {string.Join("; ", jobs.Select(j => $"{j.Id}:{j.State}@{j.Worker}"))}; {snapshot}; {workers}\n{JobWaiter.LogTail(Server)}");
+            }
+
             var label = waiting.Single(g => g.Value.Reached.Task == reached).Key;
             order.Add(label);
             gates[label].Open();

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Gantry.Jobs;
 using Gantry.Scheduling;
+using Gantry.Tests.Infrastructure;
 using Gantry.Workers;
 
 namespace Gantry.Tests.Scheduling;
@@ -60,6 +61,23 @@ public sealed class DispatcherRunTests : DispatcherTestBase
         worker.Message(id, "executing", $$$"""{"type":"executing","data":{"node":null,"prompt_id":"{{{id}}}"}}""");
         var last = await events.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         Encoding.UTF8.GetString(last.Payload.Span).ShouldContain("\"node\":null");
+    }
+
+    [Fact]
+    public async Task Jobs_reach_a_worker_in_the_order_they_were_decided_even_when_a_hand_over_is_slow()
+    {
+        var worker = new ScriptedWorker("gpu-1", slots: 2);
+        var slow = worker.HoldNextSubmit();
+        var h = await StartAsync([worker]);
+        var user = await h.UserAsync();
+        var first = await h.SubmitAsync(user);
+        var second = await h.SubmitAsync(user);
+        await worker.SubmitEntered.Task.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
+        await h.WaitForStateAsync(first, JobState.Dispatched);
+
+        slow.SetResult();
+        (await worker.NextSubmittedAsync()).JobId.ShouldBe(first);
+        (await worker.NextSubmittedAsync()).JobId.ShouldBe(second);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Gantry.Jobs;
 using Gantry.Tests.Infrastructure;
 using Gantry.Tests.Workers;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Gantry.Tests.Scheduling;
 
@@ -18,6 +19,9 @@ public abstract class EmbeddedServerFixture(StoreKind kind, IReadOnlyDictionary<
 
     public GantryTestServer Server => _server ?? throw new InvalidOperationException("The server has not started.");
 
+    /// <summary>The server's recent Gantry log lines (debug and up).</summary>
+    public TestLog Log { get; } = new();
+
     public async ValueTask InitializeAsync()
     {
         SkipReason = Kind == StoreKind.Postgres ? PostgresTestDatabase.SkipReason : null;
@@ -29,7 +33,13 @@ public abstract class EmbeddedServerFixture(StoreKind kind, IReadOnlyDictionary<
                 all[key] = value;
             }
 
-            _server = await GantryTestServer.StartAsync(Kind, all, builder => builder.Services.AddSingleton(EngineTestNodes.Catalog()));
+            all["Logging:LogLevel:Gantry"] = "Debug";
+            _server = await GantryTestServer.StartAsync(Kind, all, builder =>
+            {
+                builder.Services.AddSingleton(EngineTestNodes.Catalog());
+                builder.Logging.AddProvider(Log);
+                builder.Services.AddSingleton(Log);
+            });
         }
     }
 
@@ -92,13 +102,54 @@ public static class JobWaiter
                 }
                 catch (OperationCanceledException)
                 {
-                    throw new ShouldAssertException($"Job {id} did not become '{status}'; it is '{last}': {json}");
+                    throw new ShouldAssertException($"Job {id} did not become '{status}'; it is '{last}': {json}\n{LogTail(server)}");
                 }
             }
         }
         finally
         {
             signals.Changed -= OnChanged;
+        }
+    }
+
+    /// <summary>Waits until the stored job is in <paramref name="state"/> (the Cloud status says "cancelled" already while cancelling).</summary>
+    public static async Task<JobRecord> StateAsync(GantryTestServer server, Guid id, JobState state)
+    {
+        var signals = server.GetService<JobSignals>();
+        var reached = new TaskCompletionSource<JobRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChanged(JobRecord job)
+        {
+            if (job.Id == id && job.State == state)
+            {
+                reached.TrySetResult(job);
+            }
+        }
+
+        signals.Changed += OnChanged;
+        try
+        {
+            var current = await server.Store.GetJobAsync(id, CancellationToken.None);
+            return current?.State == state ? current : await reached.Task.WaitAsync(TestTimeouts.Default);
+        }
+        finally
+        {
+            signals.Changed -= OnChanged;
+        }
+    }
+
+    /// <summary>The server's recent log lines, when it keeps them (<see cref="EmbeddedServerFixture"/> does).</summary>
+    public static string LogTail(GantryTestServer server) => server.App.Services.GetService<TestLog>()?.Tail() ?? "(no log kept)";
+
+    /// <summary>Waits until a job reaches the gate, saying what the server did if it never does.</summary>
+    public static async Task ReachedAsync(GantryTestServer server, TestGate gate)
+    {
+        try
+        {
+            await gate.WaitReachedAsync();
+        }
+        catch (TimeoutException)
+        {
+            throw new ShouldAssertException($"No job reached the gate.\n{LogTail(server)}");
         }
     }
 

@@ -25,7 +25,7 @@ public sealed class LimitsEndToEndTests(LimitsServerFixture fixture) : IClassFix
         using var other = await Server.CreateUserAsync();
         var gateName = Guid.NewGuid().ToString();
         var first = await JobWaiter.SubmitAsync(busy.Client, EngineTestNodes.GateGraph(gateName));
-        await TestGate.Named(gateName).WaitReachedAsync();
+        await JobWaiter.ReachedAsync(Server, TestGate.Named(gateName));
         var second = await JobWaiter.SubmitAsync(busy.Client, JobWaiter.PrimitivesWorkflow);
 
         // The second embedded worker is free, yet the busy user's next job waits; another user's job runs there.
@@ -45,7 +45,7 @@ public sealed class LimitsEndToEndTests(LimitsServerFixture fixture) : IClassFix
         using var user = await Server.CreateUserAsync();
         var gateName = Guid.NewGuid().ToString();
         var running = await JobWaiter.SubmitAsync(user.Client, EngineTestNodes.GateGraph(gateName));
-        await TestGate.Named(gateName).WaitReachedAsync();
+        await JobWaiter.ReachedAsync(Server, TestGate.Named(gateName));
         await JobWaiter.StatusAsync(Server, user.Client, running, "in_progress");
         var waiting = new[]
         {

@@ -12,6 +12,7 @@ internal sealed class ScriptedWorker(
     string name, WorkerCapabilities? capabilities = null, int slots = 1, WorkerState initialState = WorkerState.Online, string? url = null) : IWorker
 {
     private IWorkerCallbacks? _callbacks;
+    private TaskCompletionSource? _holdNext;
 
     public string Name { get; } = name;
 
@@ -60,6 +61,14 @@ internal sealed class ScriptedWorker(
 
     public TaskCompletionSource SubmitEntered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Makes the next submit (only that one) wait until the returned source is completed.</summary>
+    public TaskCompletionSource HoldNextSubmit()
+    {
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _holdNext = hold;
+        return hold;
+    }
+
     public async Task SubmitAsync(WorkerJob job, CancellationToken cancellationToken)
     {
         lock (SubmitFailures)
@@ -74,6 +83,11 @@ internal sealed class ScriptedWorker(
         if (SubmitGate is { } gate)
         {
             await gate.Task;
+        }
+
+        if (Interlocked.Exchange(ref _holdNext, null) is { } hold)
+        {
+            await hold.Task;
         }
 
         Submitted.Writer.TryWrite(job);
