@@ -13,6 +13,12 @@ public sealed class SchedulerOptions
     public double DefaultWeight { get; set; } = 1;
 
     /// <summary>
+    /// How many jobs a worker holds beyond the one it runs, so it starts the next without waiting for Gantry
+    /// (its slots are 1 + this). Used by the embedded workers; ComfyUI workers report their own slots. Default 1.
+    /// </summary>
+    public int Prefetch { get; set; } = 1;
+
+    /// <summary>
     /// How long a job may run on a worker (from <c>execution_start</c>) before it is interrupted and failed with
     /// "Job exceeded the maximum runtime of …". Default 30 minutes.
     /// </summary>

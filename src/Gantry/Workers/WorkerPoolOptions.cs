@@ -12,9 +12,6 @@ public sealed class WorkerPoolOptions
     /// </summary>
     public int Embedded { get; set; } = 1;
 
-    /// <summary>How many jobs an embedded worker takes beyond the one it runs (they wait in the worker). Default 1.</summary>
-    public int EmbeddedPrefetch { get; set; } = 1;
-
     /// <summary>How many node results the embedded workers' shared cache keeps between prompts. Default 256.</summary>
     public int EmbeddedCacheSize { get; set; } = 256;
 

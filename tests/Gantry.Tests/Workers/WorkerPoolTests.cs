@@ -43,7 +43,7 @@ public sealed class WorkerPoolTests : IAsyncLifetime
     [Fact]
     public async Task Embedded_workers_from_settings_start_online_with_the_engines_catalog()
     {
-        var pool = await StartAsync(new WorkerPoolOptions { Embedded = 2, EmbeddedPrefetch = 2 });
+        var pool = await StartAsync(new WorkerPoolOptions { Embedded = 2 }, prefetch: 2);
         pool.Workers.Select(w => (w.Name, w.Kind, w.State, w.Slots, w.HasCatalog, w.Running)).ShouldBe([
             ("embedded-1", "embedded", WorkerState.Online, 3, true, 7),
             ("embedded-2", "embedded", WorkerState.Online, 3, true, 7),
@@ -145,9 +145,9 @@ public sealed class WorkerPoolTests : IAsyncLifetime
         changes.ShouldBeGreaterThanOrEqualTo(3);
     }
 
-    private async Task<WorkerPool> StartAsync(WorkerPoolOptions workers, IComfyUiWorkerFactory? factory = null)
+    private async Task<WorkerPool> StartAsync(WorkerPoolOptions workers, IComfyUiWorkerFactory? factory = null, int prefetch = 1)
     {
-        var options = Options.Create(new GantryOptions { DataDirectory = _data.Path, Workers = workers });
+        var options = Options.Create(new GantryOptions { DataDirectory = _data.Path, Workers = workers, Scheduler = new Gantry.Scheduling.SchedulerOptions { Prefetch = prefetch } });
         var services = new ServiceCollection();
         if (factory is not null)
         {

@@ -24,7 +24,7 @@ public sealed class EmbeddedWorkerFactory
     {
         var settings = options.Value;
         _root = Path.Combine(Path.GetFullPath(settings.DataDirectory), "workers");
-        _prefetch = Math.Max(0, settings.Workers.EmbeddedPrefetch);
+        _prefetch = Math.Max(0, settings.Scheduler.Prefetch);
         _importer = importer;
         _time = time;
         _loggers = loggers;

@@ -31,7 +31,7 @@ public sealed class EmbeddedWorkerTests : IAsyncLifetime
     {
         _store = GantryStoreFactory.Create(null, _data.Path);
         await _store.InitializeAsync(CancellationToken.None);
-        var options = Options.Create(new GantryOptions { DataDirectory = _data.Path, Workers = new WorkerPoolOptions { EmbeddedPrefetch = 1 } });
+        var options = Options.Create(new GantryOptions { DataDirectory = _data.Path, Scheduler = new Gantry.Scheduling.SchedulerOptions { Prefetch = 1 } });
         var importer = new OutputImporter(new ContentStore(_data.Path), _store, TimeProvider.System);
         var factory = new EmbeddedWorkerFactory(EngineTestNodes.Catalog(), options, importer, TimeProvider.System, NullLoggerFactory.Instance);
         _worker = factory.Create("embedded-1");
