@@ -129,14 +129,22 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
         var reader = _commands.Reader;
         do
         {
-            while (reader.TryRead(out var command))
+            try
             {
-                Apply(command);
-            }
+                while (reader.TryRead(out var command))
+                {
+                    Apply(command);
+                }
 
-            // A decision exposes the next job of a user; reading its graph may allow the next decision.
-            while (PrepareHeads() | Decide())
+                // A decision exposes the next job of a user; reading its graph may allow the next decision.
+                while (PrepareHeads() | Decide())
+                {
+                }
+            }
+            catch (Exception ex)
             {
+                // A bug in one step must not stop the queue for everyone: say so loudly and carry on.
+                SchedulingLog.LoopFailed(_logger, ex);
             }
         }
         while (await reader.WaitToReadAsync(stoppingToken));

@@ -41,6 +41,6 @@ internal static partial class SchedulingLog
     [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "Worker {Worker} is {State}")]
     public static partial void WorkerState(ILogger logger, string worker, WorkerState state);
 
-    [LoggerMessage(EventId = 3013, Level = LogLevel.Error, Message = "The dispatcher loop failed")]
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Error, Message = "A dispatcher step failed")]
     public static partial void LoopFailed(ILogger logger, Exception exception);
 }
