@@ -12,9 +12,10 @@ public static class ServeCommand
         var data = new Option<string?>("--data") { Description = "Data folder: SQLite store, files, admin key (default ./gantry-data)." };
         var store = new Option<string?>("--store") { Description = "A PostgreSQL connection string; without it the embedded SQLite store is used." };
         var noAuth = new Option<bool>("--no-auth") { Description = "Accept requests without an API key, all as the admin user (a local single-user ComfyUI)." };
+        var embedded = new Option<int?>("--embedded-workers") { Description = "How many workers run jobs in process on the built-in engine (default 1; 0 for none)." };
         var command = new Command("serve", "Start Gantry: the API, the scheduler and the workers.")
         {
-            urls, data, store, noAuth,
+            urls, data, store, noAuth, embedded,
         };
 
         // Anything else (--Gantry:Limits:MaxQueuedPerUser=50, --Logging:LogLevel:Default=Debug) goes to configuration.
@@ -40,6 +41,17 @@ public static class ServeCommand
             if (parse.GetValue(noAuth))
             {
                 args.Add("--Gantry:Auth:Enabled=false");
+            }
+
+            if (parse.GetValue(embedded) is { } workers)
+            {
+                if (workers < 0)
+                {
+                    await Console.Error.WriteLineAsync("--embedded-workers must be 0 or more.");
+                    return GantryCli.UsageError;
+                }
+
+                args.Add($"--Gantry:Workers:Embedded={workers}");
             }
 
             return await RunAsync([.. args], cancellationToken);

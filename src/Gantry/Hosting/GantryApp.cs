@@ -1,3 +1,4 @@
+using Gantry.Api.Admin;
 using Gantry.Api.Cloud;
 using Gantry.Api.Comfy;
 using Gantry.Auth;
@@ -59,5 +60,7 @@ public static class GantryApp
         app.MapCloudQueue();
         app.MapCloudHistory();
         app.MapComfyNative();
+        app.MapAdminWorkers();
+        app.MapFleetCatalog();
     }
 }

@@ -1,4 +1,6 @@
 using Gantry.Api.Comfy;
+using Gantry.Scheduling;
+using Gantry.Workers;
 
 namespace Gantry.Hosting;
 
@@ -22,6 +24,12 @@ public sealed class GantryOptions
     public LimitOptions Limits { get; set; } = new();
 
     public ComfyOptions Comfy { get; set; } = new();
+
+    /// <summary>The workers to start with (<c>Gantry:Workers</c>).</summary>
+    public WorkerPoolOptions Workers { get; set; } = new();
+
+    /// <summary>Fair sharing, limits, timeouts and retries (<c>Gantry:Scheduler</c>).</summary>
+    public SchedulerOptions Scheduler { get; set; } = new();
 }
 
 /// <summary>Per-user limits; a user's own overrides (set with the admin API) win over these defaults.</summary>

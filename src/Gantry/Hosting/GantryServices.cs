@@ -7,7 +7,10 @@ using Gantry.Jobs;
 using Gantry.Jobs.Submission;
 using Gantry.Jobs.Validation;
 using Gantry.Outputs;
+using Gantry.Scheduling;
 using Gantry.Store;
+using Gantry.Workers;
+using Gantry.Workers.ComfyUi;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -62,6 +65,9 @@ public static class GantryServices
             json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
         });
         services.AddOpenApi();
+        services.AddWorkers();
+        services.AddComfyUiWorkers();
+        services.AddScheduling();
         return services;
     }
 }

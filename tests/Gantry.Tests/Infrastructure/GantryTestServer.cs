@@ -43,14 +43,22 @@ public sealed class GantryTestServer : IAsyncDisposable
         where T : notnull => App.Services.GetRequiredService<T>();
 
     /// <param name="kind">The store to run on.</param>
-    /// <param name="settings">Extra configuration, as <c>Gantry:Section:Key</c> → value.</param>
-    public static async Task<GantryTestServer> StartAsync(StoreKind kind, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="settings">
+    /// Extra configuration, as <c>Gantry:Section:Key</c> → value. Servers start without workers
+    /// (<c>Gantry:Workers:Embedded=0</c>) so jobs stay where tests put them; pass a number to run jobs.
+    /// </param>
+    /// <param name="configure">Changes to the services before the app is built (e.g. extra nodes for the embedded engine).</param>
+    public static async Task<GantryTestServer> StartAsync(
+        StoreKind kind, IReadOnlyDictionary<string, string>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         var data = new TempDirectory("gantry-server");
         PostgresTestDatabase? database = null;
         try
         {
-            var args = new List<string> { "--urls=http://127.0.0.1:0", $"--Gantry:DataDirectory={data.Path}", "--Logging:LogLevel:Default=Warning" };
+            var args = new List<string>
+            {
+                "--urls=http://127.0.0.1:0", $"--Gantry:DataDirectory={data.Path}", "--Logging:LogLevel:Default=Warning", "--Gantry:Workers:Embedded=0",
+            };
             if (kind == StoreKind.Postgres)
             {
                 database = await PostgresTestDatabase.CreateAsync(CancellationToken.None);
@@ -62,7 +70,7 @@ public sealed class GantryTestServer : IAsyncDisposable
                 args.Add($"--{key}={value}");
             }
 
-            var app = GantryApp.Build([.. args]);
+            var app = GantryApp.Build([.. args], configure);
             using var timeout = new CancellationTokenSource(TestTimeouts.Default);
             var adminKey = await GantryApp.InitializeAsync(app, timeout.Token)
                 ?? throw new InvalidOperationException("A fresh data folder must create the admin key.");

@@ -15,9 +15,19 @@ public sealed partial class ServeProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>
+    /// Starts <c>gantry serve</c>. Like <see cref="GantryTestServer"/> it runs no workers unless asked
+    /// (<c>GANTRY__WORKERS__EMBEDDED=0</c>; <c>--embedded-workers N</c> or the environment override it).
+    /// </summary>
     public static async Task<ServeProcess> StartAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var process = GantryProcess.Start(["serve", "--urls", "http://127.0.0.1:0", .. args], environment);
+        var settings = new Dictionary<string, string?> { ["GANTRY__WORKERS__EMBEDDED"] = "0" };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var process = GantryProcess.Start(["serve", "--urls", "http://127.0.0.1:0", .. args], settings);
         try
         {
             var line = await process.WaitForLineAsync("Now listening on:");

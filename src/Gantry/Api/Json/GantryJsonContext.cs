@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
+using Gantry.Api.Admin;
 using Gantry.Api.Cloud.Contracts;
 using Gantry.Api.Comfy.Contracts;
+using Gantry.Api.Comfy;
 
 namespace Gantry.Api.Json;
 
@@ -27,4 +29,9 @@ namespace Gantry.Api.Json;
 [JsonSerializable(typeof(Dictionary<string, OssHistoryEntry>))]
 [JsonSerializable(typeof(OssError))]
 [JsonSerializable(typeof(OssInvalidIdsError))]
+[JsonSerializable(typeof(WorkerView))]
+[JsonSerializable(typeof(WorkerView[]))]
+[JsonSerializable(typeof(AddWorkerRequest))]
+[JsonSerializable(typeof(SystemStatsResponse))]
+[JsonSerializable(typeof(string[]))]
 public sealed partial class GantryJsonContext : JsonSerializerContext;

@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization;
+using Gantry.Workers;
+
+namespace Gantry.Api.Admin;
+
+/// <summary>One worker as <c>/api/admin/workers</c> and <c>gantry workers list</c> show it.</summary>
+public sealed record WorkerView(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("url"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Url,
+    [property: JsonPropertyName("state")] string State,
+    [property: JsonPropertyName("last_error"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? LastError,
+    [property: JsonPropertyName("running")] int Running,
+    [property: JsonPropertyName("slots")] int Slots,
+    [property: JsonPropertyName("has_catalog")] bool HasCatalog,
+    [property: JsonPropertyName("origin")] string Origin)
+{
+    public static WorkerView From(WorkerInfo worker, WorkerOrigin? origin) => new(
+        worker.Name,
+        worker.Kind,
+        worker.Url,
+        StateName(worker.State),
+        worker.LastError,
+        worker.Running,
+        worker.Slots,
+        worker.HasCatalog,
+        origin == WorkerOrigin.Registry ? "registry" : "settings");
+
+    /// <summary><c>starting</c>, <c>online</c>, <c>draining</c>, <c>offline</c>.</summary>
+    public static string StateName(WorkerState state) => state switch
+    {
+        WorkerState.Online => "online",
+        WorkerState.Draining => "draining",
+        WorkerState.Offline => "offline",
+        _ => "starting",
+    };
+}
+
+/// <summary>The body of <c>POST /api/admin/workers</c>.</summary>
+public sealed record AddWorkerRequest(
+    [property: JsonPropertyName("url"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Url,
+    [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("auth_header")] string? AuthHeader);

@@ -1,0 +1,58 @@
+using Gantry.Engine.Json;
+using Gantry.Workers;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Gantry.Api.Comfy;
+
+/// <summary>
+/// What the fleet can run, as ComfyUI serves it: <c>/object_info</c> (the union of the workers' catalogs, combo
+/// lists united), <c>/object_info/{class}</c> (<c>{}</c> when unknown), <c>/models</c>, <c>/models/{folder}</c>
+/// (404 when unknown) and <c>/embeddings</c>, on bare paths and under <c>/api</c>.
+/// </summary>
+public static class NodeInfoApi
+{
+    private static readonly string[] s_prefixes = ["", "/api"];
+
+    /// <summary>The fleet's catalog views: these and <see cref="SystemStatsApi"/>.</summary>
+    public static IEndpointRouteBuilder MapFleetCatalog(this IEndpointRouteBuilder app) => app.MapNodeInfo().MapSystemStats();
+
+    public static IEndpointRouteBuilder MapNodeInfo(this IEndpointRouteBuilder app)
+    {
+        foreach (var prefix in s_prefixes)
+        {
+            var tag = prefix.Length == 0 ? "comfyui" : "node";
+            var suffix = prefix.Length == 0 ? "Bare" : "";
+            app.MapGet($"{prefix}/object_info", ObjectInfo).WithName($"getNodeInfo{suffix}").WithTags(tag);
+            app.MapGet($"{prefix}/object_info/{{node_class}}", ObjectInfoOf).WithName($"getNodeInfoOfClass{suffix}").WithTags(tag);
+            app.MapGet($"{prefix}/models", ModelFolders).WithName($"getModelFolderKeys{suffix}").WithTags(tag);
+            app.MapGet($"{prefix}/models/{{folder}}", ModelsIn).WithName($"getModelsInFolder{suffix}").WithTags(tag);
+            app.MapGet($"{prefix}/embeddings", Embeddings).WithName($"getEmbeddings{suffix}").WithTags(tag);
+        }
+
+        return app;
+    }
+
+    /// <summary>Every node class any worker has; <c>{}</c> before any worker reported its catalog.</summary>
+    public static FileContentHttpResult ObjectInfo(WorkerPool pool) => Json(pool.Catalog.ObjectInfoJson);
+
+    public static FileContentHttpResult ObjectInfoOf(string node_class, WorkerPool pool)
+    {
+        var info = pool.Catalog.Nodes?.Find(node_class);
+        return Json(info is null ? "{}"u8.ToArray() : new JObject([new(info.Name, info.ToJson())]).ToJsonBytes());
+    }
+
+    public static Ok<string[]> ModelFolders(IWorkerFleet fleet) => TypedResults.Ok(fleet.Models.Keys.ToArray());
+
+    public static Results<Ok<string[]>, JsonHttpResult<ErrorResponse>> ModelsIn(string folder, IWorkerFleet fleet)
+        => fleet.Models.TryGetValue(folder, out var files)
+            ? TypedResults.Ok(files.ToArray())
+            : ApiResults.NotFound($"No model folder '{ApiResults.Truncate(folder)}'.");
+
+    /// <summary>Embedding names without their extension, as ComfyUI lists them.</summary>
+    public static Ok<string[]> Embeddings(IWorkerFleet fleet)
+        => TypedResults.Ok(fleet.Models.TryGetValue("embeddings", out var files)
+            ? files.Select(f => Path.ChangeExtension(f, null)).Distinct(StringComparer.Ordinal).ToArray()
+            : []);
+
+    private static FileContentHttpResult Json(byte[] body) => TypedResults.Bytes(body, "application/json");
+}

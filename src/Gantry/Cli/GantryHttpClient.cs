@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Gantry.Cli;
+
+/// <summary>
+/// The CLI's client for a running Gantry: JSON in and out, the key sent as <c>X-API-Key</c>, and every failure
+/// turned into a <see cref="GantryHttpException"/> carrying the exit code (<see cref="GantryCli"/>): unreachable
+/// server, 401 and 403 give 3; refusals (4xx with the server's <c>{code, message}</c>) give 2; server errors give 3.
+/// </summary>
+public sealed class GantryHttpClient : IDisposable
+{
+    private static readonly MediaTypeHeaderValue s_json = new("application/json");
+    private readonly HttpClient _http;
+
+    public GantryHttpClient(GantryHttpConnection connection, HttpMessageHandler? handler = null, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        Connection = connection;
+        _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        _http.BaseAddress = connection.BaseAddress;
+        _http.Timeout = timeout ?? TimeSpan.FromSeconds(100);
+        _http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("gantry-cli", typeof(GantryHttpClient).Assembly.GetName().Version?.ToString() ?? "0"));
+        if (connection.ApiKey is { } key)
+        {
+            _http.DefaultRequestHeaders.Add("X-API-Key", key);
+        }
+    }
+
+    public GantryHttpConnection Connection { get; }
+
+    /// <summary>GET, returning the JSON body.</summary>
+    public Task<JsonElement> GetAsync(string path, CancellationToken cancellationToken)
+        => SendAsync(HttpMethod.Get, path, null, cancellationToken);
+
+    public async Task<T> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+        => (await GetAsync(path, cancellationToken)).Deserialize(type) ?? throw new GantryHttpException(GantryCli.ConnectionError, $"GET {path} answered null.");
+
+    /// <summary>POST with an optional JSON body (already UTF-8 JSON), returning the JSON body (an empty object when there is none).</summary>
+    public Task<JsonElement> PostAsync(string path, ReadOnlyMemory<byte>? json, CancellationToken cancellationToken)
+        => SendAsync(HttpMethod.Post, path, json, cancellationToken);
+
+    public Task<JsonElement> PostAsync<TBody>(string path, TBody body, JsonTypeInfo<TBody> type, CancellationToken cancellationToken)
+        => PostAsync(path, JsonSerializer.SerializeToUtf8Bytes(body, type), cancellationToken);
+
+    public Task<JsonElement> DeleteAsync(string path, CancellationToken cancellationToken)
+        => SendAsync(HttpMethod.Delete, path, null, cancellationToken);
+
+    /// <summary>Escapes one path segment (a worker name, a job id).</summary>
+    public static string Segment(string value) => Uri.EscapeDataString(value);
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<JsonElement> SendAsync(HttpMethod method, string path, ReadOnlyMemory<byte>? json, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
+        if (json is { } body)
+        {
+            request.Content = new ReadOnlyMemoryContent(body);
+            request.Content.Headers.ContentType = s_json;
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
+            || ex.InnerException is SocketException)
+        {
+            throw new GantryHttpException(
+                GantryCli.ConnectionError,
+                $"Cannot reach Gantry at {Connection.BaseAddress}: {ex.Message} Is 'gantry serve' running there? Pass --url or set {GantryHttpConnection.UrlVariable}.");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new GantryHttpException(GantryCli.ConnectionError, $"Gantry at {Connection.BaseAddress} did not answer {method} /{path.TrimStart('/')} in {_http.Timeout.TotalSeconds:0} s.");
+        }
+
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                return Parse(text);
+            }
+
+            throw Failure(method, path, response.StatusCode, text);
+        }
+    }
+
+    private static JsonElement Parse(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            using var empty = JsonDocument.Parse("{}");
+            return empty.RootElement.Clone();
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            throw new GantryHttpException(GantryCli.ConnectionError, $"The server did not answer JSON: {ex.Message}");
+        }
+    }
+
+    private GantryHttpException Failure(HttpMethod method, string path, HttpStatusCode status, string body)
+    {
+        var (code, message) = ReadError(body);
+        var detail = message ?? $"{(int)status} {status}";
+        var exitCode = status switch
+        {
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => GantryCli.ConnectionError,
+            >= HttpStatusCode.InternalServerError => GantryCli.ConnectionError,
+            _ => GantryCli.UsageError,
+        };
+        var text = status switch
+        {
+            HttpStatusCode.Unauthorized => $"Gantry refused the API key ({KeyDescription}): {detail} Pass --api-key or set {GantryHttpConnection.ApiKeyVariable}.",
+            HttpStatusCode.Forbidden => $"Not allowed with this API key ({KeyDescription}): {detail}",
+            _ => $"{method} /{path.TrimStart('/')} failed ({(int)status}): {detail}",
+        };
+        return new GantryHttpException(exitCode, text, status, code);
+    }
+
+    private string KeyDescription => Connection.ApiKey is null ? "no key was sent" : $"key from {Connection.KeySource}";
+
+    private static (string? Code, string? Message) ReadError(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return (null, null);
+            }
+
+            var code = root.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+            var message = root.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+            if (message is null && root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
+                && error.TryGetProperty("message", out var inner) && inner.ValueKind == JsonValueKind.String)
+            {
+                message = inner.GetString();
+            }
+
+            return (code, message);
+        }
+        catch (JsonException)
+        {
+            return (null, string.IsNullOrWhiteSpace(body) ? null : body.Trim());
+        }
+    }
+}

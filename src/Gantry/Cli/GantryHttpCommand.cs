@@ -1,0 +1,46 @@
+using System.CommandLine;
+using System.Net;
+
+namespace Gantry.Cli;
+
+/// <summary>A request to Gantry failed; <see cref="ExitCode"/> is what the command returns, the message what it prints.</summary>
+public sealed class GantryHttpException(int exitCode, string message, HttpStatusCode? status = null, string? code = null) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+
+    public HttpStatusCode? Status { get; } = status;
+
+    /// <summary>The server's error <c>code</c> (<c>not_found</c>, <c>conflict</c>, …), when it gave one.</summary>
+    public string? Code { get; } = code;
+}
+
+/// <summary>Runs a command body against a running Gantry, printing a failure to stderr and returning its exit code.</summary>
+public static class GantryHttpCommand
+{
+    public static async Task<int> RunAsync(GantryHttpOptions options, ParseResult parse, Func<GantryHttpClient, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(body);
+        GantryHttpConnection connection;
+        try
+        {
+            connection = options.Resolve(parse);
+        }
+        catch (UriFormatException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            return GantryCli.UsageError;
+        }
+
+        using var client = new GantryHttpClient(connection);
+        try
+        {
+            return await body(client, cancellationToken);
+        }
+        catch (GantryHttpException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            return ex.ExitCode;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System.CommandLine;
+
+namespace Gantry.Cli;
+
+/// <summary>
+/// Where a CLI command finds the running Gantry and which key it uses. URL: <c>--url</c>, then <c>GANTRY_URL</c>,
+/// then <see cref="DefaultUrl"/>. Key: <c>--api-key</c>, then <c>GANTRY_API_KEY</c>, then the admin key file the
+/// server wrote at first start (<c>DATA/admin-key</c>, DATA from <c>--data</c>, <c>GANTRY__DATADIRECTORY</c> or
+/// <c>./gantry-data</c>); none when there is no such file (a server started with <c>--no-auth</c> needs none).
+/// </summary>
+public sealed record GantryHttpConnection(Uri BaseAddress, string? ApiKey, string KeySource)
+{
+    public const string DefaultUrl = "http://127.0.0.1:8188";
+    public const string UrlVariable = "GANTRY_URL";
+    public const string ApiKeyVariable = "GANTRY_API_KEY";
+
+    /// <param name="environment">Reads an environment variable (the process's by default).</param>
+    /// <exception cref="UriFormatException">The URL is not an absolute http(s) URL.</exception>
+    public static GantryHttpConnection Resolve(string? urlFlag, string? apiKeyFlag, string? dataFlag, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        var url = FirstSet(urlFlag, environment(UrlVariable)) ?? DefaultUrl;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new UriFormatException($"'{url}' is not an http(s) URL of a Gantry server.");
+        }
+
+        var baseAddress = new Uri(uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
+        if (FirstSet(apiKeyFlag) is { } flagKey)
+        {
+            return new GantryHttpConnection(baseAddress, flagKey, "--api-key");
+        }
+
+        if (FirstSet(environment(ApiKeyVariable)) is { } variableKey)
+        {
+            return new GantryHttpConnection(baseAddress, variableKey, ApiKeyVariable);
+        }
+
+        var data = dataFlag ?? environment("GANTRY__DATADIRECTORY") ?? "./gantry-data";
+        var keyFile = Path.Combine(Path.GetFullPath(data), Auth.AdminBootstrap.AdminKeyFileName);
+        var fileKey = File.Exists(keyFile) ? FirstSet(File.ReadAllText(keyFile)) : null;
+        return new GantryHttpConnection(baseAddress, fileKey, fileKey is null ? "none" : keyFile);
+    }
+
+    private static string? FirstSet(params string?[] values) => values.Select(v => v?.Trim()).FirstOrDefault(v => !string.IsNullOrEmpty(v));
+}
+
+/// <summary>The <c>--url</c>, <c>--api-key</c> and <c>--data</c> options of commands that talk to a running Gantry.</summary>
+public sealed class GantryHttpOptions
+{
+    public Option<string?> Url { get; } = new("--url")
+    {
+        Description = $"The Gantry server (default: ${GantryHttpConnection.UrlVariable}, else {GantryHttpConnection.DefaultUrl}).",
+    };
+
+    public Option<string?> ApiKey { get; } = new("--api-key")
+    {
+        Description = $"The API key (default: ${GantryHttpConnection.ApiKeyVariable}, else the admin key in the data folder).",
+    };
+
+    public Option<string?> Data { get; } = new("--data")
+    {
+        Description = "The server's data folder, to find its admin key (default ./gantry-data).",
+    };
+
+    /// <summary>Adds the three options to <paramref name="command"/> and returns it.</summary>
+    public Command AddTo(Command command)
+    {
+        command.Add(Url);
+        command.Add(ApiKey);
+        command.Add(Data);
+        return command;
+    }
+
+    public GantryHttpConnection Resolve(ParseResult parse)
+        => GantryHttpConnection.Resolve(parse.GetValue(Url), parse.GetValue(ApiKey), parse.GetValue(Data));
+}

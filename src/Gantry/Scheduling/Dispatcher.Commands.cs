@@ -1,0 +1,35 @@
+using Gantry.Auth;
+using Gantry.Jobs;
+using Gantry.Workers;
+
+namespace Gantry.Scheduling;
+
+public sealed partial class Dispatcher
+{
+    /// <summary>What the loop is told; everything that changes the <see cref="FairQueue"/> arrives as one of these.</summary>
+    private abstract record Command
+    {
+        /// <summary>A job to queue (new, or back from a worker), with its graph when already read.</summary>
+        public sealed record Enqueue(QueuedJob Job, JobPayload? Payload = null) : Command;
+
+        /// <summary>A job that left the queue without running (cancelled, failed).</summary>
+        public sealed record Forget(Guid JobId) : Command;
+
+        /// <summary>A user's next job was read: its graph (null when the job is gone) and, if refreshed, its owner.</summary>
+        public sealed record Prepared(Guid JobId, JobPayload? Payload, JobRequirements? Requirements, User? User) : Command;
+
+        /// <summary>A job left its worker; <paramref name="Requeue"/> puts it back in the queue.</summary>
+        public sealed record Released(Guid JobId, QueuedJob? Requeue = null, JobPayload? Payload = null, TaskCompletionSource? Done = null) : Command;
+
+        public sealed record WorkerChanged(IWorker Worker) : Command;
+
+        /// <summary>Asks the loop for its numbers.</summary>
+        public sealed record Inspect(TaskCompletionSource<SchedulerSnapshot> Reply) : Command;
+
+        /// <summary>A worker said it cannot take jobs now.</summary>
+        public sealed record WorkerPaused(IWorker Worker) : Command;
+    }
+}
+
+/// <summary>The dispatcher's queue at one moment: for metrics, the dashboard and diagnostics.</summary>
+public sealed record SchedulerSnapshot(int Queued, int OnWorkers, int FreeWorkers, int AwaitingGraphs, int ReadingGraphs);

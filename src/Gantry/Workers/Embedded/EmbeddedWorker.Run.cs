@@ -1,0 +1,139 @@
+using Gantry.Engine.Execution;
+using Gantry.Engine.Json;
+
+namespace Gantry.Workers.Embedded;
+
+public sealed partial class EmbeddedWorker
+{
+    /// <summary>Runs the queued jobs one after another until the worker is disposed.</summary>
+    private async Task RunLoopAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await foreach (var run in _queue.Reader.ReadAllAsync(stopping))
+            {
+                if (run.TryStart())
+                {
+                    await ExecuteAsync(run, stopping);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Disposed.
+        }
+    }
+
+    private async Task ExecuteAsync(EmbeddedRun run, CancellationToken stopping)
+    {
+        var jobId = run.Job.JobId;
+        EmbeddedLog.Running(_logger, Name, jobId);
+        WorkerJobOutcome outcome;
+        ExecutingEvent? completion = null;
+        try
+        {
+            var request = new ExecutionRequest
+            {
+                Prompt = run.Prompt,
+                PromptId = jobId.ToString("D"),
+                OutputsToExecute = run.Outputs,
+                ExtraData = run.ExtraData,
+                Folders = run.Folders,
+                Cache = _cache,
+            };
+            var result = await _engine.ExecuteAsync(request, new EngineEventForwarder(this, run.Job.JobId), run.Interrupt.Token);
+            if (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            outcome = await EmbeddedOutcome.BuildAsync(result, run, Name, _importer, ImportFailed, stopping);
+            completion = result.CompletionEvent;
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception ex)
+        {
+            EmbeddedLog.RunFailed(_logger, Name, jobId, ex);
+            LastError = $"Job {jobId}: {ex.Message}";
+            outcome = EmbeddedOutcome.Crashed(Name, ex, NowMs);
+        }
+
+        _runs.TryRemove(jobId, out _);
+        await ReportAsync(run, outcome, completion);
+    }
+
+    /// <summary>Reports the end, then (like ComfyUI, after the history is stored) the final <c>executing {node: null}</c>.</summary>
+    private async Task ReportAsync(EmbeddedRun run, WorkerJobOutcome outcome, ExecutingEvent? completion)
+    {
+        var jobId = run.Job.JobId;
+        EmbeddedLog.Finished(_logger, Name, jobId, outcome.Result);
+        try
+        {
+            await Callbacks.OnJobFinishedAsync(this, jobId, outcome);
+            if (completion is not null)
+            {
+                Callbacks.OnJobMessage(this, jobId, EngineEventForwarder.Text(completion));
+            }
+        }
+        catch (Exception ex)
+        {
+            EmbeddedLog.CallbackFailed(_logger, Name, jobId, ex);
+        }
+        finally
+        {
+            run.Dispose();
+        }
+    }
+
+    /// <summary>A job taken out of the worker's queue before it ran: interrupted, with nothing executed.</summary>
+    private WorkerJobOutcome CancelledBeforeRun(EmbeddedRun run)
+    {
+        var interrupted = new JObjectBuilder
+        {
+            ["prompt_id"] = run.Job.JobId.ToString("D"),
+            ["node_id"] = JValue.Null,
+            ["node_type"] = JValue.Null,
+            ["executed"] = JArray.Empty,
+            ["timestamp"] = NowMs,
+        }.Build();
+        var status = new JObjectBuilder
+        {
+            ["status_str"] = "error",
+            ["completed"] = false,
+            ["messages"] = JArray.Of(JArray.Of("execution_interrupted", interrupted)),
+        }.Build();
+        return new WorkerJobOutcome
+        {
+            Result = WorkerJobResult.Interrupted,
+            OutputsJson = "{}"u8.ToArray(),
+            StatusJson = status.ToJsonBytes(),
+            MetaJson = "{}"u8.ToArray(),
+            ErrorMessage = $"Cancelled before it started on worker '{Name}'.",
+        };
+    }
+
+    private void ImportFailed(Guid jobId, Exception exception) => EmbeddedLog.ImportFailed(_logger, Name, jobId, exception);
+
+    private IWorkerCallbacks Callbacks => _callbacks ?? throw new InvalidOperationException($"Worker '{Name}' has not been started.");
+
+    /// <summary>Sends one engine event to the dispatcher; never throws into the engine.</summary>
+    internal void Forward(Guid jobId, EngineEvent engineEvent)
+    {
+        try
+        {
+            if (engineEvent is ExecutionStartEvent start)
+            {
+                Callbacks.OnJobStarted(this, jobId, start.Timestamp);
+            }
+
+            Callbacks.OnJobMessage(this, jobId, EngineEventForwarder.ToMessage(engineEvent));
+        }
+        catch (Exception ex)
+        {
+            EmbeddedLog.CallbackFailed(_logger, Name, jobId, ex);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using Gantry.Engine;
+using Gantry.Engine.Catalog;
+using Gantry.Engine.Execution;
+using Gantry.Hosting;
+using Gantry.Outputs;
+using Microsoft.Extensions.Options;
+
+namespace Gantry.Workers.Embedded;
+
+/// <summary>
+/// Builds the process's embedded workers around one <see cref="ComfyEngine"/> and one <see cref="NodeResultCache"/>
+/// they all share. Each worker writes under <c>DATA/workers/NAME/</c> (its own <c>output</c> and <c>temp</c>, so
+/// file counters never collide); a job reads its user's uploads from <see cref="WorkerJob.InputDirectory"/>.
+/// </summary>
+public sealed class EmbeddedWorkerFactory
+{
+    private readonly string _root;
+    private readonly int _prefetch;
+    private readonly OutputImporter _importer;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggers;
+
+    public EmbeddedWorkerFactory(NodeCatalog catalog, IOptions<GantryOptions> options, OutputImporter importer, TimeProvider time, ILoggerFactory loggers)
+    {
+        var settings = options.Value;
+        _root = Path.Combine(Path.GetFullPath(settings.DataDirectory), "workers");
+        _prefetch = Math.Max(0, settings.Scheduler.Prefetch);
+        _importer = importer;
+        _time = time;
+        _loggers = loggers;
+        Engine = new ComfyEngine(catalog, EngineFolders.Under(Path.Combine(_root, "engine")), new ComfyEngineOptions { TimeProvider = time });
+        Cache = new NodeResultCache(Math.Max(0, settings.Workers.EmbeddedCacheSize));
+    }
+
+    public ComfyEngine Engine { get; }
+
+    /// <summary>Node results reused between prompts, shared by every embedded worker of the process.</summary>
+    public NodeResultCache Cache { get; }
+
+    public EmbeddedWorker Create(string name)
+    {
+        var root = Path.Combine(_root, name);
+        return new EmbeddedWorker(name, Engine, Cache, Path.Combine(root, "output"), Path.Combine(root, "temp"), _prefetch, _importer, _time, _loggers.CreateLogger<EmbeddedWorker>());
+    }
+}

@@ -1,0 +1,24 @@
+using Gantry.Engine.Catalog;
+using Gantry.Jobs.Validation;
+using Gantry.Workers.Embedded;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Gantry.Workers;
+
+public static class WorkerServices
+{
+    /// <summary>
+    /// Registers the worker pool (also as <see cref="IWorkerFleet"/>), the embedded workers' factory and node pack
+    /// (a test may register its own <see cref="NodeCatalog"/> first), and submit-time validation against the fleet's
+    /// catalog. ComfyUI workers additionally need an <see cref="IComfyUiWorkerFactory"/>.
+    /// </summary>
+    public static IServiceCollection AddWorkers(this IServiceCollection services)
+    {
+        services.TryAddSingleton(_ => NodeCatalog.CreateDefault());
+        services.AddSingleton<EmbeddedWorkerFactory>();
+        services.AddSingleton<WorkerPool>();
+        services.AddSingleton<IWorkerFleet>(sp => sp.GetRequiredService<WorkerPool>());
+        services.Replace(ServiceDescriptor.Singleton<IPromptValidator, CatalogPromptValidator>());
+        return services;
+    }
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Text.Json;
+using Gantry.Tests.Infrastructure;
+using Gantry.Tests.Workers;
+
+namespace Gantry.Tests.Api.Comfy;
+
+/// <summary><c>/object_info</c>, <c>/models</c>, <c>/embeddings</c> and <c>/system_stats</c>: views of the whole fleet.</summary>
+public sealed class NodeInfoApiTests(FleetServerFixture fixture) : IClassFixture<FleetServerFixture>
+{
+    private GantryTestServer Server => fixture.Server;
+
+    [Theory]
+    [InlineData("object_info")]
+    [InlineData("api/object_info")]
+    public async Task Object_info_is_the_union_of_every_workers_nodes(string path)
+    {
+        using var client = Server.CreateAdminClient();
+        var json = await GetJsonAsync(client, path);
+        json.TryGetProperty("PrimitiveInt", out _).ShouldBeTrue();
+        json.TryGetProperty("PreviewAny", out _).ShouldBeTrue();
+        json.GetProperty("KSampler").GetProperty("category").GetString().ShouldBe("sampling");
+        json.GetProperty("CheckpointLoaderSimple").GetProperty("input").GetProperty("required").GetProperty("ckpt_name")[0].GetArrayLength().ShouldBe(2);
+    }
+
+    [Theory]
+    [InlineData("object_info/KSampler")]
+    [InlineData("api/object_info/KSampler")]
+    public async Task Object_info_of_one_class_has_only_that_class(string path)
+    {
+        using var client = Server.CreateAdminClient();
+        var json = await GetJsonAsync(client, path);
+        json.EnumerateObject().Select(p => p.Name).ShouldBe(["KSampler"]);
+    }
+
+    [Theory]
+    [InlineData("object_info/NoSuchNode")]
+    [InlineData("api/object_info/NoSuchNode")]
+    public async Task Object_info_of_an_unknown_class_is_an_empty_object(string path)
+    {
+        using var client = Server.CreateAdminClient();
+        (await GetJsonAsync(client, path)).EnumerateObject().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task The_catalog_needs_a_key()
+    {
+        using var anonymous = Server.CreateClient(apiKey: null);
+        using var response = await anonymous.GetAsync("object_info", TestContext.Current.CancellationToken);
+        await response.ShouldBeErrorAsync(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("api/")]
+    public async Task Model_folders_and_their_files_come_from_the_workers(string prefix)
+    {
+        using var client = Server.CreateAdminClient();
+        (await GetJsonAsync(client, prefix + "models")).EnumerateArray().Select(e => e.GetString()).ShouldBe(["checkpoints", "embeddings"]);
+        (await GetJsonAsync(client, prefix + "models/checkpoints")).EnumerateArray().Select(e => e.GetString()).ShouldBe(["sdxl.safetensors", "flux.safetensors"]);
+        (await GetJsonAsync(client, prefix + "embeddings")).EnumerateArray().Select(e => e.GetString()).ShouldBe(["easynegative", "sub/style"]);
+
+        using var unknown = await client.GetAsync(prefix + "models/nope", TestContext.Current.CancellationToken);
+        await unknown.ShouldBeErrorAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task System_stats_has_comfyuis_shape_and_the_workers()
+    {
+        using var anonymous = Server.CreateClient(apiKey: null);
+        var json = await GetJsonAsync(anonymous, "api/system_stats");
+        var system = json.GetProperty("system");
+        system.ShouldHave(
+            ("os", JsonValueKind.String), ("ram_total", JsonValueKind.Number), ("ram_free", JsonValueKind.Number), ("comfyui_version", JsonValueKind.String),
+            ("python_version", JsonValueKind.String), ("pytorch_version", JsonValueKind.String), ("argv", JsonValueKind.Array));
+        system.GetProperty("os").GetString().ShouldBe("linux");
+        system.GetProperty("python_version").GetString().ShouldBe("n/a");
+        system.GetProperty("embedded_python").GetBoolean().ShouldBeFalse();
+        system.GetProperty("ram_total").GetInt64().ShouldBeGreaterThan(0);
+        var device = json.GetProperty("devices")[0];
+        device.GetProperty("type").GetString().ShouldBe("cpu");
+        device.GetProperty("index").ValueKind.ShouldBe(JsonValueKind.Null);
+        var workers = json.GetProperty("gantry").GetProperty("workers").EnumerateArray().ToDictionary(w => w.GetProperty("name").GetString()!);
+        workers["embedded-1"].GetProperty("state").GetString().ShouldBe("online");
+        workers["embedded-1"].GetProperty("kind").GetString().ShouldBe("embedded");
+        workers["gpu"].GetProperty("url").GetString().ShouldBe("http://gpu.test");
+        workers["gpu"].GetProperty("slots").GetInt32().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task The_bare_system_stats_needs_a_key()
+    {
+        using var anonymous = Server.CreateClient(apiKey: null);
+        using var refused = await anonymous.GetAsync("system_stats", TestContext.Current.CancellationToken);
+        refused.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+
+        using var client = Server.CreateAdminClient();
+        (await GetJsonAsync(client, "system_stats")).GetProperty("system").GetProperty("comfyui_version").GetString().ShouldNotBeNullOrEmpty();
+    }
+
+    private static async Task<JsonElement> GetJsonAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path, TestContext.Current.CancellationToken);
+        return await response.ShouldBeJsonAsync(HttpStatusCode.OK);
+    }
+}
