@@ -39,4 +39,41 @@ internal static class CliJson
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    public static string Users(IReadOnlyList<User> users)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartArray();
+            foreach (var user in users)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("id", user.Id);
+                writer.WriteString("name", user.Name);
+                writer.WriteBoolean("is_admin", user.IsAdmin);
+                WriteNullable(writer, "weight", user.Weight);
+                WriteNullable(writer, "max_running", user.MaxRunning);
+                WriteNullable(writer, "max_queued", user.MaxQueued);
+                writer.WriteNumber("created_at", user.CreatedAtMs);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteNullable(Utf8JsonWriter writer, string name, double? value)
+    {
+        if (value is { } v)
+        {
+            writer.WriteNumber(name, v);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
 }

@@ -18,6 +18,7 @@ public static class GantryCli
         var root = new RootCommand("Gantry: a self-hosted, Comfy-Cloud-compatible job service for ComfyUI.");
         root.Add(ServeCommand.Create());
         root.Add(KeysCommand.Create());
+        root.Add(UsersCommand.Create());
         root.Add(WorkersCommand.Create());
         return root;
     }
