@@ -20,6 +20,7 @@ public static class GantryCli
         root.Add(KeysCommand.Create());
         root.Add(UsersCommand.Create());
         root.Add(WorkersCommand.Create());
+        root.Add(McpCommand.Create());
         return root;
     }
 
