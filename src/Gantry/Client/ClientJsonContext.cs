@@ -14,5 +14,6 @@ namespace Gantry.Client;
 [JsonSerializable(typeof(IReadOnlyList<NodeSummary>))]
 [JsonSerializable(typeof(UploadedImage))]
 [JsonSerializable(typeof(CancelOutcome))]
+[JsonSerializable(typeof(SavedOutputs))]
 [JsonSerializable(typeof(JsonElement))]
 public sealed partial class ClientJsonContext : JsonSerializerContext;

@@ -125,3 +125,9 @@ public sealed record NodeSummary(
 
 /// <summary>One input: its type (for a choice, <c>COMBO</c> with the first choices in <see cref="Choices"/>).</summary>
 public sealed record NodeInputSummary(string Name, string Type, bool Required, IReadOnlyList<string>? Choices);
+
+/// <summary>An output file written to disk by the CLI.</summary>
+public sealed record SavedFile(string NodeId, string Filename, string Subfolder, string Type, string Path);
+
+/// <summary>A finished job and the output files saved from it (<c>gantry submit --wait</c>, <c>gantry outputs</c>).</summary>
+public sealed record SavedOutputs(JobReport Job, IReadOnlyList<SavedFile> Files);

@@ -23,49 +23,10 @@ public sealed partial class GantryApiClient
     /// </summary>
     public async Task<WaitOutcome> WaitAsync(string promptId, TimeSpan timeout, Action<GantryEvent>? onEvent, CancellationToken cancellationToken)
     {
-        GantryEventStream? events = null;
+        var events = await TryOpenEventsAsync(cancellationToken);
         try
         {
-            try
-            {
-                events = await OpenEventsAsync(cancellationToken);
-            }
-            catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or HttpRequestException)
-            {
-                events = null; // polling alone still finds the end
-            }
-
-            // Connected first, then asked: an end between the two is seen either way.
-            var report = await GetReportAsync(promptId, cancellationToken);
-            if (!report.Found || report.Done)
-            {
-                return new WaitOutcome(report, TimedOut: false);
-            }
-
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(timeout);
-            var listening = events;
-            while (!deadline.IsCancellationRequested)
-            {
-                var ended = await NextEndAsync(listening, promptId, onEvent, deadline.Token);
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-
-                if (ended is null)
-                {
-                    listening = null; // the socket closed: poll from here on
-                }
-
-                report = await GetReportAsync(promptId, cancellationToken);
-                if (!report.Found || report.Done)
-                {
-                    return new WaitOutcome(report, TimedOut: false);
-                }
-            }
-
-            return new WaitOutcome(report, TimedOut: true);
+            return await WaitAsync(promptId, timeout, events, onEvent, cancellationToken);
         }
         finally
         {
@@ -74,6 +35,65 @@ public sealed partial class GantryApiClient
                 await events.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>Opens the event stream, or null when it cannot be had (polling alone still finds a job's end).</summary>
+    public async Task<GantryEventStream?> TryOpenEventsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await OpenEventsAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The same wait on an event stream the caller opened (and disposes): opened before submitting, it sees every event
+    /// of the job however quickly it runs.
+    /// </summary>
+    public async Task<WaitOutcome> WaitAsync(string promptId, TimeSpan timeout, GantryEventStream? events, Action<GantryEvent>? onEvent, CancellationToken cancellationToken)
+    {
+        // Connected first, then asked: an end between the two is seen either way.
+        var report = await GetReportAsync(promptId, cancellationToken);
+        if (!report.Found)
+        {
+            return new WaitOutcome(report, TimedOut: false);
+        }
+
+        if (report.Done)
+        {
+            if (events is not null && onEvent is not null)
+            {
+                // The job ended already; hand on what the stream caught of it, up to its end.
+                await NextEndAsync(events, promptId, onEvent, cancellationToken);
+            }
+
+            return new WaitOutcome(report, TimedOut: false);
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var listening = events;
+        while (!deadline.IsCancellationRequested)
+        {
+            var ended = await NextEndAsync(listening, promptId, onEvent, deadline.Token);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (ended is null)
+            {
+                listening = null; // the socket closed: poll from here on
+            }
+
+            report = await GetReportAsync(promptId, cancellationToken);
+            if (!report.Found || report.Done)
+            {
+                return new WaitOutcome(report, TimedOut: false);
+            }
+        }
+
+        return new WaitOutcome(report, TimedOut: true);
     }
 
     /// <summary>
