@@ -40,6 +40,8 @@ public sealed class McpToolErrorsTests(EmbeddedSqliteServerFixture fixture) : IC
         malformed.ShouldContain("is not a job id");
         (await client.CallAsync("get_job_status", new { prompt_id = "not-a-uuid" })).Error().ShouldContain(malformed + " (HTTP 400 invalid_job_id)");
         (await client.CallAsync("get_job", new { prompt_id = "not-a-uuid" })).Error().ShouldContain(malformed);
+        (await client.CallAsync("wait_for_job", new { prompt_id = "not-a-uuid" })).Error().ShouldContain(malformed);
+        (await client.CallAsync("cancel_job", new { prompt_id = "not-a-uuid" })).Error().ShouldContain(malformed);
     }
 
     [Fact]
@@ -124,7 +126,16 @@ public sealed class McpToolErrorsTests(EmbeddedSqliteServerFixture fixture) : IC
     {
         await using (var client = await McpTestClients.StdioAsync("http://127.0.0.1:1/", "gk_nothing"))
         {
-            (await client.CallAsync("get_queue")).Error().ShouldContain("Cannot reach Gantry at http://127.0.0.1:1/");
+            foreach (var (tool, arguments) in new (string, object?)[]
+            {
+                ("get_queue", null), ("get_history", null), ("list_nodes", null), ("list_jobs", null),
+                ("get_job_status", new { prompt_id = UnknownId }), ("wait_for_job", new { prompt_id = UnknownId }),
+                ("submit_workflow", new { workflow = JsonDocument.Parse(TestWorkflows.Simple).RootElement }),
+                ("upload_image", new { filename = "a.png", image_base64 = "AAAA" }),
+            })
+            {
+                (await client.CallAsync(tool, arguments)).Error().ShouldContain("Cannot reach Gantry at http://127.0.0.1:1/", customMessage: tool);
+            }
         }
 
         await using (var client = await McpTestClients.StdioAsync(Server.BaseAddress.ToString(), "gk_wrong"))
