@@ -39,8 +39,7 @@ public sealed partial class GantryApiClient : IDisposable
         var answer = await _http.PostAsync("api/prompt", Encoding.UTF8.GetBytes(body), cancellationToken);
         var promptId = JobReports.Text(answer, "prompt_id") ?? throw new GantryHttpException(GantryCli.ConnectionError, "The server accepted the workflow without a prompt_id.");
         var number = answer.TryGetProperty("number", out var n) && n.TryGetDouble(out var value) ? value : 0;
-        var queue = await GetQueueAsync(cancellationToken);
-        var position = queue.Running.Concat(queue.Pending).FirstOrDefault(e => e.PromptId == promptId)?.Position;
+        var position = await QueuePositionAsync(promptId, cancellationToken);
         var nodeErrors = new Dictionary<string, JsonElement>();
         if (answer.TryGetProperty("node_errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
         {
@@ -51,6 +50,28 @@ public sealed partial class GantryApiClient : IDisposable
         }
 
         return new SubmittedJob(promptId, number, position, nodeErrors);
+    }
+
+    /// <summary>
+    /// How many of the caller's jobs are ahead of this one: those running, then those waiting before it. Read from the
+    /// light <c>/api/jobs</c> list (no workflows), in submission order as the queue runs them. A running job counts
+    /// only the running ones before it; null when the job already finished or lies past the first page.
+    /// </summary>
+    public async Task<int?> QueuePositionAsync(string promptId, CancellationToken cancellationToken)
+    {
+        const int Page = 1000;
+        var running = await ListJobsAsync(new JobListFilter { Status = "in_progress", SortOrder = "asc", Limit = Page }, cancellationToken);
+        var runningIds = Ids(running);
+        if (runningIds.IndexOf(promptId) is var runningIndex and >= 0)
+        {
+            return runningIndex;
+        }
+
+        var pending = await ListJobsAsync(new JobListFilter { Status = "pending", SortOrder = "asc", Limit = Page }, cancellationToken);
+        var index = Ids(pending).IndexOf(promptId);
+        return index < 0 ? null : (int)running.GetProperty("pagination").GetProperty("total").GetInt64() + index;
+
+        static List<string?> Ids(JsonElement page) => page.GetProperty("jobs").EnumerateArray().Select(j => JobReports.Text(j, "id")).ToList();
     }
 
     /// <summary>A job's state; <see cref="JobReport.Found"/> false when the server knows no such job.</summary>
