@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gantry.Client;
+using ModelContextProtocol;
 using ModelContextProtocol.Server;
 
 namespace Gantry.Mcp;
@@ -49,14 +50,22 @@ public sealed class JobTools(GantryApiClient client)
     [McpServerTool(Name = "wait_for_job", Title = "Wait for a job", UseStructuredContent = true, ReadOnly = true, Idempotent = true, OpenWorld = false)]
     [Description("Waits until the job is done (completed, failed or cancelled) or timeout_seconds pass, whichever is first, and returns its status as get_job_status does. "
         + "If timed_out is true the job is still pending or running: call wait_for_job again with the same prompt_id. "
-        + "An unknown prompt_id returns at once with job.found false.")]
+        + "An unknown prompt_id returns at once with job.found false. With a progressToken, sends a progress notification when it starts "
+        + "listening and one per node started and per step, so clients that reset their timeout on progress can wait longer.")]
     public async Task<WaitForJobResult> WaitForJobAsync(
         [Description("The job's prompt_id, as submit_workflow returned it.")] string prompt_id,
         [Description("How long to wait at most, in seconds (1 to 300, default 30). Keep it below your client's request timeout.")] int timeout_seconds = DefaultWaitSeconds,
+        IProgress<ProgressNotificationValue>? progress = null,
         CancellationToken cancellationToken = default)
     {
         var seconds = Math.Clamp(timeout_seconds, 1, MaxWaitSeconds);
-        var outcome = await ToolErrors.RunAsync(() => client.WaitAsync(prompt_id, TimeSpan.FromSeconds(seconds), null, cancellationToken));
+        var outcome = await ToolErrors.RunAsync(async () =>
+        {
+            await using var events = await client.TryOpenEventsAsync(cancellationToken);
+            var reporter = new WaitProgress(prompt_id, progress);
+            reporter.Listening();
+            return await client.WaitAsync(prompt_id, TimeSpan.FromSeconds(seconds), events, reporter.OnEvent, cancellationToken);
+        });
         var report = outcome.Report;
         var next = outcome.TimedOut ? $"The job is still {report.Status}; call wait_for_job with prompt_id {prompt_id} again." : null;
         return new WaitForJobResult(prompt_id, report.Done, outcome.TimedOut, report, next);
@@ -78,4 +87,27 @@ public sealed class JobTools(GantryApiClient client)
         [Description("The job's prompt_id.")] string prompt_id,
         CancellationToken cancellationToken = default)
         => ToolErrors.RunAsync(() => client.CancelAsync(prompt_id, cancellationToken));
+}
+
+/// <summary>Turns a waited-for job's events into MCP progress notifications: one per node started and per step.</summary>
+internal sealed class WaitProgress(string promptId, IProgress<ProgressNotificationValue>? progress)
+{
+    private int _count;
+
+    public void Listening() => Report($"Waiting for job {promptId}.");
+
+    public void OnEvent(GantryEvent message)
+    {
+        if (message.Type == "executing" && message.Node is { } node)
+        {
+            Report($"Job {promptId}: node {node} started.");
+        }
+        else if (message.Type == "progress" && message.Node is { } stepNode
+            && message.Data.TryGetProperty("value", out var value) && message.Data.TryGetProperty("max", out var max))
+        {
+            Report($"Job {promptId}: node {stepNode} step {value}/{max}.");
+        }
+    }
+
+    private void Report(string text) => progress?.Report(new ProgressNotificationValue { Progress = ++_count, Message = text });
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Gantry.Tests.Infrastructure;
 using Gantry.Tests.Scheduling;
 using Gantry.Tests.Workers;
+using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -189,6 +190,39 @@ public sealed class McpToolsTests(EmbeddedSqliteServerFixture fixture) : IClassF
 
     [Theory]
     [MemberData(nameof(Transports))]
+    public async Task A_wait_reports_progress_per_node_while_the_job_runs(string transport)
+    {
+        using var user = await Server.CreateUserAsync();
+        await using var client = await ConnectAsync(transport, user.Key);
+        var gate = $"mcp-{Guid.NewGuid():N}";
+        var workflow = $$$$"""{"1": {"class_type": "TestGate", "inputs": {"gate": "{{{{gate}}}}"}}, "2": {"class_type": "PreviewAny", "inputs": {"source": ["1", 0]}}}""";
+        var id = (await client.CallAsync("submit_workflow", new { workflow = JsonDocument.Parse(workflow).RootElement })).Structured().GetProperty("prompt_id").GetString()!;
+        await JobWaiter.ReachedAsync(Server, TestGate.Named(gate));
+
+        var notes = System.Threading.Channels.Channel.CreateUnbounded<ProgressNotificationValue>();
+        var wait = client.CallToolAsync(
+            "wait_for_job",
+            new Dictionary<string, object?> { ["prompt_id"] = id, ["timeout_seconds"] = 60 },
+            new SynchronousProgress(v => notes.Writer.TryWrite(v)),
+            cancellationToken: TestContext.Current.CancellationToken).AsTask();
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TestTimeouts.Default);
+        (await notes.Reader.ReadAsync(timeout.Token)).Message.ShouldBe($"Waiting for job {id}.");
+        TestGate.Named(gate).Open();
+        var messages = new List<string>();
+        while (!messages.Contains($"Job {id}: node 2 started."))
+        {
+            var note = await notes.Reader.ReadAsync(timeout.Token);
+            note.Progress.ShouldBe(messages.Count + 2);
+            messages.Add(note.Message!);
+        }
+
+        (await wait).Structured().GetProperty("job").GetProperty("status").GetString().ShouldBe("completed");
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
     public async Task Images_are_uploaded_from_base64_and_over_stdio_from_a_path(string transport)
     {
         using var user = await Server.CreateUserAsync();
@@ -259,4 +293,10 @@ public sealed class McpToolsTests(EmbeddedSqliteServerFixture fixture) : IClassF
         => transport == "http" ? McpTestClients.HttpAsync(server.BaseAddress, key) : McpTestClients.StdioAsync(server.BaseAddress.ToString(), key);
 
     private Task<McpClient> ConnectAsync(string transport, string key) => ConnectAsync(Server, transport, key);
+}
+
+/// <summary>Hands each progress value on at once, on the thread that reported it (Progress&lt;T&gt; would post it later).</summary>
+internal sealed class SynchronousProgress(Action<ProgressNotificationValue> report) : IProgress<ProgressNotificationValue>
+{
+    public void Report(ProgressNotificationValue value) => report(value);
 }
