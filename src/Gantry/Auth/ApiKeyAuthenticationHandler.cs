@@ -69,7 +69,7 @@ public sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
-    private static string? ReadKey(HttpRequest request)
+    internal static string? ReadKey(HttpRequest request)
     {
         var header = request.Headers["X-API-Key"];
         if (header.Count > 0 && !string.IsNullOrWhiteSpace(header[0]))

@@ -17,14 +17,27 @@ public static class GantryCli
     {
         var root = new RootCommand("Gantry: a self-hosted, Comfy-Cloud-compatible job service for ComfyUI.");
         root.Add(ServeCommand.Create());
+        root.Add(SubmitCommand.Create());
+        root.Add(StatusCommand.Create());
+        root.Add(JobsCommand.Create());
+        root.Add(QueueCommand.Create());
+        root.Add(CancelCommand.Create());
+        root.Add(OutputsCommand.Create());
         root.Add(KeysCommand.Create());
         root.Add(UsersCommand.Create());
         root.Add(WorkersCommand.Create());
+        root.Add(McpCommand.Create());
         return root;
     }
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (Console.IsOutputRedirected)
+        {
+            // Spectre assumes 80 columns without a terminal; tables in pipes and logs should not wrap ids.
+            Spectre.Console.AnsiConsole.Profile.Width = 240;
+        }
+
         var root = Create();
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)

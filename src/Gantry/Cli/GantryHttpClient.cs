@@ -20,7 +20,7 @@ public sealed class GantryHttpClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(connection);
         Connection = connection;
-        _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        _http = handler is null ? new HttpClient(CreateHandler(), disposeHandler: true) : new HttpClient(handler, disposeHandler: false);
         _http.BaseAddress = connection.BaseAddress;
         _http.Timeout = timeout ?? TimeSpan.FromSeconds(100);
         _http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -55,6 +55,38 @@ public sealed class GantryHttpClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
+    /// <summary>GET of a file: its bytes and content type.</summary>
+    public async Task<(byte[] Bytes, string? ContentType)> GetBytesAsync(string path, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/'));
+        using var response = await SendCheckedAsync(request, cancellationToken);
+        return (await response.Content.ReadAsByteArrayAsync(cancellationToken), response.Content.Headers.ContentType?.MediaType);
+    }
+
+    /// <summary>
+    /// GET of a route that answers with a redirect (<c>/api/view</c>): the <c>Location</c> it points to.
+    /// Needs a handler that does not follow redirects (see <see cref="CreateHandler"/>).
+    /// </summary>
+    public async Task<Uri> GetRedirectAsync(string path, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/'));
+        using var response = await SendCheckedAsync(request, cancellationToken);
+        return response.Headers.Location is { } location
+            ? new Uri(_http.BaseAddress!, location)
+            : throw new GantryHttpException(GantryCli.ConnectionError, $"GET /{path.TrimStart('/')} answered {(int)response.StatusCode} without a redirect.");
+    }
+
+    /// <summary>POST of a multipart form, returning the JSON body.</summary>
+    public async Task<JsonElement> PostFormAsync(string path, MultipartFormDataContent form, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path.TrimStart('/')) { Content = form };
+        using var response = await SendCheckedAsync(request, cancellationToken);
+        return Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+    }
+
+    /// <summary>The handler CLI clients use: redirects are answers to read (signed file links), not to follow.</summary>
+    public static SocketsHttpHandler CreateHandler() => new() { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+
     private async Task<JsonElement> SendAsync(HttpMethod method, string path, ReadOnlyMemory<byte>? json, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path.TrimStart('/'));
@@ -64,6 +96,15 @@ public sealed class GantryHttpClient : IDisposable
             request.Content.Headers.ContentType = s_json;
         }
 
+        using var response = await SendCheckedAsync(request, cancellationToken);
+        return Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+    }
+
+    /// <summary>Sends; a success (2xx or a redirect) is returned for the caller to read and dispose, anything else throws.</summary>
+    private async Task<HttpResponseMessage> SendCheckedAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var method = request.Method;
+        var path = request.RequestUri!.OriginalString;
         HttpResponseMessage response;
         try
         {
@@ -78,17 +119,18 @@ public sealed class GantryHttpClient : IDisposable
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new GantryHttpException(GantryCli.ConnectionError, $"Gantry at {Connection.BaseAddress} did not answer {method} /{path.TrimStart('/')} in {_http.Timeout.TotalSeconds:0} s.");
+            throw new GantryHttpException(GantryCli.ConnectionError, $"Gantry at {Connection.BaseAddress} did not answer {method} /{path} in {_http.Timeout.TotalSeconds:0} s.");
+        }
+
+        var status = (int)response.StatusCode;
+        if (response.IsSuccessStatusCode || (status >= 300 && status < 400))
+        {
+            return response;
         }
 
         using (response)
         {
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (response.IsSuccessStatusCode)
-            {
-                return Parse(text);
-            }
-
             throw Failure(method, path, response.StatusCode, text);
         }
     }
@@ -128,7 +170,7 @@ public sealed class GantryHttpClient : IDisposable
             HttpStatusCode.Forbidden => $"Not allowed with this API key ({KeyDescription}): {detail}",
             _ => $"{method} /{path.TrimStart('/')} failed ({(int)status}): {detail}",
         };
-        return new GantryHttpException(exitCode, text, status, code);
+        return new GantryHttpException(exitCode, text, status, code) { ServerMessage = detail, Body = body };
     }
 
     private string KeyDescription => Connection.ApiKey is null ? "no key was sent" : $"key from {Connection.KeySource}";

@@ -12,6 +12,12 @@ public sealed class GantryHttpException(int exitCode, string message, HttpStatus
 
     /// <summary>The server's error <c>code</c> (<c>not_found</c>, <c>conflict</c>, …), when it gave one.</summary>
     public string? Code { get; } = code;
+
+    /// <summary>What the server said (its <c>message</c>), without the CLI's framing; the status line when it said nothing.</summary>
+    public string? ServerMessage { get; init; }
+
+    /// <summary>The server's whole error body (for a refused prompt it carries <c>node_errors</c>).</summary>
+    public string? Body { get; init; }
 }
 
 /// <summary>Runs a command body against a running Gantry, printing a failure to stderr and returning its exit code.</summary>

@@ -2,6 +2,7 @@ using Gantry.Api.Admin;
 using Gantry.Api.Cloud;
 using Gantry.Api.Comfy;
 using Gantry.Auth;
+using Gantry.Mcp;
 using Gantry.Store;
 using Microsoft.Extensions.Options;
 
@@ -62,5 +63,6 @@ public static class GantryApp
         app.MapComfyNative();
         app.MapAdminWorkers();
         app.MapFleetCatalog();
+        app.MapGantryMcp();
     }
 }

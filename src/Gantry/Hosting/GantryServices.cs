@@ -6,6 +6,7 @@ using Gantry.Events;
 using Gantry.Jobs;
 using Gantry.Jobs.Submission;
 using Gantry.Jobs.Validation;
+using Gantry.Mcp;
 using Gantry.Outputs;
 using Gantry.Scheduling;
 using Gantry.Store;
@@ -68,6 +69,7 @@ public static class GantryServices
         services.AddWorkers();
         services.AddComfyUiWorkers();
         services.AddScheduling();
+        services.AddGantryMcpHttp();
         return services;
     }
 }
