@@ -18,13 +18,17 @@ public sealed class TestSocket : IAsyncDisposable
     /// <param name="path"><c>ws</c> or <c>api/ws</c>.</param>
     /// <param name="clientId">The <c>clientId</c> query parameter, if any.</param>
     /// <param name="headerKey">Sent as the <c>X-API-Key</c> header instead, if given.</param>
-    public static async Task<TestSocket> ConnectAsync(GantryTestServer server, string? key, string path = "ws", string? clientId = null, string? headerKey = null)
+    public static Task<TestSocket> ConnectAsync(GantryTestServer server, string? key, string path = "ws", string? clientId = null, string? headerKey = null)
+        => ConnectAsync(server.BaseAddress, key, path, clientId, headerKey);
+
+    /// <summary>Connects to the server at <paramref name="baseAddress"/> (a <c>gantry serve</c> process, say).</summary>
+    public static async Task<TestSocket> ConnectAsync(Uri baseAddress, string? key, string path = "ws", string? clientId = null, string? headerKey = null)
     {
         var socket = Create(headerKey);
         try
         {
             using var timeout = Timeout();
-            await socket.ConnectAsync(UriOf(server, path, key, clientId), timeout.Token);
+            await socket.ConnectAsync(UriOf(baseAddress, path, key, clientId), timeout.Token);
             return new TestSocket(socket);
         }
         catch
@@ -39,14 +43,18 @@ public sealed class TestSocket : IAsyncDisposable
     {
         using var socket = Create(headerKey: null);
         using var timeout = Timeout();
-        await Should.ThrowAsync<WebSocketException>(() => socket.ConnectAsync(UriOf(server, path, key, null), timeout.Token));
+        await Should.ThrowAsync<WebSocketException>(() => socket.ConnectAsync(UriOf(server.BaseAddress, path, key, null), timeout.Token));
         return (int)socket.HttpStatusCode;
     }
 
     /// <summary>Connects and reads the status greeting.</summary>
-    public static async Task<(TestSocket Socket, JsonElement Greeting)> OpenAsync(GantryTestServer server, string key, string? clientId = null, string path = "ws")
+    public static Task<(TestSocket Socket, JsonElement Greeting)> OpenAsync(GantryTestServer server, string key, string? clientId = null, string path = "ws")
+        => OpenAsync(server.BaseAddress, key, clientId, path);
+
+    /// <summary>Connects to the server at <paramref name="baseAddress"/> and reads the status greeting; a null key sends none.</summary>
+    public static async Task<(TestSocket Socket, JsonElement Greeting)> OpenAsync(Uri baseAddress, string? key, string? clientId = null, string path = "ws")
     {
-        var socket = await ConnectAsync(server, key, path, clientId);
+        var socket = await ConnectAsync(baseAddress, key, path, clientId);
         var greeting = await socket.ReceiveJsonAsync();
         greeting.GetProperty("type").GetString().ShouldBe("status");
         return (socket, greeting);
@@ -139,7 +147,7 @@ public sealed class TestSocket : IAsyncDisposable
         return socket;
     }
 
-    private static Uri UriOf(GantryTestServer server, string path, string? key, string? clientId)
+    private static Uri UriOf(Uri baseAddress, string path, string? key, string? clientId)
     {
         var query = new List<string>();
         if (key is not null)
@@ -152,7 +160,7 @@ public sealed class TestSocket : IAsyncDisposable
             query.Add("clientId=" + Uri.EscapeDataString(clientId));
         }
 
-        var builder = new UriBuilder(new Uri(server.BaseAddress, path)) { Scheme = "ws", Query = string.Join('&', query) };
+        var builder = new UriBuilder(new Uri(baseAddress, path)) { Scheme = "ws", Query = string.Join('&', query) };
         return builder.Uri;
     }
 

@@ -13,7 +13,8 @@ public static class EngineTestNodes
         .With<GateNode>()
         .With<FailNode>()
         .With<SaveTextNode>()
-        .With<PreviewNode>();
+        .With<PreviewNode>()
+        .With<StepsNode>();
 
     /// <summary>A graph holding at gate <paramref name="gate"/> until it is opened or the run is interrupted.</summary>
     public static string GateGraph(string gate) => $$$$"""{"1": {"class_type": "TestGate", "inputs": {"gate": "{{{{gate}}}}"}}}""";
@@ -21,6 +22,13 @@ public static class EngineTestNodes
     public static string FailGraph(string message) => $$$$"""{"1": {"class_type": "PrimitiveInt", "inputs": {"value": 7}}, "2": {"class_type": "TestFail", "inputs": {"message": "{{{{message}}}}", "after": ["1", 0]}}}""";
 
     public static string SaveTextGraph(string content) => $$$$"""{"1": {"class_type": "TestSaveText", "inputs": {"content": "{{{{content}}}}"}}}""";
+
+    /// <summary>An uploaded input image through <c>TestSteps</c> (three progress steps) into SaveImage.</summary>
+    public static string LoadStepsSaveGraph(string image, string prefix) => $$$$"""
+        {"1": {"class_type": "LoadImage", "inputs": {"image": "{{{{image}}}}"}},
+         "2": {"class_type": "TestSteps", "inputs": {"image": ["1", 0], "steps": 3}},
+         "3": {"class_type": "SaveImage", "inputs": {"images": ["2", 0], "filename_prefix": "{{{{prefix}}}}"}}}
+        """;
 
     public const string PreviewGraph = """{"1": {"class_type": "TestPreview", "inputs": {}}}""";
 }
@@ -112,5 +120,27 @@ public sealed class PreviewNode : ComfyNode
     {
         context.ReportProgress(1, 1, new PreviewImage(PreviewFormat.Png, Png));
         return NodeOutput.Empty;
+    }
+}
+
+/// <summary>TestSteps: passes its image through, reporting <c>steps</c> progress steps as a sampler does.</summary>
+public sealed class StepsNode : ComfyNode
+{
+    protected override NodeSchema Define() => new("TestSteps")
+    {
+        Category = "testing",
+        Inputs = { Input.Image("image"), Input.Int("steps", @default: 3, min: 1, max: 100) },
+        Outputs = { Output.Of("IMAGE") },
+    };
+
+    public override NodeOutput Execute(NodeInputs inputs, NodeContext context)
+    {
+        var steps = inputs.Get<int>("steps");
+        for (var step = 1; step <= steps; step++)
+        {
+            context.ReportProgress(step, steps);
+        }
+
+        return NodeOutput.Of(inputs.Get<Gantry.Engine.Tensors.ImageTensor>("image"));
     }
 }

@@ -12,7 +12,7 @@ public sealed class JobSubmitter(IJobStore store, IPromptValidator validator, Su
 {
     public async Task<SubmitOutcome> SubmitAsync(Caller caller, PromptSubmission submission, CancellationToken cancellationToken)
     {
-        var validation = validator.Validate(submission);
+        var validation = validator.Validate(submission, caller.UserId);
         if (!validation.IsValid)
         {
             return new SubmitOutcome.Rejected(validation);

@@ -5,5 +5,7 @@ namespace Gantry.Jobs.Validation;
 /// <summary>Checks a submitted API-format graph before it is accepted.</summary>
 public interface IPromptValidator
 {
-    PromptValidation Validate(PromptSubmission submission);
+    /// <param name="submission">The graph and its options.</param>
+    /// <param name="userId">Who submits it: checks of input files look at this user's uploads.</param>
+    PromptValidation Validate(PromptSubmission submission, long userId);
 }

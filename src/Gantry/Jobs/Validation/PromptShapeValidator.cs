@@ -11,7 +11,7 @@ namespace Gantry.Jobs.Validation;
 /// </summary>
 public sealed class PromptShapeValidator : IPromptValidator
 {
-    public PromptValidation Validate(PromptSubmission submission) => Validate(submission.Prompt);
+    public PromptValidation Validate(PromptSubmission submission, long userId) => Validate(submission.Prompt);
 
     public static PromptValidation Validate(JsonElement prompt)
     {

@@ -1,0 +1,243 @@
+using System.Net;
+using Gantry.Tests.Events;
+using Gantry.Tests.FakeComfyUi;
+using Gantry.Tests.Infrastructure;
+using Gantry.Tests.Workers.ComfyUi;
+
+namespace Gantry.Tests.EndToEnd;
+
+/// <summary>
+/// <c>gantry serve</c> killed with SIGKILL while jobs are queued, handed over and running on two ComfyUI workers
+/// (scripted fakes, which see every prompt id). After a restart on the same data folder, or the same PostgreSQL
+/// database, every job whose submit was answered 200 is there and runs exactly once.
+/// </summary>
+public sealed class CrashRecoveryTests
+{
+    private const int Jobs = 7;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.Postgres)]
+    public async Task Every_acknowledged_job_finishes_exactly_once_after_a_kill_and_a_restart(StoreKind kind)
+    {
+        if (kind == StoreKind.Postgres && PostgresTestDatabase.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+
+        await using var database = kind == StoreKind.Postgres ? await PostgresTestDatabase.CreateAsync(Ct) : null;
+        using var data = new TempDirectory("gantry-crash");
+        await using var gpuA = await FakeComfyUiServer.StartAsync(Ct);
+        await using var gpuB = await FakeComfyUiServer.StartAsync(Ct);
+        FakeComfyUiServer[] fakes = [gpuA, gpuB];
+        var holding = fakes.Select(HoldFirstPrompt).ToArray();
+        string[] args = database is null
+            ? ["--data", data.Path, "--no-auth"]
+            : ["--data", data.Path, "--no-auth", "--store", database.ConnectionString];
+        var environment = Environment(gpuA, gpuB);
+
+        var acknowledged = new List<Guid>();
+        await using (var first = await ServeProcess.StartAsync(args, environment))
+        {
+            using var client = first.Client(apiKey: null);
+            for (var i = 0; i < Jobs; i++)
+            {
+                acknowledged.Add(await SubmitAsync(client));
+            }
+
+            // Each worker runs one job (held) and holds one more in its queue; the rest wait in Gantry.
+            var runs = await Task.WhenAll(holding.Select(h => h.Task.WaitAsync(TestTimeouts.Default, Ct)));
+            foreach (var fake in fakes)
+            {
+                await fake.WaitForRequestAsync("POST /prompt", 2).WaitAsync(TestTimeouts.Default, Ct);
+            }
+
+            await using (var socket = await TestSocket.ConnectAsync(first.BaseAddress, key: null))
+            {
+                await WaitForStatusesAsync(client, socket, runs.Select(r => Guid.Parse(r.PromptId)), "in_progress");
+            }
+
+            var states = await StatusesAsync(client, acknowledged);
+            states.Count(s => s == "in_progress").ShouldBe(2);
+            states.Count(s => s == "pending").ShouldBe(2);
+            states.Count(s => s == "waiting_to_dispatch").ShouldBe(Jobs - 4);
+
+            await first.Process.KillAsync();
+
+            // While Gantry is down, one worker finishes its running job and the one queued behind it, unseen.
+            runs[0].Release();
+            await Task.WhenAll(gpuA.Prompts.Select(p => p.Ended.Task)).WaitAsync(TestTimeouts.Default, Ct);
+        }
+
+        await using (var second = await ServeProcess.StartAsync(args, environment))
+        {
+            using var client = second.Client(apiKey: null);
+            await using var socket = await TestSocket.ConnectAsync(second.BaseAddress, key: null);
+
+            // The other worker's job was still running when Gantry came back.
+            (await holding[1].Task).Release();
+
+            await WaitForStatusesAsync(client, socket, acknowledged, "completed");
+            foreach (var id in acknowledged)
+            {
+                fakes.Sum(f => f.Prompts.Count(p => p.Id == id.ToString("D"))).ShouldBe(1, $"job {id} must have run exactly once");
+                using var detail = await client.GetAsync($"api/jobs/{id}", Ct);
+                var json = await detail.ShouldBeJsonAsync(HttpStatusCode.OK);
+                json.GetProperty("outputs").GetProperty("9").GetProperty("images").GetArrayLength().ShouldBe(1);
+            }
+
+            using var list = await client.GetAsync("api/jobs?limit=100", Ct);
+            (await list.ShouldBeJsonAsync(HttpStatusCode.OK)).GetProperty("pagination").GetProperty("total").GetInt64().ShouldBe(Jobs);
+        }
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.Postgres)]
+    public async Task A_kill_in_the_middle_of_a_burst_of_submits_loses_no_acknowledged_job(StoreKind kind)
+    {
+        if (kind == StoreKind.Postgres && PostgresTestDatabase.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+
+        await using var database = kind == StoreKind.Postgres ? await PostgresTestDatabase.CreateAsync(Ct) : null;
+        using var data = new TempDirectory("gantry-burst");
+        string[] args = database is null
+            ? ["--data", data.Path, "--no-auth"]
+            : ["--data", data.Path, "--no-auth", "--store", database.ConnectionString];
+
+        var acknowledged = new System.Collections.Concurrent.ConcurrentBag<Guid>();
+        await using (var first = await ServeProcess.StartAsync(args))
+        {
+            var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            async Task SubmitUntilRefusedAsync()
+            {
+                using var client = first.Client(apiKey: null);
+                while (true)
+                {
+                    HttpResponseMessage response;
+                    try
+                    {
+                        response = await client.PostAsync("api/prompt", TestWorkflows.Json(TestWorkflows.Body()), Ct);
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return;
+                    }
+
+                    using (response)
+                    {
+                        if (response.StatusCode != HttpStatusCode.OK)
+                        {
+                            return;
+                        }
+
+                        string body;
+                        try
+                        {
+                            body = await response.Content.ReadAsStringAsync(Ct);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            return;
+                        }
+
+                        using var json = System.Text.Json.JsonDocument.Parse(body);
+                        acknowledged.Add(Guid.Parse(json.RootElement.GetProperty("prompt_id").GetString()!));
+                        if (acknowledged.Count >= 60)
+                        {
+                            enough.TrySetResult();
+                        }
+                    }
+                }
+            }
+
+            var submitters = Enumerable.Range(0, 4).Select(_ => Task.Run(SubmitUntilRefusedAsync, Ct)).ToList();
+            await enough.Task.WaitAsync(TestTimeouts.Default, Ct);
+            await first.Process.KillAsync();
+            await Task.WhenAll(submitters).WaitAsync(TestTimeouts.Default, Ct);
+        }
+
+        await using var second = await ServeProcess.StartAsync(args);
+        using var reader = second.Client(apiKey: null);
+        acknowledged.Count.ShouldBeGreaterThanOrEqualTo(60);
+        (await StatusesAsync(reader, acknowledged)).ShouldAllBe(s => s == "waiting_to_dispatch");
+    }
+
+    /// <summary>The fake's first prompt holds (its first node runs, then it waits for a release); later ones run normally.</summary>
+    private static TaskCompletionSource<FakeRun> HoldFirstPrompt(FakeComfyUiServer fake)
+    {
+        var first = new TaskCompletionSource<FakeRun>(TaskCreationOptions.RunContinuationsAsynchronously);
+        fake.Script = async run =>
+        {
+            if (first.TrySetResult(run))
+            {
+                await FakeScripts.HoldThenNormal(run);
+            }
+            else
+            {
+                await FakeScripts.Normal(run);
+            }
+        };
+        return first;
+    }
+
+    private static Dictionary<string, string?> Environment(FakeComfyUiServer a, FakeComfyUiServer b) => new()
+    {
+        ["GANTRY__WORKERS__COMFYUI__0__NAME"] = "gpu-a",
+        ["GANTRY__WORKERS__COMFYUI__0__URL"] = a.BaseAddress.ToString(),
+        ["GANTRY__WORKERS__COMFYUI__1__NAME"] = "gpu-b",
+        ["GANTRY__WORKERS__COMFYUI__1__URL"] = b.BaseAddress.ToString(),
+        ["GANTRY__SCHEDULER__MAXRUNNINGPERUSER"] = "0",
+        ["GANTRY__COMFYUI__RECONNECTINITIALDELAY"] = "00:00:00.020",
+        ["GANTRY__COMFYUI__RECONNECTMAXDELAY"] = "00:00:00.200",
+        ["GANTRY__COMFYUI__POLLINTERVAL"] = "00:00:00.100",
+        ["GANTRY__COMFYUI__HISTORYRETRYDELAY"] = "00:00:00.010",
+    };
+
+    private static async Task<Guid> SubmitAsync(HttpClient client)
+    {
+        using var response = await client.PostAsync("api/prompt", TestWorkflows.Json(TestWorkflows.Body(ComfyUiWorkerHarness.TextToImage)), Ct);
+        var json = await response.ShouldBeJsonAsync(HttpStatusCode.OK);
+        return Guid.Parse(json.GetProperty("prompt_id").GetString()!);
+    }
+
+    private static async Task<List<string>> StatusesAsync(HttpClient client, IEnumerable<Guid> ids)
+    {
+        var statuses = new List<string>();
+        foreach (var id in ids)
+        {
+            using var response = await client.GetAsync($"api/job/{id}/status", Ct);
+            statuses.Add((await response.ShouldBeJsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString()!);
+        }
+
+        return statuses;
+    }
+
+    /// <summary>
+    /// Checks the jobs' statuses again after every message the user's socket gets (each job change sends at least a
+    /// queue <c>status</c> or an event), until all have <paramref name="status"/>.
+    /// </summary>
+    private static async Task WaitForStatusesAsync(HttpClient client, TestSocket socket, IEnumerable<Guid> ids, string status)
+    {
+        var waiting = ids.ToList();
+        var next = socket.ReceiveAsync();
+        while (true)
+        {
+            var statuses = await StatusesAsync(client, waiting);
+            if (statuses.All(s => s == status))
+            {
+                return;
+            }
+
+            var failed = statuses.FirstOrDefault(s => s is "error" or "cancelled");
+            failed.ShouldBeNull($"a job ended {failed}");
+            var message = await next;
+            message.Type.ShouldNotBe(System.Net.WebSockets.WebSocketMessageType.Close, $"the socket closed while jobs were {string.Join(", ", statuses)}");
+            next = socket.ReceiveAsync();
+        }
+    }
+}
