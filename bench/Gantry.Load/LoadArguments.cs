@@ -1,0 +1,85 @@
+using System.Globalization;
+
+namespace Gantry.Load;
+
+/// <summary>Which store a scenario runs Gantry on.</summary>
+public enum StoreChoice
+{
+    Sqlite = 0,
+    Postgres = 1,
+}
+
+/// <summary>
+/// The command line of the load driver: <c>SCENARIO [--store sqlite|postgres] [--clients 1,16,64] [--seconds 10]
+/// [--jobs N] [--users N] [--queued N] [--workers 1,2] [--sockets N] [--postgres CONNECTION]</c>.
+/// Sizes left out take the scenario's defaults (the sizes BENCHMARKS.md quotes).
+/// </summary>
+public sealed record LoadArguments
+{
+    public required string Scenario { get; init; }
+
+    public IReadOnlyList<StoreChoice> Stores { get; init; } = [StoreChoice.Sqlite];
+
+    public IReadOnlyList<int> Clients { get; init; } = [1, 16, 64];
+
+    public double Seconds { get; init; } = 10;
+
+    public int? Jobs { get; init; }
+
+    public int? Users { get; init; }
+
+    public int? Queued { get; init; }
+
+    public IReadOnlyList<int> Workers { get; init; } = [1, 2];
+
+    public int? Sockets { get; init; }
+
+    /// <summary>A PostgreSQL connection string (default: the GANTRY_TEST_POSTGRES variable).</summary>
+    public string? Postgres { get; init; }
+
+    public TimeSpan Duration => TimeSpan.FromSeconds(Seconds);
+
+    public string? PostgresConnection => Postgres ?? Environment.GetEnvironmentVariable("GANTRY_TEST_POSTGRES");
+
+    public static LoadArguments Parse(IReadOnlyList<string> args)
+    {
+        if (args.Count == 0 || args[0].StartsWith('-'))
+        {
+            throw new ArgumentException("Name a scenario first: " + string.Join(", ", LoadCli.ScenarioNames) + ".");
+        }
+
+        var parsed = new LoadArguments { Scenario = args[0] };
+        for (var i = 1; i < args.Count; i++)
+        {
+            var name = args[i];
+            var value = i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value.");
+            parsed = name switch
+            {
+                "--store" => parsed with { Stores = List(value, ParseStore) },
+                "--clients" => parsed with { Clients = List(value, Int) },
+                "--seconds" => parsed with { Seconds = double.Parse(value, CultureInfo.InvariantCulture) },
+                "--jobs" => parsed with { Jobs = Int(value) },
+                "--users" => parsed with { Users = Int(value) },
+                "--queued" => parsed with { Queued = Int(value) },
+                "--workers" => parsed with { Workers = List(value, Int) },
+                "--sockets" => parsed with { Sockets = Int(value) },
+                "--postgres" => parsed with { Postgres = value },
+                _ => throw new ArgumentException($"Unknown option {name}."),
+            };
+        }
+
+        return parsed;
+    }
+
+    private static StoreChoice ParseStore(string text) => text switch
+    {
+        "sqlite" => StoreChoice.Sqlite,
+        "postgres" or "postgresql" => StoreChoice.Postgres,
+        _ => throw new ArgumentException($"Unknown store '{text}': sqlite or postgres."),
+    };
+
+    private static int Int(string text) => int.Parse(text.Replace("_", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+
+    private static T[] List<T>(string text, Func<string, T> parse) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(parse).ToArray();
+}
