@@ -20,9 +20,12 @@ public sealed record LoadArguments
 
     public IReadOnlyList<StoreChoice> Stores { get; init; } = [StoreChoice.Sqlite];
 
-    public IReadOnlyList<int> Clients { get; init; } = [1, 16, 64];
+    /// <summary>Client counts; null: the scenario's own default.</summary>
+    public IReadOnlyList<int>? Clients { get; init; }
 
-    public double Seconds { get; init; } = 10;
+    public IReadOnlyList<int> ClientsOr(params int[] fallback) => Clients ?? fallback;
+
+    public double Seconds { get; init; } = 5;
 
     public int? Jobs { get; init; }
 

@@ -9,6 +9,9 @@ namespace Gantry.Load.Driving;
 /// <param name="Ratio">This row's throughput over its baseline's, when it has one.</param>
 public sealed record Figure(string Subject, string Point, LoadResult Result, double? Ratio = null, string? Unit = null);
 
+/// <summary>A single measured amount (memory, a count), with its ratio to a baseline amount when it has one.</summary>
+public sealed record Amount(string Subject, string Point, double Value, string Unit, double? Ratio = null);
+
 /// <summary>What a scenario measured: a titled table of figures and notes (sizes, settings, anything a reader needs).</summary>
 public sealed class ScenarioReport(string title)
 {
@@ -17,6 +20,8 @@ public sealed class ScenarioReport(string title)
     public List<Figure> Figures { get; } = [];
 
     public List<string> Notes { get; } = [];
+
+    public List<Amount> Amounts { get; } = [];
 
     /// <summary>Adds a measured row and, when a baseline row is given, its throughput ratio to it.</summary>
     public Figure Add(string subject, string point, LoadResult result, LoadResult? baseline = null, string? unit = null)
@@ -32,8 +37,12 @@ public sealed class ScenarioReport(string title)
     {
         var text = new StringBuilder();
         text.Append("### ").AppendLine(Title).AppendLine();
-        text.AppendLine("| subject | point | ok | errors | per s | p50 ms | p99 ms | max ms | ratio to baseline |");
-        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        if (Figures.Count > 0)
+        {
+            text.AppendLine("| subject | point | ok | errors | per s | p50 ms | p99 ms | max ms | ratio to baseline |");
+            text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        }
+
         foreach (var figure in Figures)
         {
             var r = figure.Result;
@@ -41,6 +50,17 @@ public sealed class ScenarioReport(string title)
                 $"| {figure.Subject} | {figure.Point} | {r.Count} | {r.Errors} | {r.PerSecond:F0}{(figure.Unit is null ? "" : " " + figure.Unit)} | " +
                 $"{r.P50Ms:F3} | {r.P99Ms:F3} | {r.MaxMs:F1} | {(figure.Ratio is { } ratio ? ratio.ToString("P0", CultureInfo.InvariantCulture) : "")} |");
             text.AppendLine();
+        }
+
+        if (Amounts.Count > 0)
+        {
+            text.AppendLine().AppendLine("| subject | point | amount | ratio to baseline |").AppendLine("|---|---|---:|---:|");
+            foreach (var amount in Amounts)
+            {
+                text.Append(CultureInfo.InvariantCulture,
+                    $"| {amount.Subject} | {amount.Point} | {amount.Value:N1} {amount.Unit} | {(amount.Ratio is { } ratio ? ratio.ToString("F2", CultureInfo.InvariantCulture) + "×" : "")} |");
+                text.AppendLine();
+            }
         }
 
         foreach (var note in Notes)

@@ -94,6 +94,39 @@ public sealed class GantryUnderTest : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Makes a data folder (and database) that a separate <c>gantry serve</c> can open: the schema and admin from
+    /// Gantry's own start-up, then the seed; nothing keeps running.
+    /// </summary>
+    public static async Task<PreparedStore> PrepareAsync(
+        StoreChoice store, string? postgresServer, Func<StoreSeeder, Task> seed, CancellationToken cancellationToken = default)
+    {
+        var data = Path.Combine(Path.GetTempPath(), "gantry-load-" + Guid.NewGuid().ToString("N")[..12]);
+        var database = store == StoreChoice.Postgres
+            ? await BenchDatabase.CreateAsync(postgresServer ?? throw new InvalidOperationException("PostgreSQL needs --postgres or GANTRY_TEST_POSTGRES."), cancellationToken)
+            : null;
+        var prepared = new PreparedStore(data, database);
+        try
+        {
+            var args = new List<string> { $"--Gantry:DataDirectory={data}", "--Logging:LogLevel:Default=Warning" };
+            if (database is not null)
+            {
+                args.Add($"--Gantry:Store:Postgres={database.ConnectionString}");
+            }
+
+            await using var app = GantryApp.Build([.. args]);
+            await GantryApp.InitializeAsync(app, cancellationToken);
+            var storeInstance = app.Services.GetRequiredService<IGantryStore>();
+            await seed(database is not null ? new PostgresSeeder(database.ConnectionString) : new SqliteSeeder(((SqliteGantryStore)storeInstance).DatabasePath));
+            return prepared;
+        }
+        catch
+        {
+            await prepared.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Creates users with keys straight in the store (bulk SQL), for a server that already runs.</summary>
     public Task<IReadOnlyList<BenchUser>> AddUsersAsync(int count, string prefix, CancellationToken cancellationToken = default)
     {
@@ -115,7 +148,7 @@ public sealed class GantryUnderTest : IAsyncDisposable
         DeleteData(DataDirectory);
     }
 
-    private static void DeleteData(string data)
+    internal static void DeleteData(string data)
     {
         if (Directory.Exists(data))
         {

@@ -24,7 +24,7 @@ public sealed class ReadScenario : IScenario
         foreach (var store in arguments.Stores)
         {
             await using var gantry = await GantryUnderTest.StartAsync(store, arguments.PostgresConnection, cancellationToken: cancellationToken);
-            var users = await gantry.AddUsersAsync(arguments.Users ?? arguments.Clients.Max(), "reader", cancellationToken);
+            var users = await gantry.AddUsersAsync(arguments.Users ?? arguments.ClientsOr(1, 16, 64).Max(), "reader", cancellationToken);
             var jobs = new List<Guid>[users.Count];
             for (var u = 0; u < users.Count; u++)
             {
@@ -55,7 +55,7 @@ public sealed class ReadScenario : IScenario
                     report.Notes.Add($"GET /{path.Replace("{0}", "{id}", StringComparison.Ordinal)} answers {answer.Length} bytes.");
                 }
 
-                foreach (var clients in arguments.Clients)
+                foreach (var clients in arguments.ClientsOr(1, 16, 64))
                 {
                     log.WriteLine($"reads {store}: {name}, {clients} clients");
                     var baseline = await RunAsync(bare.BaseAddress, clients, arguments.Duration, null, _ => "fixed/" + name);

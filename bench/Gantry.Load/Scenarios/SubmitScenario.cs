@@ -44,7 +44,7 @@ public sealed class SubmitScenario : IScenario
                 report.Notes.Add($"Request body {BenchGraphs.SubmitBody.Length} bytes, answer {answer.Length} bytes (the baseline answers the same bytes).");
             }
 
-            foreach (var clients in arguments.Clients)
+            foreach (var clients in arguments.ClientsOr(1, 16, 64))
             {
                 log.WriteLine($"submit {store}: {clients} clients");
                 var baseline = await RunHttpAsync(bare.BaseAddress, clients, arguments.Duration, "fixed/prompt", null);
