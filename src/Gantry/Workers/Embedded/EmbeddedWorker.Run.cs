@@ -62,7 +62,7 @@ public sealed partial class EmbeddedWorker
         }
 
         _runs.TryRemove(jobId, out _);
-        await ReportAsync(run, outcome, completion);
+        Send(() => ReportAsync(run, outcome, completion));
     }
 
     /// <summary>Reports the end, then (like ComfyUI, after the history is stored) the final <c>executing {node: null}</c>.</summary>
@@ -119,17 +119,22 @@ public sealed partial class EmbeddedWorker
 
     private IWorkerCallbacks Callbacks => _callbacks ?? throw new InvalidOperationException($"Worker '{Name}' has not been started.");
 
-    /// <summary>Sends one engine event to the dispatcher; never throws into the engine.</summary>
+    /// <summary>Sends one engine event to the dispatcher (through the outbox); never throws into the engine.</summary>
     internal void Forward(Guid jobId, EngineEvent engineEvent)
     {
         try
         {
-            if (engineEvent is ExecutionStartEvent start)
+            var message = EngineEventForwarder.ToMessage(engineEvent);
+            var callbacks = Callbacks;
+            Send(() =>
             {
-                Callbacks.OnJobStarted(this, jobId, start.Timestamp);
-            }
+                if (engineEvent is ExecutionStartEvent start)
+                {
+                    callbacks.OnJobStarted(this, jobId, start.Timestamp);
+                }
 
-            Callbacks.OnJobMessage(this, jobId, EngineEventForwarder.ToMessage(engineEvent));
+                callbacks.OnJobMessage(this, jobId, message);
+            });
         }
         catch (Exception ex)
         {
