@@ -11,7 +11,7 @@ public enum StoreChoice
 
 /// <summary>
 /// The command line of the load driver: <c>SCENARIO [--store sqlite|postgres] [--clients 1,16,64] [--seconds 10]
-/// [--jobs N] [--users N] [--queued N] [--workers 1,2] [--sockets N] [--postgres CONNECTION]</c>.
+/// [--jobs N] [--users N] [--queued N] [--workers 1,2] [--sockets N] [--postgres CONNECTION] [--set Key=Value]...</c>.
 /// Sizes left out take the scenario's defaults (the sizes BENCHMARKS.md quotes).
 /// </summary>
 public sealed record LoadArguments
@@ -36,6 +36,21 @@ public sealed record LoadArguments
     public IReadOnlyList<int> Workers { get; init; } = [1, 2];
 
     public int? Sockets { get; init; }
+
+    /// <summary>Extra Gantry configuration (<c>--set Gantry:Scheduler:Prefetch=4</c>, repeatable), applied over the scenario's own.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The scenario's settings with <see cref="Settings"/> over them.</summary>
+    public Dictionary<string, string> SettingsOver(IReadOnlyDictionary<string, string>? scenario)
+    {
+        var merged = new Dictionary<string, string>(scenario ?? new Dictionary<string, string>());
+        foreach (var (key, value) in Settings)
+        {
+            merged[key] = value;
+        }
+
+        return merged;
+    }
 
     /// <summary>A PostgreSQL connection string (default: the GANTRY_TEST_POSTGRES variable).</summary>
     public string? Postgres { get; init; }
@@ -67,11 +82,23 @@ public sealed record LoadArguments
                 "--workers" => parsed with { Workers = List(value, Int) },
                 "--sockets" => parsed with { Sockets = Int(value) },
                 "--postgres" => parsed with { Postgres = value },
+                "--set" => parsed with { Settings = WithSetting(parsed.Settings, value) },
                 _ => throw new ArgumentException($"Unknown option {name}."),
             };
         }
 
         return parsed;
+    }
+
+    private static Dictionary<string, string> WithSetting(IReadOnlyDictionary<string, string> settings, string text)
+    {
+        var at = text.IndexOf('=', StringComparison.Ordinal);
+        if (at <= 0)
+        {
+            throw new ArgumentException($"--set takes Key=Value, not '{text}'.");
+        }
+
+        return new Dictionary<string, string>(settings) { [text[..at]] = text[(at + 1)..] };
     }
 
     private static StoreChoice ParseStore(string text) => text switch

@@ -43,7 +43,7 @@ public sealed class EventsScenario : IScenario
 
         foreach (var store in arguments.Stores)
         {
-            await using var gantry = await GantryUnderTest.StartAsync(store, arguments.PostgresConnection, cancellationToken: cancellationToken);
+            await using var gantry = await GantryUnderTest.StartAsync(store, arguments.PostgresConnection, arguments.SettingsOver(null), cancellationToken: cancellationToken);
             var users = await gantry.AddUsersAsync(userCount, "listener", cancellationToken);
             var hub = gantry.GetService<EventHub>();
             var wsBase = new UriBuilder(gantry.BaseAddress) { Scheme = "ws" }.Uri;

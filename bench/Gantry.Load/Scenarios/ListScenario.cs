@@ -44,7 +44,7 @@ public sealed class ListScenario : IScenario
             var jobsPerUser = Math.Max(1, (arguments.Jobs ?? DefaultJobs) / userCount);
             IReadOnlyList<BenchUser> users = [];
             var seeding = Stopwatch.StartNew();
-            await using var gantry = await GantryUnderTest.StartAsync(store, arguments.PostgresConnection, seed: async seeder =>
+            await using var gantry = await GantryUnderTest.StartAsync(store, arguments.PostgresConnection, arguments.SettingsOver(null), seed: async seeder =>
             {
                 users = await seeder.AddUsersAsync(userCount, "lister", cancellationToken);
                 await seeder.AddHistoryAsync(users, jobsPerUser, cancellationToken);

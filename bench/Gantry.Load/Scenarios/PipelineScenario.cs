@@ -37,7 +37,7 @@ public sealed class PipelineScenario : IScenario
                     ["Gantry:Workers:Embedded"] = workers.ToString(CultureInfo.InvariantCulture),
                     ["Gantry:Limits:MaxQueuedPerUser"] = "0",
                 };
-                await using var gantry = await GantryUnderTest.StartAsync(store, arguments.PostgresConnection, settings, cancellationToken: cancellationToken);
+                await using var gantry = await GantryUnderTest.StartAsync(store, arguments.PostgresConnection, arguments.SettingsOver(settings), cancellationToken: cancellationToken);
                 var clientCounts = arguments.ClientsOr(1, 16);
                 var users = await gantry.AddUsersAsync(clientCounts.Max(), "pipeline", cancellationToken);
                 var waits = new ConcurrentDictionary<Guid, TaskCompletionSource<long>>();
@@ -55,6 +55,8 @@ public sealed class PipelineScenario : IScenario
                     var httpClients = Enumerable.Range(0, clients).Select(i => LoadHttp.CreateClient(gantry.BaseAddress, users[i].Key)).ToArray();
                     try
                     {
+                        var counters = CommitCounters.Read(gantry.Store);
+                        var clock = Stopwatch.StartNew();
                         var result = await LoadRunner.RunAsync(clients, arguments.Duration, i =>
                         {
                             var client = httpClients[i];
@@ -75,6 +77,7 @@ public sealed class PipelineScenario : IScenario
                             };
                         });
                         var point = $"{workers} workers, {clients} clients";
+                        report.Notes.Add($"{point}: {CommitCounters.Read(gantry.Store).Since(counters, clock.Elapsed)}.");
                         report.Add("gantry submit → completed", point, result, unit: "jobs");
                         report.Add("latency Gantry adds (p50, p99 minus the engine's p50)", point,
                             result with { P50Ms = result.P50Ms - engine.P50Ms, P99Ms = result.P99Ms - engine.P50Ms, MaxMs = result.MaxMs - engine.P50Ms });

@@ -21,7 +21,7 @@ public sealed class QueueScenario : IScenario
         {
             var queued = arguments.Queued ?? DefaultQueued;
             BenchUser user = null!;
-            await using var gantry = await GantryUnderTest.StartAsync(store, arguments.PostgresConnection, seed: async seeder =>
+            await using var gantry = await GantryUnderTest.StartAsync(store, arguments.PostgresConnection, arguments.SettingsOver(null), seed: async seeder =>
             {
                 user = (await seeder.AddUsersAsync(1, "queuer", cancellationToken))[0];
                 await seeder.AddQueuedAsync(user, queued, cancellationToken);

@@ -23,7 +23,7 @@ public sealed class ReadScenario : IScenario
         await using var bare = await BareKestrel.StartAsync();
         foreach (var store in arguments.Stores)
         {
-            await using var gantry = await GantryUnderTest.StartAsync(store, arguments.PostgresConnection, cancellationToken: cancellationToken);
+            await using var gantry = await GantryUnderTest.StartAsync(store, arguments.PostgresConnection, arguments.SettingsOver(null), cancellationToken: cancellationToken);
             var users = await gantry.AddUsersAsync(arguments.Users ?? arguments.ClientsOr(1, 16, 64).Max(), "reader", cancellationToken);
             var jobs = new List<Guid>[users.Count];
             for (var u = 0; u < users.Count; u++)

@@ -27,7 +27,7 @@ public sealed class SubmitScenario : IScenario
         {
             var userCount = arguments.Users ?? DefaultUsers;
             var settings = new Dictionary<string, string> { ["Gantry:Limits:MaxQueuedPerUser"] = "1000000" };
-            await using var gantry = await GantryUnderTest.StartAsync(store, arguments.PostgresConnection, settings, cancellationToken: cancellationToken);
+            await using var gantry = await GantryUnderTest.StartAsync(store, arguments.PostgresConnection, arguments.SettingsOver(settings), cancellationToken: cancellationToken);
             var users = await gantry.AddUsersAsync(userCount, "submitter", cancellationToken);
             var report = new ScenarioReport($"Submit: POST /api/prompt on {store} ({arguments.Seconds:0.#} s per point)");
             report.Notes.Add($"Each client rotates over {users.Count} users (an API key per request), so a user's waiting count stays small; " +
@@ -48,7 +48,10 @@ public sealed class SubmitScenario : IScenario
             {
                 log.WriteLine($"submit {store}: {clients} clients");
                 var baseline = await RunHttpAsync(bare.BaseAddress, clients, arguments.Duration, "fixed/prompt", null);
+                var counters = CommitCounters.Read(gantry.Store);
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 var measured = await RunHttpAsync(gantry.BaseAddress, clients, arguments.Duration, "api/prompt", users);
+                report.Notes.Add($"{clients} clients over HTTP: {CommitCounters.Read(gantry.Store).Since(counters, clock.Elapsed)}.");
                 var inserts = await RunInsertsAsync(gantry, users, clients, arguments.Duration);
                 report.Add("bare Kestrel POST (baseline)", $"{clients} clients", baseline);
                 report.Add("gantry POST /api/prompt", $"{clients} clients", measured, baseline);
