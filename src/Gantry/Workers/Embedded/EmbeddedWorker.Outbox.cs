@@ -3,9 +3,9 @@ using System.Threading.Channels;
 namespace Gantry.Workers.Embedded;
 
 /// <summary>
-/// What the worker tells the dispatcher leaves through one ordered outbox: engine events and end reports reach the
-/// dispatcher in the order the engine produced them, while the engine goes on to the next job at once instead of
-/// waiting until the store has recorded the last one (as a ComfyUI does: it never waits for Gantry either).
+/// What the worker tells the dispatcher leaves through one ordered outbox (starts, messages, ends), in the order the
+/// engine produced it, and nothing in the outbox waits for the store: the engine goes on to its next job at once
+/// (a ComfyUI never waits for Gantry either), and the records of consecutive jobs share group commits.
 /// </summary>
 public sealed partial class EmbeddedWorker
 {

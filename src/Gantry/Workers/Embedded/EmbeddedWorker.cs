@@ -153,7 +153,7 @@ public sealed partial class EmbeddedWorker : IWorker
         {
             // Taken out of the queue before it ran: report that from off the caller's stack.
             _runs.TryRemove(jobId, out _);
-            Send(() => ReportAsync(run, CancelledBeforeRun(run), completion: null));
+            _ = Task.Run(() => Report(run, CancelledBeforeRun(run), completion: null), CancellationToken.None);
         }
         else
         {
