@@ -41,8 +41,10 @@ public sealed class PipelineScenario : IScenario
                 var clientCounts = arguments.ClientsOr(1, 16);
                 var users = await gantry.AddUsersAsync(clientCounts.Max(), "pipeline", cancellationToken);
                 var waits = new ConcurrentDictionary<Guid, TaskCompletionSource<long>>();
+                var stages = new StageTimes();
                 gantry.GetService<JobSignals>().Changed += job =>
                 {
+                    stages.Changed(job);
                     if (JobStateMachine.IsTerminal(job.State) && waits.TryRemove(job.Id, out var wait))
                     {
                         wait.TrySetResult(job.State == JobState.Succeeded ? Stopwatch.GetTimestamp() : -1);
@@ -67,9 +69,11 @@ public sealed class PipelineScenario : IScenario
                                 var wait = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
                                 waits[id] = wait;
                                 var body = BenchGraphs.SubmitBodyWith(value++, id);
+                                stages.Submitting(id);
                                 if (!await LoadHttp.PostJsonAsync(client, "api/prompt", body, cancellationToken))
                                 {
                                     waits.TryRemove(id, out _);
+                                    stages.Forget(id);
                                     return false;
                                 }
 
@@ -77,7 +81,7 @@ public sealed class PipelineScenario : IScenario
                             };
                         });
                         var point = $"{workers} workers, {clients} clients";
-                        report.Notes.Add($"{point}: {CommitCounters.Read(gantry.Store).Since(counters, clock.Elapsed)}.");
+                        report.Notes.Add($"{point}: {CommitCounters.Read(gantry.Store).Since(counters, clock.Elapsed)}; {stages.TakeSummary()}.");
                         report.Add("gantry submit → completed", point, result, unit: "jobs");
                         report.Add("latency Gantry adds (p50, p99 minus the engine's p50)", point,
                             result with { P50Ms = result.P50Ms - engine.P50Ms, P99Ms = result.P99Ms - engine.P50Ms, MaxMs = result.MaxMs - engine.P50Ms });
