@@ -38,7 +38,7 @@ public sealed class PipelineScenario : IScenario
                     ["Gantry:Limits:MaxQueuedPerUser"] = "0",
                 };
                 await using var gantry = await GantryUnderTest.StartAsync(store, arguments.PostgresConnection, arguments.SettingsOver(settings), cancellationToken: cancellationToken);
-                var clientCounts = arguments.ClientsOr(1, 16);
+                var clientCounts = arguments.ClientsOr(1, 16, 64);
                 var users = await gantry.AddUsersAsync(clientCounts.Max(), "pipeline", cancellationToken);
                 var waits = new ConcurrentDictionary<Guid, TaskCompletionSource<long>>();
                 var stages = new StageTimes();
