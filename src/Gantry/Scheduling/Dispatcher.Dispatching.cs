@@ -25,21 +25,17 @@ public sealed partial class Dispatcher
         };
         _placements[job.JobId] = placement;
 
-        // Hand-overs to one worker happen in decision order: its own queue must run a user's jobs in their order.
-        _ = _handOvers.GetOrAdd(workerName, _ => new SerialWork()).Enqueue(() => Guard(job.JobId, () => DispatchAsync(placement)));
+        // The store write starts now, so the dispatches of one decision pass share a group commit; the hand-overs to
+        // one worker still happen one at a time in decision order (its own queue must run a user's jobs in their order).
+        var marking = MarkDispatchedAsync(placement);
+        _ = _handOvers.GetOrAdd(workerName, _ => new SerialWork()).Enqueue(() => Guard(job.JobId, () => DispatchAsync(placement, marking)));
     }
 
-    /// <summary>
-    /// Dispatched in the store first (so a crash never loses track of it), then handed to the worker. Worker calls
-    /// never run inside the job's serial line: a worker may report the end from within them.
-    /// </summary>
-    private async Task DispatchAsync(Placement placement)
+    private Task<JobRecord?> MarkDispatchedAsync(Placement placement)
     {
-        var worker = placement.Worker!;
-        JobRecord? moved;
         try
         {
-            moved = await _store.TransitionAsync(
+            return _store.TransitionAsync(
                 new JobTransition
                 {
                     JobId = placement.JobId,
@@ -50,6 +46,24 @@ public sealed partial class Dispatcher
                     CountAttempt = true,
                 },
                 _stopping);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<JobRecord?>(ex);
+        }
+    }
+
+    /// <summary>
+    /// Dispatched in the store first (<paramref name="marking"/>, so a crash never loses track of it), then handed to the worker. Worker calls
+    /// never run inside the job's serial line: a worker may report the end from within them.
+    /// </summary>
+    private async Task DispatchAsync(Placement placement, Task<JobRecord?> marking)
+    {
+        var worker = placement.Worker!;
+        JobRecord? moved;
+        try
+        {
+            moved = await marking;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
         {

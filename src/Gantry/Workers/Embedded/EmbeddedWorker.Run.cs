@@ -62,17 +62,42 @@ public sealed partial class EmbeddedWorker
         }
 
         _runs.TryRemove(jobId, out _);
-        await ReportAsync(run, outcome, completion);
+        Report(run, outcome, completion);
     }
 
-    /// <summary>Reports the end, then (like ComfyUI, after the history is stored) the final <c>executing {node: null}</c>.</summary>
-    private async Task ReportAsync(EmbeddedRun run, WorkerJobOutcome outcome, ExecutingEvent? completion)
+    /// <summary>
+    /// Queues the end report behind the job's messages, so the dispatcher hears it after all of them; ComfyUI's final
+    /// <c>executing {node: null}</c> follows once the end is recorded (like ComfyUI, after the history is stored).
+    /// Neither the engine nor the outbox waits for that record: the next job runs and reports meanwhile, and the
+    /// records of consecutive jobs share group commits. (So a job's final <c>executing</c> may reach clients after
+    /// the next job's first messages; each job's own messages stay in order.)
+    /// </summary>
+    private void Report(EmbeddedRun run, WorkerJobOutcome outcome, ExecutingEvent? completion)
     {
         var jobId = run.Job.JobId;
         EmbeddedLog.Finished(_logger, Name, jobId, outcome.Result);
+        Send(() =>
+        {
+            Task recorded;
+            try
+            {
+                recorded = Callbacks.OnJobFinishedAsync(this, jobId, outcome);
+            }
+            catch (Exception ex)
+            {
+                recorded = Task.FromException(ex);
+            }
+
+            _ = FollowRecordAsync(run, recorded, completion);
+        });
+    }
+
+    private async Task FollowRecordAsync(EmbeddedRun run, Task recorded, ExecutingEvent? completion)
+    {
+        var jobId = run.Job.JobId;
         try
         {
-            await Callbacks.OnJobFinishedAsync(this, jobId, outcome);
+            await recorded;
             if (completion is not null)
             {
                 Callbacks.OnJobMessage(this, jobId, EngineEventForwarder.Text(completion));
@@ -119,17 +144,22 @@ public sealed partial class EmbeddedWorker
 
     private IWorkerCallbacks Callbacks => _callbacks ?? throw new InvalidOperationException($"Worker '{Name}' has not been started.");
 
-    /// <summary>Sends one engine event to the dispatcher; never throws into the engine.</summary>
+    /// <summary>Sends one engine event to the dispatcher (through the outbox); never throws into the engine.</summary>
     internal void Forward(Guid jobId, EngineEvent engineEvent)
     {
         try
         {
-            if (engineEvent is ExecutionStartEvent start)
+            var message = EngineEventForwarder.ToMessage(engineEvent);
+            var callbacks = Callbacks;
+            Send(() =>
             {
-                Callbacks.OnJobStarted(this, jobId, start.Timestamp);
-            }
+                if (engineEvent is ExecutionStartEvent start)
+                {
+                    callbacks.OnJobStarted(this, jobId, start.Timestamp);
+                }
 
-            Callbacks.OnJobMessage(this, jobId, EngineEventForwarder.ToMessage(engineEvent));
+                callbacks.OnJobMessage(this, jobId, message);
+            });
         }
         catch (Exception ex)
         {

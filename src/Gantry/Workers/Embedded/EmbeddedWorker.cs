@@ -102,6 +102,7 @@ public sealed partial class EmbeddedWorker : IWorker
 
         Directory.CreateDirectory(_outputDirectory);
         ClearTemp();
+        _outboxLoop = Task.Run(RunOutboxAsync, CancellationToken.None);
         _loop = Task.Run(() => RunLoopAsync(_stopping.Token), CancellationToken.None);
         callbacks.OnWorkerChanged(this);
         return Task.CompletedTask;
@@ -152,7 +153,7 @@ public sealed partial class EmbeddedWorker : IWorker
         {
             // Taken out of the queue before it ran: report that from off the caller's stack.
             _runs.TryRemove(jobId, out _);
-            _ = Task.Run(() => ReportAsync(run, CancelledBeforeRun(run), completion: null), CancellationToken.None);
+            _ = Task.Run(() => Report(run, CancelledBeforeRun(run), completion: null), CancellationToken.None);
         }
         else
         {
@@ -217,6 +218,7 @@ public sealed partial class EmbeddedWorker : IWorker
             // A node that ignores cancellation keeps its thread; the process is going away anyway.
         }
 
+        await CloseOutboxAsync();
         _stopping.Dispose();
     }
 

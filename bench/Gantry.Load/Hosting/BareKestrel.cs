@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Gantry.Load.Hosting;
+
+/// <summary>
+/// The baseline: Kestrel with minimal-API endpoints in this same build and process and nothing else (no auth,
+/// no store). <c>GET/POST /fixed/{name}</c> reads the request body and answers with fixed JSON bytes the scenario
+/// registered under that name (the size of Gantry's own answer), so the difference to Gantry is Gantry's work.
+/// </summary>
+public sealed class BareKestrel : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, byte[]> _answers = new(StringComparer.Ordinal);
+
+    private BareKestrel(WebApplication app)
+    {
+        App = app;
+    }
+
+    public WebApplication App { get; }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public static async Task<BareKestrel> StartAsync(Action<WebApplication>? mapMore = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--urls=http://127.0.0.1:0"] });
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var kestrel = new BareKestrel(app);
+        app.MapGet("/fixed/{name}", (HttpContext context, string name) => kestrel.AnswerAsync(context, name));
+        app.MapPost("/fixed/{name}", async (HttpContext context, string name) =>
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+            await kestrel.AnswerAsync(context, name);
+        });
+        mapMore?.Invoke(app);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        kestrel.BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+        return kestrel;
+    }
+
+    /// <summary>What <c>/fixed/{name}</c> answers from now on.</summary>
+    public void SetAnswer(string name, byte[] json) => _answers[name] = json;
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+
+    private async Task AnswerAsync(HttpContext context, string name)
+    {
+        if (!_answers.TryGetValue(name, out var json))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.Body.WriteAsync(json, context.RequestAborted);
+    }
+}

@@ -1,0 +1,3 @@
+using Gantry.Load;
+
+return await LoadCli.RunAsync(args, Console.Out);
