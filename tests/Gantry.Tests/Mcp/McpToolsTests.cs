@@ -117,6 +117,32 @@ public sealed class McpToolsTests(EmbeddedSqliteServerFixture fixture) : IClassF
 
     [Theory]
     [MemberData(nameof(Transports))]
+    public async Task Files_that_are_not_images_come_back_as_signed_links_that_need_no_key(string transport)
+    {
+        using var user = await Server.CreateUserAsync();
+        await using var client = await ConnectAsync(transport, user.Key);
+        var text = (await client.CallAsync("submit_workflow", new { workflow = JsonDocument.Parse(EngineTestNodes.SaveTextGraph("plain words")).RootElement }))
+            .Structured().GetProperty("prompt_id").GetString()!;
+        var image = (await client.CallAsync("submit_workflow", new { workflow = JsonDocument.Parse(TestWorkflows.Simple).RootElement }))
+            .Structured().GetProperty("prompt_id").GetString()!;
+        (await client.CallAsync("wait_for_job", new { prompt_id = text })).Structured().GetProperty("done").GetBoolean().ShouldBeTrue();
+        (await client.CallAsync("wait_for_job", new { prompt_id = image })).Structured().GetProperty("done").GetBoolean().ShouldBeTrue();
+
+        using var anonymous = new HttpClient { Timeout = TestTimeouts.Default };
+        var textLink = (await client.CallAsync("get_output", new { prompt_id = text })).Content.OfType<ResourceLinkBlock>().ShouldHaveSingleItem();
+        textLink.Name.ShouldEndWith(".txt");
+        textLink.MimeType.ShouldBe("text/plain");
+        (await anonymous.GetStringAsync(textLink.Uri, TestContext.Current.CancellationToken)).ShouldBe("plain words");
+
+        var imageAsLink = await client.CallAsync("get_output", new { prompt_id = image, max_images = 0 });
+        imageAsLink.Content.OfType<ImageContentBlock>().ShouldBeEmpty();
+        var pngLink = imageAsLink.Content.OfType<ResourceLinkBlock>().ShouldHaveSingleItem();
+        pngLink.MimeType.ShouldBe("image/png");
+        (await anonymous.GetByteArrayAsync(pngLink.Uri, TestContext.Current.CancellationToken))[..4].ShouldBe(new byte[] { 0x89, 0x50, 0x4E, 0x47 });
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
     public async Task A_failed_job_reports_the_node_the_exception_type_and_the_message(string transport)
     {
         using var user = await Server.CreateUserAsync();
