@@ -125,8 +125,8 @@ public sealed class McpToolsTests(EmbeddedSqliteServerFixture fixture) : IClassF
             .Structured().GetProperty("prompt_id").GetString()!;
         var image = (await client.CallAsync("submit_workflow", new { workflow = JsonDocument.Parse(TestWorkflows.Simple).RootElement }))
             .Structured().GetProperty("prompt_id").GetString()!;
-        (await client.CallAsync("wait_for_job", new { prompt_id = text })).Structured().GetProperty("done").GetBoolean().ShouldBeTrue();
-        (await client.CallAsync("wait_for_job", new { prompt_id = image })).Structured().GetProperty("done").GetBoolean().ShouldBeTrue();
+        (await client.CallAsync("wait_for_job", new { prompt_id = text, timeout_seconds = 60 })).Structured().GetProperty("done").GetBoolean().ShouldBeTrue();
+        (await client.CallAsync("wait_for_job", new { prompt_id = image, timeout_seconds = 60 })).Structured().GetProperty("done").GetBoolean().ShouldBeTrue();
 
         using var anonymous = new HttpClient { Timeout = TestTimeouts.Default };
         var textLink = (await client.CallAsync("get_output", new { prompt_id = text })).Content.OfType<ResourceLinkBlock>().ShouldHaveSingleItem();
@@ -150,7 +150,7 @@ public sealed class McpToolsTests(EmbeddedSqliteServerFixture fixture) : IClassF
         var id = (await client.CallAsync("submit_workflow", new { workflow = JsonDocument.Parse(EngineTestNodes.FailGraph("the disk is on fire")).RootElement }))
             .Structured().GetProperty("prompt_id").GetString()!;
 
-        var waited = (await client.CallAsync("wait_for_job", new { prompt_id = id })).Structured();
+        var waited = (await client.CallAsync("wait_for_job", new { prompt_id = id, timeout_seconds = 60 })).Structured();
         waited.GetProperty("done").GetBoolean().ShouldBeTrue();
         var job = waited.GetProperty("job");
         job.GetProperty("status").GetString().ShouldBe("failed");
@@ -199,7 +199,7 @@ public sealed class McpToolsTests(EmbeddedSqliteServerFixture fixture) : IClassF
 
         var cancelled = (await client.CallAsync("cancel_job", new { prompt_id = running })).Structured();
         cancelled.GetProperty("cancelled").GetBoolean().ShouldBeTrue();
-        var ended = (await client.CallAsync("wait_for_job", new { prompt_id = running })).Structured();
+        var ended = (await client.CallAsync("wait_for_job", new { prompt_id = running, timeout_seconds = 60 })).Structured();
         ended.GetProperty("done").GetBoolean().ShouldBeTrue();
         ended.GetProperty("job").GetProperty("status").GetString().ShouldBe("cancelled");
         ended.GetProperty("job").GetProperty("error").GetProperty("message").GetString().ShouldBe("Cancelled by the user.");
@@ -210,7 +210,7 @@ public sealed class McpToolsTests(EmbeddedSqliteServerFixture fixture) : IClassF
         again.GetProperty("cancelled").GetBoolean().ShouldBeFalse();
         again.GetProperty("status").GetString().ShouldBe("cancelled");
 
-        var next = (await client.CallAsync("wait_for_job", new { prompt_id = waiting.GetProperty("prompt_id").GetString() })).Structured();
+        var next = (await client.CallAsync("wait_for_job", new { prompt_id = waiting.GetProperty("prompt_id").GetString(), timeout_seconds = 60 })).Structured();
         next.GetProperty("job").GetProperty("status").GetString().ShouldBe("completed");
     }
 
