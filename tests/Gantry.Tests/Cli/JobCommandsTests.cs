@@ -128,6 +128,28 @@ public sealed class JobCommandsTests(ServeWithWorkerFixture fixture) : IClassFix
         Guid.TryParse(JsonDocument.Parse(json).RootElement.GetProperty("prompt_id").GetString(), out _).ShouldBeTrue();
     }
 
+    [Fact]
+    public async Task Running_an_example_again_reports_the_nodes_that_came_from_the_cache()
+    {
+        using var outputs = new TempDirectory();
+        var example = RepositoryPaths.Example("mask-operations.json");
+        var (firstCode, _, firstError) = await RunAsync("submit", example, "--wait", "--dir", outputs.Path);
+        firstCode.ShouldBe(0, firstError);
+
+        var (code, stdout, stderr) = await RunAsync("submit", example, "--wait", "--dir", outputs.Path);
+        code.ShouldBe(0, stderr);
+        var id = SubmittedId(stdout);
+        var nodes = JsonNode.Parse(await File.ReadAllTextAsync(example, TestContext.Current.CancellationToken))!.AsObject().Count;
+        stdout.ShouldContain("Cached: node 1, ");
+        stdout.ShouldContain($"node(s) cached.");
+
+        var (statusCode, json, _) = await RunAsync("status", id, "--json");
+        statusCode.ShouldBe(0);
+        var cached = JsonDocument.Parse(json).RootElement.GetProperty("stats").GetProperty("cached_nodes");
+        cached.GetArrayLength().ShouldBeInRange(1, nodes);
+        cached.EnumerateArray().Select(n => n.GetString()).ShouldContain("1");
+    }
+
     [Theory]
     [InlineData("No workflow file 'missing.json'", "submit", "missing.json")]
     [InlineData("is not NODE.INPUT=VALUE", "submit", "{example}", "--set", "scale=2")]

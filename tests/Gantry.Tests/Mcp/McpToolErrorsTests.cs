@@ -40,7 +40,7 @@ public sealed class McpToolErrorsTests(EmbeddedSqliteServerFixture fixture) : IC
         malformed.ShouldContain("is not a job id");
         (await client.CallAsync("get_job_status", new { prompt_id = "not-a-uuid" })).Error().ShouldContain(malformed + " (HTTP 400 invalid_job_id)");
         (await client.CallAsync("get_job", new { prompt_id = "not-a-uuid" })).Error().ShouldContain(malformed);
-        (await client.CallAsync("wait_for_job", new { prompt_id = "not-a-uuid" })).Error().ShouldContain(malformed);
+        (await client.CallAsync("wait_for_job", new { prompt_id = "not-a-uuid", timeout_seconds = 60 })).Error().ShouldContain(malformed);
         (await client.CallAsync("cancel_job", new { prompt_id = "not-a-uuid" })).Error().ShouldContain(malformed);
     }
 
@@ -111,7 +111,7 @@ public sealed class McpToolErrorsTests(EmbeddedSqliteServerFixture fixture) : IC
         await JobWaiter.StateAsync(Server, Guid.Parse(id), Gantry.Jobs.JobState.Running);
         (await client.CallAsync("get_output", new { prompt_id = id })).Error().ShouldContain($"Job {id} is in_progress: it has no outputs until it is done.");
         TestGate.Named(gate).Open();
-        (await client.CallAsync("wait_for_job", new { prompt_id = id })).Structured().GetProperty("done").GetBoolean().ShouldBeTrue();
+        (await client.CallAsync("wait_for_job", new { prompt_id = id, timeout_seconds = 60 })).Structured().GetProperty("done").GetBoolean().ShouldBeTrue();
         (await client.CallAsync("get_output", new { prompt_id = id, filename = "missing.png" })).Error().ShouldContain($"Job {id} has no output file 'missing.png'");
 
         (await client.CallAsync("upload_image", new { filename = "a.png", image_base64 = "%%%" })).Error().ShouldContain("image_base64 is not valid base64.");
@@ -129,7 +129,7 @@ public sealed class McpToolErrorsTests(EmbeddedSqliteServerFixture fixture) : IC
             foreach (var (tool, arguments) in new (string, object?)[]
             {
                 ("get_queue", null), ("get_history", null), ("list_nodes", null), ("list_jobs", null),
-                ("get_job_status", new { prompt_id = UnknownId }), ("wait_for_job", new { prompt_id = UnknownId }),
+                ("get_job_status", new { prompt_id = UnknownId }), ("wait_for_job", new { prompt_id = UnknownId, timeout_seconds = 60 }),
                 ("submit_workflow", new { workflow = JsonDocument.Parse(TestWorkflows.Simple).RootElement }),
                 ("upload_image", new { filename = "a.png", image_base64 = "AAAA" }),
             })

@@ -117,6 +117,32 @@ public sealed class McpToolsTests(EmbeddedSqliteServerFixture fixture) : IClassF
 
     [Theory]
     [MemberData(nameof(Transports))]
+    public async Task Files_that_are_not_images_come_back_as_signed_links_that_need_no_key(string transport)
+    {
+        using var user = await Server.CreateUserAsync();
+        await using var client = await ConnectAsync(transport, user.Key);
+        var text = (await client.CallAsync("submit_workflow", new { workflow = JsonDocument.Parse(EngineTestNodes.SaveTextGraph("plain words")).RootElement }))
+            .Structured().GetProperty("prompt_id").GetString()!;
+        var image = (await client.CallAsync("submit_workflow", new { workflow = JsonDocument.Parse(TestWorkflows.Simple).RootElement }))
+            .Structured().GetProperty("prompt_id").GetString()!;
+        (await client.CallAsync("wait_for_job", new { prompt_id = text, timeout_seconds = 60 })).Structured().GetProperty("done").GetBoolean().ShouldBeTrue();
+        (await client.CallAsync("wait_for_job", new { prompt_id = image, timeout_seconds = 60 })).Structured().GetProperty("done").GetBoolean().ShouldBeTrue();
+
+        using var anonymous = new HttpClient { Timeout = TestTimeouts.Default };
+        var textLink = (await client.CallAsync("get_output", new { prompt_id = text })).Content.OfType<ResourceLinkBlock>().ShouldHaveSingleItem();
+        textLink.Name.ShouldEndWith(".txt");
+        textLink.MimeType.ShouldBe("text/plain");
+        (await anonymous.GetStringAsync(textLink.Uri, TestContext.Current.CancellationToken)).ShouldBe("plain words");
+
+        var imageAsLink = await client.CallAsync("get_output", new { prompt_id = image, max_images = 0 });
+        imageAsLink.Content.OfType<ImageContentBlock>().ShouldBeEmpty();
+        var pngLink = imageAsLink.Content.OfType<ResourceLinkBlock>().ShouldHaveSingleItem();
+        pngLink.MimeType.ShouldBe("image/png");
+        (await anonymous.GetByteArrayAsync(pngLink.Uri, TestContext.Current.CancellationToken))[..4].ShouldBe(new byte[] { 0x89, 0x50, 0x4E, 0x47 });
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
     public async Task A_failed_job_reports_the_node_the_exception_type_and_the_message(string transport)
     {
         using var user = await Server.CreateUserAsync();
@@ -124,7 +150,7 @@ public sealed class McpToolsTests(EmbeddedSqliteServerFixture fixture) : IClassF
         var id = (await client.CallAsync("submit_workflow", new { workflow = JsonDocument.Parse(EngineTestNodes.FailGraph("the disk is on fire")).RootElement }))
             .Structured().GetProperty("prompt_id").GetString()!;
 
-        var waited = (await client.CallAsync("wait_for_job", new { prompt_id = id })).Structured();
+        var waited = (await client.CallAsync("wait_for_job", new { prompt_id = id, timeout_seconds = 60 })).Structured();
         waited.GetProperty("done").GetBoolean().ShouldBeTrue();
         var job = waited.GetProperty("job");
         job.GetProperty("status").GetString().ShouldBe("failed");
@@ -173,7 +199,7 @@ public sealed class McpToolsTests(EmbeddedSqliteServerFixture fixture) : IClassF
 
         var cancelled = (await client.CallAsync("cancel_job", new { prompt_id = running })).Structured();
         cancelled.GetProperty("cancelled").GetBoolean().ShouldBeTrue();
-        var ended = (await client.CallAsync("wait_for_job", new { prompt_id = running })).Structured();
+        var ended = (await client.CallAsync("wait_for_job", new { prompt_id = running, timeout_seconds = 60 })).Structured();
         ended.GetProperty("done").GetBoolean().ShouldBeTrue();
         ended.GetProperty("job").GetProperty("status").GetString().ShouldBe("cancelled");
         ended.GetProperty("job").GetProperty("error").GetProperty("message").GetString().ShouldBe("Cancelled by the user.");
@@ -184,7 +210,7 @@ public sealed class McpToolsTests(EmbeddedSqliteServerFixture fixture) : IClassF
         again.GetProperty("cancelled").GetBoolean().ShouldBeFalse();
         again.GetProperty("status").GetString().ShouldBe("cancelled");
 
-        var next = (await client.CallAsync("wait_for_job", new { prompt_id = waiting.GetProperty("prompt_id").GetString() })).Structured();
+        var next = (await client.CallAsync("wait_for_job", new { prompt_id = waiting.GetProperty("prompt_id").GetString(), timeout_seconds = 60 })).Structured();
         next.GetProperty("job").GetProperty("status").GetString().ShouldBe("completed");
     }
 

@@ -30,7 +30,7 @@ public sealed class McpTypeScriptClientTests(EmbeddedSqliteServerFixture fixture
             calls = new object[]
             {
                 new { tool = "submit_workflow", arguments = new { workflow, input_overrides = new Dictionary<string, object> { ["8"] = new { scale_by = 0.5 } } } },
-                new { tool = "wait_for_job", arguments = new { prompt_id = "$ref:0.structuredContent.prompt_id", timeout_seconds = 50 } },
+                new { tool = "wait_for_job", arguments = new { prompt_id = "$ref:0.structuredContent.prompt_id", timeout_seconds = 100 } },
                 new { tool = "get_job_status", arguments = new { prompt_id = "$ref:0.structuredContent.prompt_id" } },
                 new { tool = "get_output", arguments = new { prompt_id = "$ref:0.structuredContent.prompt_id" } },
                 new { tool = "get_queue", arguments = new { } },
