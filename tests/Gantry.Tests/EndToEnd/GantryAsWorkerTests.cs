@@ -46,16 +46,22 @@ public sealed class GantryAsWorkerTests
         }
     }
 
-    [Fact]
-    public async Task A_job_submitted_to_the_front_runs_on_the_gantry_behind_it_and_comes_back_with_its_events_and_outputs()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_job_submitted_to_the_front_runs_on_the_gantry_behind_it_and_comes_back_with_its_events_and_outputs(bool workerNeedsKey)
     {
         using var workerData = new TempDirectory("gantry-tier2");
-        await using var worker = await ServeProcess.StartAsync(["--data", workerData.Path, "--no-auth", "--embedded-workers", "1"]);
+        await using var worker = await ServeProcess.StartAsync(
+            workerNeedsKey ? ["--data", workerData.Path, "--embedded-workers", "1"] : ["--data", workerData.Path, "--no-auth", "--embedded-workers", "1"]);
+        var workerKey = (await File.ReadAllTextAsync(Path.Combine(workerData.Path, "admin-key"), Ct)).Trim();
         await using var front = await GantryTestServer.StartAsync(StoreKind.Sqlite);
 
         using (var admin = front.CreateAdminClient())
         {
-            using var added = await admin.PostAsync("api/admin/workers", TestWorkflows.Json($$"""{"url": "{{worker.BaseAddress}}", "name": "tier-2"}"""), Ct);
+            // A worker that needs a key gets it as a header on every request and on its WebSocket.
+            var auth = workerNeedsKey ? $", \"auth_header\": \"X-API-Key: {workerKey}\"" : "";
+            using var added = await admin.PostAsync("api/admin/workers", TestWorkflows.Json($$"""{"url": "{{worker.BaseAddress}}", "name": "tier-2"{{auth}}}"""), Ct);
             (await added.ShouldBeJsonAsync(HttpStatusCode.Created)).GetProperty("name").GetString().ShouldBe("tier-2");
         }
 
@@ -86,8 +92,8 @@ public sealed class GantryAsWorkerTests
             detail.GetProperty("execution_status").GetProperty("status_str").GetString().ShouldBe("success");
 
             // The same bytes the worker made, now kept by the front: served by it even once the worker is gone.
-            using var anonymous = new HttpClient { BaseAddress = worker.BaseAddress, Timeout = TestTimeouts.Default };
-            var made = await anonymous.GetByteArrayAsync($"view?filename={name}&type=output", Ct);
+            using var direct = worker.Client(workerKey);
+            var made = await direct.GetByteArrayAsync($"view?filename={name}&type=output", Ct);
             await worker.Process.KillAsync();
 
             using var served = await user.Client.GetAsync($"view?filename={name}&type=output&subfolder={image.GetProperty("subfolder").GetString()}", Ct);
