@@ -224,6 +224,41 @@ public sealed class CrashRecoveryTests
         }
     }
 
+    [Fact]
+    public async Task A_job_whose_hand_over_was_unanswered_when_gantry_died_runs_once_after_the_restart()
+    {
+        using var data = new TempDirectory("gantry-handover");
+        await using var fake = await FakeComfyUiServer.StartAsync(Ct);
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        fake.BeforeAnswering = _ => answer.Task;
+        fake.RefuseReusedPromptIds = true;
+        string[] args = ["--data", data.Path, "--no-auth"];
+        var environment = Environment(fake, fake);
+        environment.Remove("GANTRY__WORKERS__COMFYUI__1__NAME");
+        environment.Remove("GANTRY__WORKERS__COMFYUI__1__URL");
+
+        Guid id;
+        await using (var first = await ServeProcess.StartAsync(args, environment))
+        {
+            using var client = first.Client(apiKey: null);
+            id = await SubmitAsync(client);
+
+            // The worker has the prompt (it even runs it) but Gantry dies before hearing so.
+            await fake.WaitForRequestAsync("POST /prompt").WaitAsync(TestTimeouts.Default, Ct);
+            await first.Process.KillAsync();
+        }
+
+        answer.SetResult();
+        await using (var second = await ServeProcess.StartAsync(args, environment))
+        {
+            using var client = second.Client(apiKey: null);
+            await using var socket = await TestSocket.ConnectAsync(second.BaseAddress, key: null);
+            await WaitForStatusesAsync(client, socket, [id], "completed");
+            fake.Prompts.Select(p => p.Id).ShouldBe([id.ToString("D")]);
+            fake.Requests.Count(r => r == "POST /prompt").ShouldBe(1);
+        }
+    }
+
     /// <summary>The fake's first prompt holds (its first node runs, then it waits for a release); later ones run normally.</summary>
     private static TaskCompletionSource<FakeRun> HoldFirstPrompt(FakeComfyUiServer fake)
     {
