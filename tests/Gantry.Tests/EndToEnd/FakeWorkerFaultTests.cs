@@ -70,10 +70,17 @@ public sealed class FakeWorkerFaultTests
         }
     }
 
-    [Fact]
-    public async Task A_job_on_a_worker_that_dies_is_requeued_to_another_worker_and_finishes_there()
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.Postgres)]
+    public async Task A_job_on_a_worker_that_dies_is_requeued_to_another_worker_and_finishes_there(StoreKind kind)
     {
-        await using var cluster = await FakeWorkerCluster.StartAsync(workers: 2, arrange: (_, fake) => fake.Script = FakeScripts.HoldThenNormal);
+        if (kind == StoreKind.Postgres && PostgresTestDatabase.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+
+        await using var cluster = await FakeWorkerCluster.StartAsync(workers: 2, arrange: (_, fake) => fake.Script = FakeScripts.HoldThenNormal, kind: kind);
         using var user = await cluster.Server.CreateUserAsync();
         var id = await FakeWorkerCluster.SubmitAsync(user);
         var (first, run) = await cluster.RunOfAsync(id);
