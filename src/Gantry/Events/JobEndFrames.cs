@@ -10,8 +10,8 @@ namespace Gantry.Events;
 /// </summary>
 public static class JobEndFrames
 {
-    /// <summary>The exception type of an end Gantry decided (no node raised it).</summary>
-    public const string ExceptionType = "GantryError";
+    /// <summary>The exception type of an end Gantry decided (no node raised it); the job's history says the same.</summary>
+    public const string ExceptionType = "RuntimeError";
 
     public static EventFrame ExecutionError(Guid jobId, string message, long atMs) => Frame("execution_error", jobId, writer =>
     {

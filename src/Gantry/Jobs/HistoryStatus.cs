@@ -43,7 +43,7 @@ public static class HistoryStatus
                     writer.WriteStartObject();
                     writer.WriteString("prompt_id", promptId);
                     writer.WriteString("exception_message", job.ErrorMessage ?? "The job failed.");
-                    writer.WriteString("exception_type", "RuntimeError");
+                    writer.WriteString("exception_type", Events.JobEndFrames.ExceptionType);
                     writer.WriteNumber("timestamp", job.StateChangedAtMs);
                     writer.WriteEndObject();
                     break;

@@ -157,8 +157,8 @@ public sealed partial class Dispatcher
         SchedulingLog.Ended(_logger, placement.JobId, placement.WorkerName, moved.State);
         _signals.RaiseChanged(moved);
         _hub.Publish(placement.UserId, moved.State == JobState.Failed
-            ? JobEndFrames.ExecutionError(placement.JobId, moved.ErrorMessage ?? $"The job failed on worker '{placement.WorkerName}'.", NowMs)
-            : JobEndFrames.ExecutionInterrupted(placement.JobId, NowMs));
+            ? JobEndFrames.ExecutionError(placement.JobId, moved.ErrorMessage ?? $"The job failed on worker '{placement.WorkerName}'.", moved.StateChangedAtMs)
+            : JobEndFrames.ExecutionInterrupted(placement.JobId, moved.StateChangedAtMs));
         _hub.Publish(placement.UserId, JobEndFrames.Done(placement.JobId));
         await ReleaseAsync(placement, ended: null);
     }

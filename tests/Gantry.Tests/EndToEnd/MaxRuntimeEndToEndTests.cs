@@ -68,6 +68,16 @@ public sealed class MaxRuntimeEndToEndTests(ShortRuntimeServerFixture fixture) :
             var error = frames.Single(f => f.Type == "execution_error").Data;
             error.GetProperty("exception_message").GetString().ShouldBe("Job exceeded the maximum runtime of 0.5 seconds.");
             error.GetProperty("node_id").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Null);
+
+            // A script that reads the history on that message finds the job failed.
+            using var history = await user.Client.GetAsync($"history/{id}", TestContext.Current.CancellationToken);
+            var item = (await history.ShouldBeJsonAsync(System.Net.HttpStatusCode.OK)).GetProperty(id.ToString("D"));
+            var status = item.GetProperty("status");
+            status.GetProperty("status_str").GetString().ShouldBe("error");
+            var recorded = status.GetProperty("messages").EnumerateArray().Last();
+            recorded[0].GetString().ShouldBe("execution_error");
+            recorded[1].GetProperty("exception_type").GetString().ShouldBe(error.GetProperty("exception_type").GetString());
+            recorded[1].GetProperty("timestamp").GetInt64().ShouldBe(error.GetProperty("timestamp").GetInt64());
         }
     }
 }
