@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Gantry.Jobs;
 
 namespace Gantry.Events;
 
@@ -10,14 +11,11 @@ namespace Gantry.Events;
 /// </summary>
 public static class JobEndFrames
 {
-    /// <summary>The exception type of an end Gantry decided (no node raised it); the job's history says the same.</summary>
-    public const string ExceptionType = "RuntimeError";
-
     public static EventFrame ExecutionError(Guid jobId, string message, long atMs) => Frame("execution_error", jobId, writer =>
     {
         WriteCommon(writer, jobId, atMs);
         writer.WriteString("exception_message"u8, message);
-        writer.WriteString("exception_type"u8, ExceptionType);
+        writer.WriteString("exception_type"u8, HistoryStatus.FailureExceptionType);
         writer.WriteStartArray("traceback"u8);
         writer.WriteEndArray();
         writer.WriteStartObject("current_inputs"u8);
