@@ -9,6 +9,9 @@ namespace Gantry.Jobs;
 /// </summary>
 public static class HistoryStatus
 {
+    /// <summary>The exception type of a failure Gantry decided (no node raised it): in this status, and on the owner's sockets.</summary>
+    public const string FailureExceptionType = "RuntimeError";
+
     public static byte[]? ForJobWithoutRun(JobRecord job)
     {
         if (!JobStateMachine.IsTerminal(job.State))
@@ -43,7 +46,7 @@ public static class HistoryStatus
                     writer.WriteStartObject();
                     writer.WriteString("prompt_id", promptId);
                     writer.WriteString("exception_message", job.ErrorMessage ?? "The job failed.");
-                    writer.WriteString("exception_type", "RuntimeError");
+                    writer.WriteString("exception_type", FailureExceptionType);
                     writer.WriteNumber("timestamp", job.StateChangedAtMs);
                     writer.WriteEndObject();
                     break;

@@ -1,3 +1,4 @@
+using Gantry.Events;
 using Gantry.Jobs;
 using Gantry.Outputs;
 using Gantry.Workers;
@@ -145,7 +146,21 @@ public sealed partial class Dispatcher
                 ExecutionEndMs = NowMs,
                 ErrorMessage = message,
             });
-        await EndedAsync(placement, moved);
+        if (moved is null)
+        {
+            await EndedAsync(placement, moved);
+            return;
+        }
+
+        // The worker will not say it ended: the owner's sockets hear it from Gantry, as ComfyUI would say it, and
+        // whatever the worker still sends about the job is dropped (it is no longer followed).
+        SchedulingLog.Ended(_logger, placement.JobId, placement.WorkerName, moved.State);
+        _signals.RaiseChanged(moved);
+        _hub.Publish(placement.UserId, moved.State == JobState.Failed
+            ? JobEndFrames.ExecutionError(placement.JobId, moved.ErrorMessage ?? $"The job failed on worker '{placement.WorkerName}'.", moved.StateChangedAtMs)
+            : JobEndFrames.ExecutionInterrupted(placement.JobId, moved.StateChangedAtMs));
+        _hub.Publish(placement.UserId, JobEndFrames.Done(placement.JobId));
+        await ReleaseAsync(placement, ended: null);
     }
 
     /// <summary>

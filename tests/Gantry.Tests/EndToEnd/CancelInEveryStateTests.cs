@@ -16,10 +16,17 @@ public sealed class CancelInEveryStateTests(EmbeddedSqliteServerFixture embedded
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task On_a_ComfyUI_worker_a_queued_a_handed_over_and_a_running_job_are_each_cancelled()
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.Postgres)]
+    public async Task On_a_ComfyUI_worker_a_queued_a_handed_over_and_a_running_job_are_each_cancelled(StoreKind kind)
     {
-        await using var cluster = await FakeWorkerCluster.StartAsync(arrange: (_, fake) => fake.Script = FakeScripts.HoldThenNormal);
+        if (kind == StoreKind.Postgres && PostgresTestDatabase.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+
+        await using var cluster = await FakeWorkerCluster.StartAsync(arrange: (_, fake) => fake.Script = FakeScripts.HoldThenNormal, kind: kind);
         var fake = cluster.Fakes[0];
         var server = cluster.Server;
         using var user = await server.CreateUserAsync();

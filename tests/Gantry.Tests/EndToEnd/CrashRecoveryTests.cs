@@ -167,6 +167,98 @@ public sealed class CrashRecoveryTests
         (await StatusesAsync(reader, acknowledged)).ShouldAllBe(s => s == "waiting_to_dispatch");
     }
 
+    [Fact]
+    public async Task A_job_being_cancelled_when_gantry_died_ends_cancelled_after_the_restart()
+    {
+        using var data = new TempDirectory("gantry-cancelling");
+        await using var fake = await FakeComfyUiServer.StartAsync(Ct);
+        var started = new TaskCompletionSource<FakeRun>(TaskCreationOptions.RunContinuationsAsynchronously);
+        fake.Script = async run =>
+        {
+            started.TrySetResult(run);
+            await run.ExecuteNodeAsync("4");
+            await run.HoldUninterruptibleAsync();
+            await FakeScripts.Normal(run);
+        };
+        string[] args = ["--data", data.Path, "--no-auth"];
+        var environment = Environment(fake, fake);
+        environment.Remove("GANTRY__WORKERS__COMFYUI__1__NAME");
+        environment.Remove("GANTRY__WORKERS__COMFYUI__1__URL");
+        environment["GANTRY__SCHEDULER__CANCELGRACE"] = "00:00:01";
+
+        Guid id;
+        await using (var first = await ServeProcess.StartAsync(args, environment))
+        {
+            using var client = first.Client(apiKey: null);
+            id = await SubmitAsync(client);
+            await started.Task.WaitAsync(TestTimeouts.Default, Ct);
+            await using (var socket = await TestSocket.ConnectAsync(first.BaseAddress, key: null))
+            {
+                await WaitForStatusesAsync(client, socket, [id], "in_progress");
+            }
+
+            // The worker is asked to interrupt but does not notice; Gantry dies before the grace is over.
+            using (var cancel = await client.PostAsync($"api/jobs/{id}/cancel", null, Ct))
+            {
+                cancel.StatusCode.ShouldBe(HttpStatusCode.OK);
+            }
+
+            await fake.WaitForRequestAsync("POST /interrupt").WaitAsync(TestTimeouts.Default, Ct);
+            await first.Process.KillAsync();
+        }
+
+        await using (var second = await ServeProcess.StartAsync(args, environment))
+        {
+            using var client = second.Client(apiKey: null);
+            await using var socket = await TestSocket.ConnectAsync(second.BaseAddress, key: null);
+            // The Cloud status says cancelled from the request on; the job has ended once ComfyUI's history lists it.
+            await WaitUntilAsync(socket, async () =>
+            {
+                using var history = await client.GetAsync($"history/{id}", Ct);
+                var json = await history.ShouldBeJsonAsync(HttpStatusCode.OK);
+                return json.TryGetProperty(id.ToString("D"), out _) ? null : "the job in /history";
+            });
+            await WaitForStatusesAsync(client, socket, [id], "cancelled");
+            fake.Requests.Count(r => r == "POST /interrupt").ShouldBeGreaterThanOrEqualTo(2);
+            fake.Prompts.Count.ShouldBe(1);
+        }
+    }
+
+    [Fact]
+    public async Task A_job_whose_hand_over_was_unanswered_when_gantry_died_runs_once_after_the_restart()
+    {
+        using var data = new TempDirectory("gantry-handover");
+        await using var fake = await FakeComfyUiServer.StartAsync(Ct);
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        fake.BeforeAnswering = _ => answer.Task;
+        fake.RefuseReusedPromptIds = true;
+        string[] args = ["--data", data.Path, "--no-auth"];
+        var environment = Environment(fake, fake);
+        environment.Remove("GANTRY__WORKERS__COMFYUI__1__NAME");
+        environment.Remove("GANTRY__WORKERS__COMFYUI__1__URL");
+
+        Guid id;
+        await using (var first = await ServeProcess.StartAsync(args, environment))
+        {
+            using var client = first.Client(apiKey: null);
+            id = await SubmitAsync(client);
+
+            // The worker has the prompt (it even runs it) but Gantry dies before hearing so.
+            await fake.WaitForRequestAsync("POST /prompt").WaitAsync(TestTimeouts.Default, Ct);
+            await first.Process.KillAsync();
+        }
+
+        answer.SetResult();
+        await using (var second = await ServeProcess.StartAsync(args, environment))
+        {
+            using var client = second.Client(apiKey: null);
+            await using var socket = await TestSocket.ConnectAsync(second.BaseAddress, key: null);
+            await WaitForStatusesAsync(client, socket, [id], "completed");
+            fake.Prompts.Select(p => p.Id).ShouldBe([id.ToString("D")]);
+            fake.Requests.Count(r => r == "POST /prompt").ShouldBe(1);
+        }
+    }
+
     /// <summary>The fake's first prompt holds (its first node runs, then it waits for a release); later ones run normally.</summary>
     private static TaskCompletionSource<FakeRun> HoldFirstPrompt(FakeComfyUiServer fake)
     {
@@ -217,26 +309,30 @@ public sealed class CrashRecoveryTests
         return statuses;
     }
 
-    /// <summary>
-    /// Checks the jobs' statuses again after every message the user's socket gets (each job change sends at least a
-    /// queue <c>status</c> or an event), until all have <paramref name="status"/>.
-    /// </summary>
-    private static async Task WaitForStatusesAsync(HttpClient client, TestSocket socket, IEnumerable<Guid> ids, string status)
+    /// <summary>Waits until every job has <paramref name="status"/> (<c>/api/job/{id}/status</c>); a job ending otherwise fails the test.</summary>
+    private static Task WaitForStatusesAsync(HttpClient client, TestSocket socket, IEnumerable<Guid> ids, string status)
     {
         var waiting = ids.ToList();
-        var next = socket.ReceiveAsync();
-        while (true)
+        return WaitUntilAsync(socket, async () =>
         {
             var statuses = await StatusesAsync(client, waiting);
-            if (statuses.All(s => s == status))
-            {
-                return;
-            }
-
-            var failed = statuses.FirstOrDefault(s => s is "error" or "cancelled");
+            var failed = statuses.FirstOrDefault(s => s != status && s is "error" or "cancelled" or "completed");
             failed.ShouldBeNull($"a job ended {failed}");
+            return statuses.All(s => s == status) ? null : string.Join(", ", statuses);
+        });
+    }
+
+    /// <summary>
+    /// Asks <paramref name="pending"/> again after every message the user's socket gets (each job change sends at least
+    /// a queue <c>status</c> or an event) until it answers null; otherwise it says what is still awaited.
+    /// </summary>
+    private static async Task WaitUntilAsync(TestSocket socket, Func<Task<string?>> pending)
+    {
+        var next = socket.ReceiveAsync();
+        while (await pending() is { } awaited)
+        {
             var message = await next;
-            message.Type.ShouldNotBe(System.Net.WebSockets.WebSocketMessageType.Close, $"the socket closed while jobs were {string.Join(", ", statuses)}");
+            message.Type.ShouldNotBe(System.Net.WebSockets.WebSocketMessageType.Close, $"the socket closed while waiting for: {awaited}");
             next = socket.ReceiveAsync();
         }
     }

@@ -70,10 +70,17 @@ public sealed class FakeWorkerFaultTests
         }
     }
 
-    [Fact]
-    public async Task A_job_on_a_worker_that_dies_is_requeued_to_another_worker_and_finishes_there()
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.Postgres)]
+    public async Task A_job_on_a_worker_that_dies_is_requeued_to_another_worker_and_finishes_there(StoreKind kind)
     {
-        await using var cluster = await FakeWorkerCluster.StartAsync(workers: 2, arrange: (_, fake) => fake.Script = FakeScripts.HoldThenNormal);
+        if (kind == StoreKind.Postgres && PostgresTestDatabase.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+
+        await using var cluster = await FakeWorkerCluster.StartAsync(workers: 2, arrange: (_, fake) => fake.Script = FakeScripts.HoldThenNormal, kind: kind);
         using var user = await cluster.Server.CreateUserAsync();
         var id = await FakeWorkerCluster.SubmitAsync(user);
         var (first, run) = await cluster.RunOfAsync(id);
@@ -106,6 +113,8 @@ public sealed class FakeWorkerFaultTests
             settings: new Dictionary<string, string> { ["Gantry:Scheduler:MaxAttempts"] = "2" });
         var fake = cluster.Fakes[0];
         using var user = await cluster.Server.CreateUserAsync();
+        var (socket, _) = await TestSocket.OpenAsync(cluster.Server, user.Key);
+        await using var closing = socket;
         var id = await FakeWorkerCluster.SubmitAsync(user);
 
         await (await runs.Reader.ReadAsync(Ct)).Holding.WaitAsync(TestTimeouts.Default, Ct);
@@ -125,6 +134,11 @@ public sealed class FakeWorkerFaultTests
         message.ShouldContain("unreachable");
         message.ShouldEndWith("Gave up after 2 attempts.");
         (await cluster.Server.Store.GetJobAsync(id, Ct))!.Attempts.ShouldBe(2);
+
+        // The owner's socket is told the job is over, as ComfyUI would: the error, then the final executing.
+        var frames = await SocketJournal.ReadJobAsync(socket, id);
+        SocketJournal.Outline(frames, id)[^2..].ShouldBe(["execution_error", "executing:null"]);
+        frames.Single(f => f.Type == "execution_error").Data.GetProperty("exception_message").GetString().ShouldBe(message);
     }
 
     [Fact]

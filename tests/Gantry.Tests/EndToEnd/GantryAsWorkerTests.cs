@@ -22,15 +22,46 @@ public sealed class GantryAsWorkerTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task A_job_submitted_to_the_front_runs_on_the_gantry_behind_it_and_comes_back_with_its_events_and_outputs()
+    public async Task A_job_the_gantry_behind_refuses_fails_on_the_front_with_its_reason_and_the_owner_hears_of_it()
     {
         using var workerData = new TempDirectory("gantry-tier2");
         await using var worker = await ServeProcess.StartAsync(["--data", workerData.Path, "--no-auth", "--embedded-workers", "1"]);
+        await using var front = await GantryTestServer.StartAsync(StoreKind.Sqlite, new Dictionary<string, string>
+        {
+            ["Gantry:Workers:ComfyUi:0:Name"] = "tier-2",
+            ["Gantry:Workers:ComfyUi:0:Url"] = worker.BaseAddress.ToString(),
+        });
+        using var user = await front.CreateUserAsync();
+        var (socket, _) = await TestSocket.OpenAsync(front, user.Key);
+        await using (socket)
+        {
+            // The front cannot check files the worker has: the graph names an image nobody uploaded.
+            var id = await JobWaiter.SubmitAsync(user.Client, InvertGraph.Replace("IMAGE", "never-uploaded.png", StringComparison.Ordinal));
+
+            var status = await JobWaiter.StatusAsync(front, user.Client, id, "error");
+            var message = status.GetProperty("error_message").GetString()!;
+            message.ShouldBe("Worker 'tier-2' refused the job: Prompt outputs failed validation; node 1 (LoadImage): image - Invalid image file: never-uploaded.png");
+            var frames = await SocketJournal.ReadJobAsync(socket, id);
+            frames.Single(f => f.Type == "execution_error").Data.GetProperty("exception_message").GetString().ShouldBe(message);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_job_submitted_to_the_front_runs_on_the_gantry_behind_it_and_comes_back_with_its_events_and_outputs(bool workerNeedsKey)
+    {
+        using var workerData = new TempDirectory("gantry-tier2");
+        await using var worker = await ServeProcess.StartAsync(
+            workerNeedsKey ? ["--data", workerData.Path, "--embedded-workers", "1"] : ["--data", workerData.Path, "--no-auth", "--embedded-workers", "1"]);
+        var workerKey = (await File.ReadAllTextAsync(Path.Combine(workerData.Path, "admin-key"), Ct)).Trim();
         await using var front = await GantryTestServer.StartAsync(StoreKind.Sqlite);
 
         using (var admin = front.CreateAdminClient())
         {
-            using var added = await admin.PostAsync("api/admin/workers", TestWorkflows.Json($$"""{"url": "{{worker.BaseAddress}}", "name": "tier-2"}"""), Ct);
+            // A worker that needs a key gets it as a header on every request and on its WebSocket.
+            var auth = workerNeedsKey ? $", \"auth_header\": \"X-API-Key: {workerKey}\"" : "";
+            using var added = await admin.PostAsync("api/admin/workers", TestWorkflows.Json($$"""{"url": "{{worker.BaseAddress}}", "name": "tier-2"{{auth}}}"""), Ct);
             (await added.ShouldBeJsonAsync(HttpStatusCode.Created)).GetProperty("name").GetString().ShouldBe("tier-2");
         }
 
@@ -61,8 +92,8 @@ public sealed class GantryAsWorkerTests
             detail.GetProperty("execution_status").GetProperty("status_str").GetString().ShouldBe("success");
 
             // The same bytes the worker made, now kept by the front: served by it even once the worker is gone.
-            using var anonymous = new HttpClient { BaseAddress = worker.BaseAddress, Timeout = TestTimeouts.Default };
-            var made = await anonymous.GetByteArrayAsync($"view?filename={name}&type=output", Ct);
+            using var direct = worker.Client(workerKey);
+            var made = await direct.GetByteArrayAsync($"view?filename={name}&type=output", Ct);
             await worker.Process.KillAsync();
 
             using var served = await user.Client.GetAsync($"view?filename={name}&type=output&subfolder={image.GetProperty("subfolder").GetString()}", Ct);

@@ -1,4 +1,5 @@
 using Gantry.Jobs;
+using Gantry.Tests.Events;
 using Gantry.Tests.FakeComfyUi;
 using Gantry.Tests.Infrastructure;
 using Gantry.Tests.Scheduling;
@@ -49,13 +50,34 @@ public sealed class MaxRuntimeEndToEndTests(ShortRuntimeServerFixture fixture) :
             });
         var fake = cluster.Fakes[0];
         using var user = await cluster.Server.CreateUserAsync();
-        var id = await FakeWorkerCluster.SubmitAsync(user);
-        var (_, run) = await cluster.RunOfAsync(id);
+        var (socket, _) = await TestSocket.OpenAsync(cluster.Server, user.Key);
+        await using (socket)
+        {
+            var id = await FakeWorkerCluster.SubmitAsync(user);
+            var (_, run) = await cluster.RunOfAsync(id);
 
-        var failed = await JobWaiter.StateAsync(cluster.Server, id, JobState.Failed);
-        failed.ErrorMessage.ShouldBe("Job exceeded the maximum runtime of 0.5 seconds.");
-        run.InterruptRequested.ShouldBeTrue();
-        fake.Requests.ShouldContain("POST /interrupt");
-        fake.Queue.Running.ShouldBe(id.ToString("D"));
+            var failed = await JobWaiter.StateAsync(cluster.Server, id, JobState.Failed);
+            failed.ErrorMessage.ShouldBe("Job exceeded the maximum runtime of 0.5 seconds.");
+            run.InterruptRequested.ShouldBeTrue();
+            fake.Requests.ShouldContain("POST /interrupt");
+            fake.Queue.Running.ShouldBe(id.ToString("D"));
+
+            // The owner's socket hears of the end as from ComfyUI: the error, then the final executing.
+            var frames = await SocketJournal.ReadJobAsync(socket, id);
+            SocketJournal.Outline(frames, id)[^2..].ShouldBe(["execution_error", "executing:null"]);
+            var error = frames.Single(f => f.Type == "execution_error").Data;
+            error.GetProperty("exception_message").GetString().ShouldBe("Job exceeded the maximum runtime of 0.5 seconds.");
+            error.GetProperty("node_id").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Null);
+
+            // A script that reads the history on that message finds the job failed.
+            using var history = await user.Client.GetAsync($"history/{id}", TestContext.Current.CancellationToken);
+            var item = (await history.ShouldBeJsonAsync(System.Net.HttpStatusCode.OK)).GetProperty(id.ToString("D"));
+            var status = item.GetProperty("status");
+            status.GetProperty("status_str").GetString().ShouldBe("error");
+            var recorded = status.GetProperty("messages").EnumerateArray().Last();
+            recorded[0].GetString().ShouldBe("execution_error");
+            recorded[1].GetProperty("exception_type").GetString().ShouldBe(error.GetProperty("exception_type").GetString());
+            recorded[1].GetProperty("timestamp").GetInt64().ShouldBe(error.GetProperty("timestamp").GetInt64());
+        }
     }
 }

@@ -49,12 +49,24 @@ public sealed class CatalogPromptValidator(IWorkerFleet fleet, EmbeddedWorkerFac
     /// </summary>
     private sealed class UserScopedSource(NodeInfoSet nodes, NodeCatalog catalog, Engine.EngineFolders folders) : INodeInfoSource
     {
+        // Described once per submission: describing lists the user's files.
+        private readonly Dictionary<string, NodeInfo?> _rebound = new(StringComparer.Ordinal);
+
         public NodeInfo? Find(string classType)
         {
             var info = nodes.Find(classType);
-            return info?.CustomValidation?.Validate is not null && catalog.Contains(classType)
-                ? catalog.Describe(classType, folders) ?? info
-                : info;
+            if (info?.CustomValidation?.Validate is null || !catalog.Contains(classType))
+            {
+                return info;
+            }
+
+            if (!_rebound.TryGetValue(classType, out var rebound))
+            {
+                rebound = catalog.Describe(classType, folders) ?? info;
+                _rebound[classType] = rebound;
+            }
+
+            return rebound;
         }
     }
 }

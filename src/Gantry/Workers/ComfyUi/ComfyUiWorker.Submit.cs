@@ -107,7 +107,7 @@ public sealed partial class ComfyUiWorker
             case HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge:
                 var reason = RejectionReason(status, body);
                 ComfyUiWorkerLog.Rejected(_logger, Name, job.JobId, reason);
-                throw new WorkerRejectedJobException($"Worker '{Name}' refused the prompt: {reason}", body);
+                throw new WorkerRejectedJobException(reason, body);
             default:
                 throw new WorkerUnavailableException($"Worker '{Name}' answered {(int)status} to POST /prompt: {ComfyUiClient.Snippet(body)}");
         }
@@ -164,15 +164,28 @@ public sealed partial class ComfyUiWorker
     private static bool IsPromptIdRefusal(byte[] body)
         => ComfyJson.TryParse(body) is JObject answer && ComfyJson.String(ComfyJson.Object(answer, "error"), "type") == "invalid_prompt_id";
 
-    /// <summary>One line from a 400 body: <c>error.message: error.details</c>, else the start of the body.</summary>
+    /// <summary>
+    /// One line from a 400 body: <c>error.message: error.details</c>, then what each node in <c>node_errors</c> said
+    /// (ComfyUI leaves the details empty when only inputs failed: which node and file is only there); else the start of the body.
+    /// </summary>
     private static string RejectionReason(HttpStatusCode status, byte[] body)
     {
         if (ComfyJson.TryParse(body) is JObject answer && ComfyJson.Object(answer, "error") is { } error)
         {
             var message = ComfyJson.String(error, "message") ?? ComfyJson.String(error, "type") ?? "invalid prompt";
             var details = ComfyJson.String(error, "details");
-            var text = string.IsNullOrWhiteSpace(details) ? message : $"{message}: {details}";
-            return text.ReplaceLineEndings("; ");
+            var parts = new List<string> { string.IsNullOrWhiteSpace(details) ? message : $"{message}: {details}" };
+            foreach (var (nodeId, value) in ComfyJson.Object(answer, "node_errors") ?? JObject.Empty)
+            {
+                var classType = ComfyJson.String(value as JObject, "class_type");
+                foreach (var nodeError in ((value as JObject)?["errors"] as JArray ?? JArray.Empty).OfType<JObject>())
+                {
+                    var what = ComfyJson.String(nodeError, "details") is { Length: > 0 } text ? text : ComfyJson.String(nodeError, "message");
+                    parts.Add($"node {nodeId}{(classType is null ? "" : $" ({classType})")}: {what}");
+                }
+            }
+
+            return string.Join("; ", parts).ReplaceLineEndings("; ");
         }
 
         return $"{(int)status} {ComfyUiClient.Snippet(body)}";
@@ -189,7 +202,7 @@ public sealed partial class ComfyUiWorker
             }
             catch (ComfyUiRequestException ex) when (ex.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge)
             {
-                throw new WorkerRejectedJobException($"Worker '{Name}' refused the input file '{input.Name}': {ex.Message}", ex.Body);
+                throw new WorkerRejectedJobException($"The input file '{input.Name}' was not accepted: {ex.Message}", ex.Body);
             }
             catch (ComfyUiRequestException ex)
             {
