@@ -6,42 +6,13 @@ using Gantry.Client;
 namespace Gantry.Cli;
 
 /// <summary>
-/// Runs a job command against a running Gantry through <see cref="GantryApiClient"/>: a refused request prints the
-/// server's message and exits with its code (<see cref="GantryHttpException"/>), a workflow that cannot be sent exits 2.
+/// Runs a job command against a running Gantry through <see cref="GantryApiClient"/>, as
+/// <see cref="GantryHttpCommand"/> runs the others.
 /// </summary>
 public static class GantryApiCommand
 {
-    public static async Task<int> RunAsync(GantryHttpOptions options, ParseResult parse, Func<GantryApiClient, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(body);
-        GantryHttpConnection connection;
-        try
-        {
-            connection = options.Resolve(parse);
-        }
-        catch (UriFormatException ex)
-        {
-            await Console.Error.WriteLineAsync(ex.Message);
-            return GantryCli.UsageError;
-        }
-
-        using var client = new GantryApiClient(connection);
-        try
-        {
-            return await body(client, cancellationToken);
-        }
-        catch (GantryHttpException ex)
-        {
-            await Console.Error.WriteLineAsync(ex.Message);
-            return ex.ExitCode;
-        }
-        catch (WorkflowInputException ex)
-        {
-            await Console.Error.WriteLineAsync(ex.Message);
-            return GantryCli.UsageError;
-        }
-    }
+    public static Task<int> RunAsync(GantryHttpOptions options, ParseResult parse, Func<GantryApiClient, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+        => GantryHttpCommand.RunAsync(options, parse, connection => new GantryApiClient(connection), body, cancellationToken);
 
     /// <summary>The <c>--json</c> option every read command has.</summary>
     public static Option<bool> JsonOption() => new("--json") { Description = "Print JSON for scripts instead of text." };

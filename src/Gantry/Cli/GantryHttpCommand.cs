@@ -23,9 +23,20 @@ public sealed class GantryHttpException(int exitCode, string message, HttpStatus
 /// <summary>Runs a command body against a running Gantry, printing a failure to stderr and returning its exit code.</summary>
 public static class GantryHttpCommand
 {
-    public static async Task<int> RunAsync(GantryHttpOptions options, ParseResult parse, Func<GantryHttpClient, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(GantryHttpOptions options, ParseResult parse, Func<GantryHttpClient, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+        => RunAsync(options, parse, connection => new GantryHttpClient(connection), body, cancellationToken);
+
+    /// <summary>
+    /// Resolves the connection (a bad URL exits 2), makes the client, runs <paramref name="body"/>: a refused request
+    /// prints the server's message and exits with its code (<see cref="GantryHttpException"/>), a workflow that cannot
+    /// be sent exits 2.
+    /// </summary>
+    public static async Task<int> RunAsync<TClient>(
+        GantryHttpOptions options, ParseResult parse, Func<GantryHttpConnection, TClient> createClient, Func<TClient, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+        where TClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(createClient);
         ArgumentNullException.ThrowIfNull(body);
         GantryHttpConnection connection;
         try
@@ -38,7 +49,7 @@ public static class GantryHttpCommand
             return GantryCli.UsageError;
         }
 
-        using var client = new GantryHttpClient(connection);
+        using var client = createClient(connection);
         try
         {
             return await body(client, cancellationToken);
@@ -47,6 +58,11 @@ public static class GantryHttpCommand
         {
             await Console.Error.WriteLineAsync(ex.Message);
             return ex.ExitCode;
+        }
+        catch (Client.WorkflowInputException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            return GantryCli.UsageError;
         }
     }
 }
