@@ -14,29 +14,11 @@ namespace Gantry.Tests.EndToEnd;
 /// A user's whole way through the real surface on the embedded engine: upload, submit, watch <c>/ws</c>, fetch the
 /// output; and what another user sees of it (nothing on their socket, 403 on the job, no file).
 /// </summary>
-public abstract class EmbeddedJourneyTests(EmbeddedServerFixture fixture) : IAsyncLifetime
+public abstract class EmbeddedJourneyTests(EmbeddedServerFixture fixture) : ServerTestBase(fixture)
 {
     private static readonly byte[] s_upload = TestFiles.Png(5, 4, SKColors.Teal);
 
-    private GantryTestServer Server => fixture.Server;
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public ValueTask InitializeAsync()
-    {
-        if (fixture.SkipReason is { } reason)
-        {
-            Assert.Skip(reason);
-        }
-
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        GC.SuppressFinalize(this);
-        return ValueTask.CompletedTask;
-    }
 
     [Fact]
     public async Task An_uploaded_image_runs_through_a_workflow_watched_on_the_socket_and_the_output_is_served_to_its_owner_only()

@@ -1,7 +1,7 @@
 namespace Gantry.Tests.Infrastructure;
 
 /// <summary>One server per test class (tests isolate themselves by creating their own users).</summary>
-public abstract class ServerFixture(StoreKind kind) : IAsyncLifetime
+public abstract class ServerFixture(StoreKind kind) : IAsyncLifetime, IServerFixture
 {
     private GantryTestServer? _server;
 
@@ -36,8 +36,18 @@ public sealed class SqliteServerFixture() : ServerFixture(StoreKind.Sqlite);
 
 public sealed class PostgresServerFixture() : ServerFixture(StoreKind.Postgres);
 
+/// <summary>A fixture holding one test server on one store, or the reason it could not start one.</summary>
+public interface IServerFixture
+{
+    StoreKind Kind { get; }
+
+    string? SkipReason { get; }
+
+    GantryTestServer Server { get; }
+}
+
 /// <summary>Base of HTTP test classes that run once per store: skips (or, on CI, fails) where PostgreSQL is missing.</summary>
-public abstract class ServerTestBase(ServerFixture fixture) : IAsyncLifetime
+public abstract class ServerTestBase(IServerFixture fixture) : IAsyncLifetime
 {
     protected GantryTestServer Server => fixture.Server;
 

@@ -7,26 +7,8 @@ using Gantry.Tests.Workers;
 namespace Gantry.Tests.Scheduling;
 
 /// <summary>Jobs submitted over HTTP run on the embedded engine: results, failures, cancels, fairness.</summary>
-public abstract class DispatchEndToEndTests(EmbeddedServerFixture fixture) : IAsyncLifetime
+public abstract class DispatchEndToEndTests(EmbeddedServerFixture fixture) : ServerTestBase(fixture)
 {
-    private GantryTestServer Server => fixture.Server;
-
-    public ValueTask InitializeAsync()
-    {
-        if (fixture.SkipReason is { } reason)
-        {
-            Assert.Skip(reason);
-        }
-
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        GC.SuppressFinalize(this);
-        return ValueTask.CompletedTask;
-    }
-
     [Fact]
     public async Task A_submitted_workflow_runs_to_completion_with_its_outputs()
     {

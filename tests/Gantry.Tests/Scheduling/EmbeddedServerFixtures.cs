@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Gantry.Tests.Scheduling;
 
 /// <summary>A server that runs jobs: one embedded worker on the built-in engine plus the test nodes (a gate, a failure, files, previews).</summary>
-public abstract class EmbeddedServerFixture(StoreKind kind, IReadOnlyDictionary<string, string>? settings = null) : IAsyncLifetime
+public abstract class EmbeddedServerFixture(StoreKind kind, IReadOnlyDictionary<string, string>? settings = null) : IAsyncLifetime, IServerFixture
 {
     private GantryTestServer? _server;
 
