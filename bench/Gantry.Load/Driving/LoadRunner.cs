@@ -5,7 +5,7 @@ namespace Gantry.Load.Driving;
 /// <summary>
 /// Closed-loop load: N clients, each sending its next request as soon as the last one answered, for a fixed time.
 /// The first part of the run warms up (connections, JIT, caches) and is not counted; a request counts when it
-/// started inside the measured window.
+/// started inside the measured window (or is a client's first measured request, see below).
 /// </summary>
 public static class LoadRunner
 {
@@ -28,7 +28,11 @@ public static class LoadRunner
         var runs = requests.Select(request => Task.Run(() => RunClientAsync(request, measureFrom, end, abort.Token))).ToArray();
         var outcomes = await Task.WhenAll(runs);
         var latencies = outcomes.SelectMany(o => o.Latencies).ToArray();
-        return LoadResult.From(clients, latencies, outcomes.Sum(o => o.Errors), duration);
+
+        // A client goes on past the end until it has one measured request, so a window shorter than a request still
+        // yields figures; the rate is then over the time actually measured.
+        var measured = TimeSpan.FromSeconds((double)(Math.Max(end, Stopwatch.GetTimestamp()) - measureFrom) / Stopwatch.Frequency);
+        return LoadResult.From(clients, latencies, outcomes.Sum(o => o.Errors), measured > duration ? measured : duration);
     }
 
     /// <summary>Stopwatch ticks to milliseconds.</summary>
@@ -43,7 +47,7 @@ public static class LoadRunner
         while (!cancellationToken.IsCancellationRequested)
         {
             var started = Stopwatch.GetTimestamp();
-            if (started >= end)
+            if (started >= end && latencies.Count + errors > 0)
             {
                 break;
             }

@@ -151,9 +151,9 @@ public sealed partial class EmbeddedWorker : IWorker
 
         if (run.TryCancelWaiting())
         {
-            // Taken out of the queue before it ran: report that from off the caller's stack.
+            // Taken out of the queue before it ran: the report goes through the outbox, off the caller's stack.
             _runs.TryRemove(jobId, out _);
-            _ = Task.Run(() => Report(run, CancelledBeforeRun(run), completion: null), CancellationToken.None);
+            Report(run, CancelledBeforeRun(run), completion: null);
         }
         else
         {

@@ -155,6 +155,49 @@ public sealed class EmbeddedWorkerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_next_job_runs_while_the_last_ones_end_is_still_being_recorded_and_each_final_executing_waits_for_its_record()
+    {
+        var recording = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _callbacks.RecordingEnds = recording.Task;
+        var first = Job(Primitives);
+        var second = Job(Primitives.Replace("hello", "hi", StringComparison.Ordinal));
+        await _worker.SubmitAsync(first, TestContext.Current.CancellationToken);
+        await _worker.SubmitAsync(second, TestContext.Current.CancellationToken);
+
+        // Both ends reach the dispatcher although it has recorded neither: the worker did not wait for the first.
+        var reports = new List<Report>();
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken))
+        {
+            timeout.CancelAfter(TestTimeouts.Default);
+            while (reports.Count(r => r.Kind == "finished") < 2)
+            {
+                reports.Add(await _callbacks.Reports.Reader.ReadAsync(timeout.Token));
+            }
+        }
+
+        reports.Where(r => r.Kind == "finished").Select(r => r.JobId).ShouldBe([first.JobId, second.JobId]);
+        reports.ShouldNotContain(r => r.Kind == "executing" && r.Text.Contains("\"node\":null", StringComparison.Ordinal));
+        var firstReports = reports.Where(r => r.JobId == first.JobId).Select(r => r.Kind).ToList();
+        firstReports.IndexOf("execution_success").ShouldBeLessThan(firstReports.IndexOf("finished"));
+
+        // Once recorded, each job's final executing follows (the two in either order: each waits for its own record).
+        recording.SetResult();
+        var done = new HashSet<Guid>();
+        using var finals = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        finals.CancelAfter(TestTimeouts.Default);
+        while (done.Count < 2)
+        {
+            var report = await _callbacks.Reports.Reader.ReadAsync(finals.Token);
+            if (report.Kind == "executing" && report.Text.Contains("\"node\":null", StringComparison.Ordinal))
+            {
+                done.Add(report.JobId);
+            }
+        }
+
+        done.ShouldBe([first.JobId, second.JobId], ignoreOrder: true);
+    }
+
+    [Fact]
     public async Task Cancelling_interrupts_the_running_job_and_drops_the_waiting_one()
     {
         var name = Guid.NewGuid().ToString();

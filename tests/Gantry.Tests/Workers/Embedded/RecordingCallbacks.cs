@@ -11,6 +11,9 @@ internal sealed class RecordingCallbacks : IWorkerCallbacks
 
     public int WorkerChanges;
 
+    /// <summary>When set, what <see cref="OnJobFinishedAsync"/> returns: the dispatcher still recording the end.</summary>
+    public Task? RecordingEnds { get; set; }
+
     public void OnWorkerChanged(IWorker worker) => Interlocked.Increment(ref WorkerChanges);
 
     public void OnJobStarted(IWorker worker, Guid jobId, long atMs) => Reports.Writer.TryWrite(new Report(jobId, "started", null, null));
@@ -20,7 +23,7 @@ internal sealed class RecordingCallbacks : IWorkerCallbacks
     public Task OnJobFinishedAsync(IWorker worker, Guid jobId, WorkerJobOutcome outcome)
     {
         Reports.Writer.TryWrite(new Report(jobId, "finished", null, outcome));
-        return Task.CompletedTask;
+        return RecordingEnds ?? Task.CompletedTask;
     }
 
     public void OnJobLost(IWorker worker, Guid jobId, string reason) => Reports.Writer.TryWrite(new Report(jobId, "lost:" + reason, null, null));
