@@ -110,21 +110,45 @@ public static class CatalogUnion
             }
         }
 
-        // V1 combo: [[values…], options?]; V3 combo: ["COMBO", {"options": [values…], …}].
-        if (array[0] is JArray own)
-        {
-            return values.Count == own.Count ? spec : new JArray(array.Select((item, i) => i == 0 ? new JArray(values) : item));
-        }
-
-        if (array[0].AsString == "COMBO" && array.Count > 1 && array[1] is JObject options && options["options"] is JArray ownOptions)
-        {
-            return values.Count == ownOptions.Count
-                ? spec
-                : new JArray(array.Select((item, i) => i == 1 ? Replace(options, "options", new JArray(values)) : item));
-        }
-
-        return spec;
+        return ComboValuesOf(array) is { } own && values.Count != own.Count ? WithComboValues(array, new JArray(values)) : spec;
     }
+
+    /// <summary>
+    /// A node's <c>/object_info</c> entry with the values of its combo input <paramref name="inputName"/> replaced;
+    /// the entry itself when it has no such combo.
+    /// </summary>
+    public static JObject WithComboValues(JObject nodeJson, string inputName, JArray values)
+    {
+        ArgumentNullException.ThrowIfNull(nodeJson);
+        if (nodeJson["input"] is not JObject input)
+        {
+            return nodeJson;
+        }
+
+        foreach (var sectionName in s_sections)
+        {
+            if (input[sectionName] is JObject section && section[inputName] is JArray spec && ComboValuesOf(spec) is not null)
+            {
+                var replaced = Replace(section, inputName, WithComboValues(spec, values));
+                return Replace(nodeJson, "input", Replace(input, sectionName, replaced));
+            }
+        }
+
+        return nodeJson;
+    }
+
+    // V1 combo: [[values…], options?]; V3 combo: ["COMBO", {"options": [values…], …}].
+    private static JArray? ComboValuesOf(JValue spec) => spec switch
+    {
+        JArray { Count: > 0 } array when array[0] is JArray own => own,
+        JArray { Count: > 1 } array when array[0].AsString == "COMBO" && array[1] is JObject options && options["options"] is JArray own => own,
+        _ => null,
+    };
+
+    private static JArray WithComboValues(JArray spec, JArray values)
+        => spec[0] is JArray
+            ? new JArray(spec.Select((item, i) => i == 0 ? values : item))
+            : new JArray(spec.Select((item, i) => i == 1 ? Replace((JObject)item, "options", values) : item));
 
     private static JObject Replace(JObject json, string key, JValue value)
         => new(json.Select(member => member.Key == key ? new KeyValuePair<string, JValue>(key, value) : member));

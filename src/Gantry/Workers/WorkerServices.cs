@@ -18,6 +18,7 @@ public static class WorkerServices
         services.AddSingleton<EmbeddedWorkerFactory>();
         services.AddSingleton<WorkerPool>();
         services.AddSingleton<IWorkerFleet>(sp => sp.GetRequiredService<WorkerPool>());
+        services.AddSingleton<UserScopedCatalog>();
         services.Replace(ServiceDescriptor.Singleton<IPromptValidator, CatalogPromptValidator>());
         return services;
     }

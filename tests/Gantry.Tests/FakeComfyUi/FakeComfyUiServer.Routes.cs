@@ -73,8 +73,13 @@ public sealed partial class FakeComfyUiServer
         return FakeCatalog.ObjectInfo(Models, inputs);
     }
 
-    private Task GetQueue(HttpContext context)
+    private async Task GetQueue(HttpContext context)
     {
+        if (BeforeQueueAnswer is { } hook)
+        {
+            await hook();
+        }
+
         JArray running, pending;
         lock (_lock)
         {
@@ -82,7 +87,7 @@ public sealed partial class FakeComfyUiServer
             pending = new JArray(_pending.Select(p => (JValue)p.ToQueueItem()));
         }
 
-        return WriteJsonAsync(context, new JObjectBuilder { ["queue_running"] = running, ["queue_pending"] = pending }.Build());
+        await WriteJsonAsync(context, new JObjectBuilder { ["queue_running"] = running, ["queue_pending"] = pending }.Build());
     }
 
     private async Task PostQueueAsync(HttpContext context)

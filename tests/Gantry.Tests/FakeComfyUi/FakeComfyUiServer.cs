@@ -75,6 +75,9 @@ public sealed partial class FakeComfyUiServer : IAsyncDisposable
     /// <summary>Awaited after a prompt is queued and before POST /prompt is answered (to stage races around the answer).</summary>
     public Func<FakePrompt, Task>? BeforeAnswering { get; set; }
 
+    /// <summary>Awaited before each <c>GET /queue</c> is answered (to stage what happens while a client looks).</summary>
+    public Func<Task>? BeforeQueueAnswer { get; set; }
+
     /// <summary>When set, every request and the WebSocket upgrade must carry this header, else 401.</summary>
     public (string Name, string Value)? RequiredHeader { get; set; }
 

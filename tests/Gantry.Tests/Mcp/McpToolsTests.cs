@@ -1,11 +1,13 @@
 using System.Net;
 using System.Text.Json;
+using Gantry.Tests.Api.Comfy;
 using Gantry.Tests.Infrastructure;
 using Gantry.Tests.Scheduling;
 using Gantry.Tests.Workers;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using SkiaSharp;
 
 namespace Gantry.Tests.Mcp;
 
@@ -113,6 +115,40 @@ public sealed class McpToolsTests(EmbeddedSqliteServerFixture fixture) : IClassF
         var queue = (await client.CallAsync("get_queue")).Structured();
         queue.GetProperty("running").GetArrayLength().ShouldBe(0);
         queue.GetProperty("pending").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task An_image_uploaded_with_upload_image_runs_through_LoadImage_and_comes_back_from_get_output()
+    {
+        using var user = await Server.CreateUserAsync();
+        await using var client = await McpTestClients.HttpAsync(Server.BaseAddress, user.Key);
+        var png = TestFiles.Png(6, 3, SKColors.Orange);
+
+        var uploaded = (await client.CallAsync("upload_image", new { filename = "mcp-cat.png", image_base64 = Convert.ToBase64String(png) })).Structured();
+        uploaded.GetProperty("name").GetString().ShouldBe("mcp-cat.png");
+        uploaded.GetProperty("subfolder").GetString().ShouldBe("");
+        uploaded.GetProperty("type").GetString().ShouldBe("input");
+
+        var workflow = """
+            {"1": {"class_type": "LoadImage", "inputs": {"image": "mcp-cat.png"}},
+             "2": {"class_type": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": "mcp-upload"}}}
+            """;
+        var submitted = await client.CallAsync("submit_workflow", new { workflow = JsonDocument.Parse(workflow).RootElement });
+        submitted.IsError.ShouldNotBe(true, submitted.Text());
+        var id = submitted.Structured().GetProperty("prompt_id").GetString()!;
+
+        var waited = (await client.CallAsync("wait_for_job", new { prompt_id = id, timeout_seconds = 60 })).Structured();
+        waited.GetProperty("done").GetBoolean().ShouldBeTrue();
+        waited.GetProperty("job").GetProperty("status").GetString().ShouldBe("completed");
+
+        var output = await client.CallAsync("get_output", new { prompt_id = id });
+        output.IsError.ShouldNotBe(true, output.Text());
+        output.Text().ShouldContain("mcp-upload_");
+        var image = output.Content.OfType<ImageContentBlock>().ShouldHaveSingleItem();
+        image.MimeType.ShouldBe("image/png");
+        using var decoded = SKBitmap.Decode(image.DecodedData.ToArray()).ShouldNotBeNull();
+        (decoded.Width, decoded.Height).ShouldBe((6, 3));
+        decoded.GetPixel(5, 2).ShouldBe(SKColors.Orange);
     }
 
     [Theory]

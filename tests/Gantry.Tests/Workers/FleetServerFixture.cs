@@ -23,7 +23,8 @@ public sealed class FleetServerFixture : IAsyncLifetime
     {
         var catalog = NodeInfoSet.FromObjectInfo(JParser.Parse("""
             {"KSampler": {"input": {"required": {"seed": ["INT", {"default": 0}]}}, "output": ["LATENT"], "name": "KSampler", "category": "sampling"},
-             "CheckpointLoaderSimple": {"input": {"required": {"ckpt_name": [["sdxl.safetensors", "flux.safetensors"], {}]}}, "output": ["MODEL"], "name": "CheckpointLoaderSimple"}}
+             "CheckpointLoaderSimple": {"input": {"required": {"ckpt_name": [["sdxl.safetensors", "flux.safetensors"], {}]}}, "output": ["MODEL"], "name": "CheckpointLoaderSimple"},
+             "LoadImage": {"input": {"required": {"image": [["on-the-gpu.png"], {"image_upload": true}]}}, "output": ["IMAGE", "MASK"], "name": "LoadImage", "category": "image"}}
             """));
         var models = new Dictionary<string, IReadOnlyList<string>>
         {

@@ -1,4 +1,4 @@
-using Gantry.Engine.Json;
+using Gantry.Auth;
 using Gantry.Workers;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -32,14 +32,15 @@ public static class NodeInfoApi
         return app;
     }
 
-    /// <summary>Every node class any worker has; <c>{}</c> before any worker reported its catalog.</summary>
-    public static FileContentHttpResult ObjectInfo(WorkerPool pool) => Json(pool.Catalog.ObjectInfoJson);
+    /// <summary>
+    /// Every node class any worker has; <c>{}</c> before any worker reported its catalog. LoadImage lists the
+    /// caller's own uploads, as ComfyUI lists its input folder.
+    /// </summary>
+    public static FileContentHttpResult ObjectInfo(UserScopedCatalog catalog, HttpContext context)
+        => Json(catalog.ObjectInfoJson(context.GetCaller().UserId));
 
-    public static FileContentHttpResult ObjectInfoOf(string node_class, WorkerPool pool)
-    {
-        var info = pool.Catalog.Nodes?.Find(node_class);
-        return Json(info is null ? "{}"u8.ToArray() : new JObject([new(info.Name, info.ToJson())]).ToJsonBytes());
-    }
+    public static FileContentHttpResult ObjectInfoOf(string node_class, UserScopedCatalog catalog, HttpContext context)
+        => Json(catalog.ObjectInfoJson(node_class, context.GetCaller().UserId));
 
     public static Ok<string[]> ModelFolders(IWorkerFleet fleet) => TypedResults.Ok(fleet.Models.Keys.ToArray());
 

@@ -91,10 +91,13 @@ public sealed partial class ComfyUiWorker
         try
         {
             backoff.Reset();
-            // Settle what happened while the socket was down before taking new work; events wait in the socket meanwhile.
-            await ReconcileHeldJobsAsync(stop);
+            // Settle what happened while the socket was down before taking new work (online again after that).
+            if (await ReconcileAfterReconnectAsync(socket, next, stop) is not { } reading)
+            {
+                return "the worker closed the WebSocket";
+            }
 
-            SetState(WorkerState.Online, null);
+            next = reading;
 
             while (true)
             {
@@ -104,16 +107,7 @@ public sealed partial class ComfyUiWorker
                     return "the worker closed the WebSocket";
                 }
 
-                try
-                {
-                    OnFrame(frame.Value);
-                }
-                catch (Exception ex)
-                {
-                    // Whatever one frame did, the socket loop goes on.
-                    ComfyUiWorkerLog.Unexpected(_logger, Name, ex);
-                }
-
+                HandleFrame(frame.Value);
                 next = socket.ReceiveAsync(stop);
             }
         }
@@ -121,6 +115,19 @@ public sealed partial class ComfyUiWorker
         {
             _socket = null;
             socket.Abort();
+        }
+    }
+
+    private void HandleFrame(ReceivedFrame frame)
+    {
+        try
+        {
+            OnFrame(frame);
+        }
+        catch (Exception ex)
+        {
+            // Whatever one frame did, the socket loop goes on.
+            ComfyUiWorkerLog.Unexpected(_logger, Name, ex);
         }
     }
 

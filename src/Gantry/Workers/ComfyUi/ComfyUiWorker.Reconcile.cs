@@ -58,9 +58,65 @@ public sealed partial class ComfyUiWorker
         return located.Presence;
     }
 
-    /// <summary>After a reconnect, or while the socket is down: settles every held job the worker finished or forgot.</summary>
+    /// <summary>While the socket is down: settles every held job the worker finished or forgot.</summary>
     private Task ReconcileHeldJobsAsync(CancellationToken cancellationToken)
-        => SettleAllAsync(_jobs.Values.Where(j => j.Accepted && !j.IsEnding).ToList(), cancellationToken);
+        => SettleAllAsync(AcceptedJobs(), cancellationToken);
+
+    /// <summary>
+    /// After a reconnect: settles every held job while the socket is read on. A job can end while Gantry looks, and
+    /// its last events (<c>executed</c>, <c>execution_success</c>, the final <c>executing</c>) then arrive during the
+    /// look: what arrives is held, handled in arrival order once the look is over, and only then are the jobs the look
+    /// found finished ended from their history, so those events reach the owner, in order, before the end. The worker is
+    /// online again once the look is over. Returns the read still pending, or null when the worker closed the socket.
+    /// </summary>
+    private async Task<Task<ReceivedFrame?>?> ReconcileAfterReconnectAsync(ComfyUiSocket socket, Task<ReceivedFrame?> next, CancellationToken stop)
+    {
+        var found = new List<(TrackedJob Job, JObject? Entry)>();
+        var look = SettleAllAsync(AcceptedJobs(), stop, found);
+        var held = new List<ReceivedFrame>();
+        Task<ReceivedFrame?>? reading = next;
+        var readToTheEnd = false;
+        try
+        {
+            // Frames already read win over the end of the look, so none is left behind when both are done.
+            while (reading is not null && await Task.WhenAny(reading, look) == reading)
+            {
+                if (await reading is { } frame)
+                {
+                    held.Add(frame);
+                    reading = socket.ReceiveAsync(stop);
+                }
+                else
+                {
+                    reading = null;
+                }
+            }
+
+            readToTheEnd = true;
+        }
+        finally
+        {
+            await look;
+            if (readToTheEnd && reading is not null)
+            {
+                SetState(WorkerState.Online, null);
+            }
+
+            foreach (var frame in held)
+            {
+                HandleFrame(frame);
+            }
+
+            foreach (var (job, entry) in found)
+            {
+                RunInBackground(_ => EndFromHistoryAsync(job, entry));
+            }
+        }
+
+        return reading;
+    }
+
+    private List<TrackedJob> AcceptedJobs() => _jobs.Values.Where(j => j.Accepted && !j.IsEnding).ToList();
 
     /// <summary>Follows, by polling, the jobs whose events go to another client id.</summary>
     private async Task PollUnwatchedJobsAsync(CancellationToken stop)
@@ -82,7 +138,8 @@ public sealed partial class ComfyUiWorker
         }
     }
 
-    private async Task SettleAllAsync(IReadOnlyList<TrackedJob> jobs, CancellationToken cancellationToken)
+    /// <summary>Settles each job in turn; a job found finished is ended now, or added to <paramref name="endLater"/> when given.</summary>
+    private async Task SettleAllAsync(IReadOnlyList<TrackedJob> jobs, CancellationToken cancellationToken, List<(TrackedJob Job, JObject? Entry)>? endLater = null)
     {
         foreach (var job in jobs)
         {
@@ -97,12 +154,12 @@ public sealed partial class ComfyUiWorker
                 return;
             }
 
-            await SettleAsync(job, located);
+            await SettleAsync(job, located, endLater);
         }
     }
 
     /// <summary>Acts on where a held job turned out to be: running, finished, or forgotten by the worker.</summary>
-    private async Task SettleAsync(TrackedJob job, Located located)
+    private async Task SettleAsync(TrackedJob job, Located located, List<(TrackedJob Job, JObject? Entry)>? endLater = null)
     {
         if (located.ClientId is { } postedUnder && postedUnder != ClientId)
         {
@@ -118,6 +175,9 @@ public sealed partial class ComfyUiWorker
                     MarkRunning(job, atMs: null);
                 }
 
+                break;
+            case WorkerJobPresence.Finished when endLater is not null:
+                endLater.Add((job, located.Entry));
                 break;
             case WorkerJobPresence.Finished:
                 RunInBackground(_ => EndFromHistoryAsync(job, located.Entry));

@@ -42,6 +42,53 @@ public sealed class NodeInfoApiTests(FleetServerFixture fixture) : IClassFixture
         (await GetJsonAsync(client, path)).EnumerateObject().ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData("object_info")]
+    [InlineData("api/object_info")]
+    [InlineData("object_info/LoadImage")]
+    [InlineData("api/object_info/LoadImage")]
+    public async Task LoadImage_lists_the_callers_own_uploads_not_another_users_nor_a_workers_input_folder(string path)
+    {
+        // The embedded engine and the worker "gpu" (whose LoadImage lists its own input folder) both have LoadImage.
+        using var alice = await Server.CreateUserAsync();
+        using var bob = await Server.CreateUserAsync();
+        await UploadAsync(alice, "a.png");
+        await UploadAsync(bob, "b.png");
+
+        (await LoadImageListAsync(alice, path)).ShouldBe(["a.png"]);
+        (await LoadImageListAsync(bob, path)).ShouldBe(["b.png"]);
+
+        // Listed as the uploads are now, not as they were at the first request.
+        await UploadAsync(alice, "a2.png");
+        (await LoadImageListAsync(alice, path)).ShouldBe(["a.png", "a2.png"]);
+        (await LoadImageListAsync(bob, path)).ShouldBe(["b.png"]);
+
+        using var fresh = await Server.CreateUserAsync();
+        (await LoadImageListAsync(fresh, path)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Each_class_in_a_users_object_info_is_as_its_own_object_info_serves_it()
+    {
+        using var alice = await Server.CreateUserAsync();
+        await UploadAsync(alice, "mine.png");
+        var own = await GetJsonAsync(alice.Client, "object_info");
+        var loadImage = own.GetProperty("LoadImage");
+        loadImage.GetProperty("input").GetProperty("required").GetProperty("image")[1].GetProperty("image_upload").GetBoolean().ShouldBeTrue();
+        loadImage.GetProperty("output").EnumerateArray().Select(e => e.GetString()).ShouldBe(["IMAGE", "MASK"]);
+
+        var single = await GetJsonAsync(alice.Client, "object_info/LoadImage");
+        single.GetProperty("LoadImage").GetRawText().ShouldBe(loadImage.GetRawText());
+        var classes = own.EnumerateObject().Select(p => p.Name).ToList();
+        classes.ShouldContain("KSampler");
+        classes.Count.ShouldBe(classes.Distinct().Count());
+        foreach (var other in own.EnumerateObject().Where(p => p.Name != "LoadImage").Take(5))
+        {
+            var alone = await GetJsonAsync(alice.Client, "object_info/" + other.Name);
+            alone.GetProperty(other.Name).GetRawText().ShouldBe(other.Value.GetRawText());
+        }
+    }
+
     [Fact]
     public async Task The_catalog_needs_a_key()
     {
@@ -96,6 +143,20 @@ public sealed class NodeInfoApiTests(FleetServerFixture fixture) : IClassFixture
 
         using var client = Server.CreateAdminClient();
         (await GetJsonAsync(client, "system_stats")).GetProperty("system").GetProperty("comfyui_version").GetString().ShouldNotBeNullOrEmpty();
+    }
+
+    private static async Task UploadAsync(TestUser user, string filename)
+    {
+        using var form = UploadApiTests.Form(filename, TestFiles.Png(2, 2));
+        using var response = await user.Client.PostAsync("upload/image", form, TestContext.Current.CancellationToken);
+        (await response.ShouldBeJsonAsync(HttpStatusCode.OK)).GetProperty("name").GetString().ShouldBe(filename);
+    }
+
+    private static async Task<string?[]> LoadImageListAsync(TestUser user, string path)
+    {
+        var json = await GetJsonAsync(user.Client, path);
+        var image = json.GetProperty("LoadImage").GetProperty("input").GetProperty("required").GetProperty("image");
+        return [.. image[0].EnumerateArray().Select(e => e.GetString())];
     }
 
     private static async Task<JsonElement> GetJsonAsync(HttpClient client, string path)

@@ -111,6 +111,37 @@ public sealed class ComfyUiWorkerReconcileTests
     }
 
     [Fact]
+    public async Task A_job_that_ends_while_the_worker_looks_after_a_reconnect_has_its_last_messages_forwarded_in_order()
+    {
+        await using var harness = await ComfyUiWorkerHarness.StartAsync();
+        var (job, run) = await ComfyUiWorkerCancelTests.StartHeldJobAsync(harness);
+        var before = harness.Callbacks.MessagesFor(job.JobId).Count;
+        var endedDuringLook = 0;
+        harness.Fake.BeforeQueueAnswer = async () =>
+        {
+            // The first look once the socket is back: the job ends now, and every event of its end goes out on the new
+            // socket before the answer does. The worker reads the socket only after it has looked.
+            if (harness.Fake.SocketConnections.Count >= 2 && Interlocked.Exchange(ref endedDuringLook, 1) == 0)
+            {
+                run.Release();
+                await run.Prompt.Ended.Task;
+            }
+        };
+
+        harness.Fake.DropSockets();
+        var finished = await harness.FinishedAsync(job.JobId);
+
+        endedDuringLook.ShouldBe(1);
+        finished.Outcome.Result.ShouldBe(WorkerJobResult.Succeeded);
+        var after = harness.Callbacks.MessagesFor(job.JobId).Skip(before).Where(m => !m.IsBinary).ToList();
+        var executed = after.Where(m => m.Type == "executed").ShouldHaveSingleItem();
+        executed.Data.GetProperty("output").GetProperty("images")[0].GetProperty("filename").GetString()!.ShouldEndWith(".png");
+        after.Select(m => m.Type).SkipWhile(t => t != "executed").ShouldBe(["executed", "execution_success", "executing"]);
+        after[^1].Data.GetProperty("node").ValueKind.ShouldBe(JsonValueKind.Null);
+        after.Count(m => m.Type == "executing" && m.Data.GetProperty("node").ValueKind == JsonValueKind.Null).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task A_Gantry_worker_that_refuses_a_reused_prompt_id_has_the_earlier_run_adopted()
     {
         await using var harness = await ComfyUiWorkerHarness.StartAsync(fake => fake.RefuseReusedPromptIds = true);
