@@ -43,6 +43,10 @@ BEGIN
   END IF;
 END
 $$;
+-- Tests drop their databases WITH (FORCE). On PostgreSQL 15 that also has to end an autovacuum worker that happens
+-- to be in the database, which only a member of pg_signal_backend may do (else: 42501 "must be a member of the role
+-- whose process is being terminated").
+GRANT pg_signal_backend TO gantry;
 SQL
 
 echo "Host=127.0.0.1;Port=${PG_PORT};Username=gantry;Password=gantry;Database=postgres"
