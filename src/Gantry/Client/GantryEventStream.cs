@@ -21,12 +21,18 @@ public sealed record GantryEvent(string Type, JsonElement Data)
 /// <summary>
 /// A connection to Gantry's <c>/ws</c>: every event of the key's user, read in the background into a queue so a
 /// reader may give up waiting (a timeout) without aborting the socket. Binary frames (previews) are skipped.
+/// Opening it waits for the server's <c>status</c> greeting, which the server sends once the socket is subscribed:
+/// from then on no event of the user is missed.
 /// </summary>
 public sealed class GantryEventStream : IAsyncDisposable
 {
+    /// <summary>How long opening waits for the greeting; a server that sends none is used without it after this.</summary>
+    public static readonly TimeSpan GreetingTimeout = TimeSpan.FromSeconds(10);
+
     private readonly ClientWebSocket _socket;
     private readonly Channel<GantryEvent> _events = Channel.CreateUnbounded<GantryEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _greeted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _reading;
 
     private GantryEventStream(ClientWebSocket socket)
@@ -59,14 +65,29 @@ public sealed class GantryEventStream : IAsyncDisposable
             {
                 await socket.ConnectAsync(builder.Uri, invoker, cancellationToken);
             }
-
-            return new GantryEventStream(socket);
         }
         catch
         {
             socket.Dispose();
             throw;
         }
+
+        var stream = new GantryEventStream(socket);
+        try
+        {
+            await stream._greeted.Task.WaitAsync(GreetingTimeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // No greeting: events may have been missed before the server subscribed; waits also poll, so go on.
+        }
+        catch
+        {
+            await stream.DisposeAsync();
+            throw;
+        }
+
+        return stream;
     }
 
     /// <summary>The next event, or null when the socket closed and every event was read.</summary>
@@ -122,6 +143,11 @@ public sealed class GantryEventStream : IAsyncDisposable
 
                 if (result.MessageType == WebSocketMessageType.Text && Parse(buffer.WrittenMemory) is { } message)
                 {
+                    if (message.Type == "status")
+                    {
+                        _greeted.TrySetResult();
+                    }
+
                     _events.Writer.TryWrite(message);
                 }
             }
@@ -132,6 +158,7 @@ public sealed class GantryEventStream : IAsyncDisposable
         }
         finally
         {
+            _greeted.TrySetResult();
             _events.Writer.TryComplete();
         }
     }
