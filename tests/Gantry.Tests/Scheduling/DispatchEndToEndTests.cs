@@ -90,10 +90,11 @@ public abstract class DispatchEndToEndTests(EmbeddedServerFixture fixture) : Ser
         using var b = await Server.CreateUserAsync();
         var run = Guid.NewGuid().ToString("N");
         var gates = new Dictionary<string, TestGate>();
+        var ids = new Dictionary<string, Guid>();
         async Task SubmitAsync(TestUser user, string label)
         {
             gates[label] = TestGate.Named($"{run}-{label}");
-            await JobWaiter.SubmitAsync(user.Client, EngineTestNodes.GateGraph($"{run}-{label}"));
+            ids[label] = await JobWaiter.SubmitAsync(user.Client, EngineTestNodes.GateGraph($"{run}-{label}"));
         }
 
         for (var i = 1; i <= 6; i++)
@@ -103,6 +104,7 @@ public abstract class DispatchEndToEndTests(EmbeddedServerFixture fixture) : Ser
 
         // A1 runs, A2 waits in the worker; only then does B queue.
         await JobWaiter.ReachedAsync(Server, gates["A1"]);
+        await JobWaiter.StateAsync(Server, ids["A2"], Gantry.Jobs.JobState.Dispatched);
         await SubmitAsync(b, "B1");
         await SubmitAsync(b, "B2");
 
