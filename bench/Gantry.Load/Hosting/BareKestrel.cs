@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Gantry.Hosting;
 
 namespace Gantry.Load.Hosting;
 
@@ -36,8 +35,7 @@ public sealed class BareKestrel : IAsyncDisposable
         });
         mapMore?.Invoke(app);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        kestrel.BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+        kestrel.BaseAddress = GantryApp.ListeningAddress(app);
         return kestrel;
     }
 

@@ -2,8 +2,6 @@ using Gantry.Hosting;
 using Gantry.Load.Seeding;
 using Gantry.Store;
 using Gantry.Store.Sqlite;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace Gantry.Load.Hosting;
 
@@ -22,8 +20,7 @@ public sealed class GantryUnderTest : IAsyncDisposable
         DataDirectory = dataDirectory;
         _database = database;
         AdminKey = adminKey;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+        BaseAddress = GantryApp.ListeningAddress(app);
     }
 
     public WebApplication App { get; }

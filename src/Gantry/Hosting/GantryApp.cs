@@ -15,6 +15,15 @@ public static class GantryApp
 {
     public const string DefaultUrl = "http://127.0.0.1:8188";
 
+    /// <summary>The first address a started app listens on, ending in '/': what a client's BaseAddress should be.</summary>
+    public static Uri ListeningAddress(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+        return new Uri(address.EndsWith('/') ? address : address + "/");
+    }
+
     /// <summary>Builds the app from command-line style arguments (<c>--urls</c>, <c>--Gantry:Section:Key=value</c>).</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {

@@ -1,11 +1,9 @@
 using System.Net;
 using Gantry.Engine.Json;
+using Gantry.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Gantry.Tests.FakeComfyUi;
@@ -241,8 +239,7 @@ public sealed partial class FakeComfyUiServer : IAsyncDisposable
         MapRoutes(app, "");
         MapRoutes(app, "/api");
         await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _port = new Uri(address).Port;
+        _port = GantryApp.ListeningAddress(app).Port;
         _app = app;
         Generation++;
         var life = _life.Token;

@@ -2,8 +2,6 @@ using System.Net.Http.Headers;
 using Gantry.Auth;
 using Gantry.Hosting;
 using Gantry.Store;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,8 +22,7 @@ public sealed class GantryTestServer : IAsyncDisposable
         _data = data;
         _database = database;
         AdminKey = adminKey;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+        BaseAddress = GantryApp.ListeningAddress(app);
     }
 
     public WebApplication App { get; }

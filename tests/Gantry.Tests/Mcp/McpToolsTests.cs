@@ -273,14 +273,16 @@ public sealed class McpToolsTests(EmbeddedSqliteServerFixture fixture) : IClassF
         (await notes.Reader.ReadAsync(timeout.Token)).Message.ShouldBe($"Waiting for job {id}.");
         TestGate.Named(gate).Open();
         var messages = new List<string>();
-        while (!messages.Contains($"Job {id}: node 2 started."))
+        var result = await wait.WaitAsync(timeout.Token);
+        notes.Writer.TryComplete();
+        await foreach (var note in notes.Reader.ReadAllAsync(timeout.Token))
         {
-            var note = await notes.Reader.ReadAsync(timeout.Token);
             note.Progress.ShouldBe(messages.Count + 2);
             messages.Add(note.Message!);
         }
 
-        (await wait).Structured().GetProperty("job").GetProperty("status").GetString().ShouldBe("completed");
+        result.Structured().GetProperty("job").GetProperty("status").GetString().ShouldBe("completed");
+        messages.ShouldContain($"Job {id}: node 2 started.", $"notes after the first: {string.Join(" | ", messages)}");
     }
 
     [Theory]
