@@ -253,7 +253,7 @@ public sealed partial class WorkerPool : IWorkerFleet, IAsyncDisposable
     {
         if (_comfyUi is null)
         {
-            WorkersLog.ComfyUiUnsupported(_logger, registration.Name, registration.Url);
+            WorkersLog.ComfyUiUnsupported(_logger, registration.Name, Auth.Secrets.Redact(registration.Url) ?? "");
             return PoolEntry.Unavailable(registration, NoComfyUiSupport, origin);
         }
 
@@ -303,7 +303,7 @@ public sealed partial class WorkerPool : IWorkerFleet, IAsyncDisposable
             }
 
             await worker.StartAsync(callbacks, cancellationToken);
-            WorkersLog.Started(_logger, worker.Name, worker.Kind, worker.Url ?? "in process");
+            WorkersLog.Started(_logger, worker.Name, worker.Kind, Auth.Secrets.Redact(worker.Url) ?? "in process");
             callbacks.OnWorkerChanged(worker);
         }
         else

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Gantry.Auth;
 using Gantry.Workers;
 
 namespace Gantry.Api.Admin;
@@ -15,12 +16,13 @@ public sealed record WorkerView(
     [property: JsonPropertyName("has_catalog")] bool HasCatalog,
     [property: JsonPropertyName("origin")] string Origin)
 {
+    /// <summary>The worker as shown: its URL and last error with any credentials they hold masked.</summary>
     public static WorkerView From(WorkerInfo worker, WorkerOrigin? origin) => new(
         worker.Name,
         worker.Kind,
-        worker.Url,
+        Secrets.Redact(worker.Url),
         StateName(worker.State),
-        worker.LastError,
+        Secrets.Redact(worker.LastError),
         worker.Running,
         worker.Slots,
         worker.HasCatalog,

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Gantry.Api.Admin;
+using Gantry.Auth;
 using Gantry.Workers;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -7,7 +8,9 @@ namespace Gantry.Api.Comfy;
 
 /// <summary>
 /// <c>/system_stats</c> in ComfyUI's shape, describing the Gantry process (no Python, no torch), plus a <c>gantry</c>
-/// object with the workers. <c>/api/system_stats</c> is public, as the Cloud spec says; the bare path needs a key.
+/// object with the workers. <c>/api/system_stats</c> is public, as the Cloud spec says, but without a key it is only a
+/// health answer (versions, no memory, no command line, no workers); the bare path needs a key. With a key the command
+/// line comes with its secrets masked (<see cref="Secrets"/>), and only admins see the workers.
 /// </summary>
 public static class SystemStatsApi
 {
@@ -21,22 +24,34 @@ public static class SystemStatsApi
         return app;
     }
 
-    public static Ok<SystemStatsResponse> Get(WorkerPool pool)
+    public static Ok<SystemStatsResponse> Get(HttpContext context, WorkerPool pool)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        var caller = context.Features.Get<Caller>();
+        var version = typeof(SystemStatsApi).Assembly.GetName().Version?.ToString() ?? "0.0.0";
+        if (caller is null)
+        {
+            return TypedResults.Ok(new SystemStatsResponse(
+                new SystemInfo(OsName(), 0, 0, ComfyUiCompatibleVersion, "n/a", "n/a", false, []), [], new GantryInfo(version, null)));
+        }
+
         var (total, free) = Memory();
         var system = new SystemInfo(
-            OperatingSystem.IsLinux() ? "linux" : OperatingSystem.IsWindows() ? "win32" : OperatingSystem.IsMacOS() ? "darwin" : "unknown",
+            OsName(),
             total,
             free,
             ComfyUiCompatibleVersion,
             "n/a",
             "n/a",
             false,
-            Environment.GetCommandLineArgs());
+            Secrets.RedactCommandLine(Environment.GetCommandLineArgs()));
         var device = new DeviceInfo("cpu", "cpu", null, 0, 0, 0, 0);
-        var workers = pool.Workers.Select(w => WorkerView.From(w, pool.OriginOf(w.Name))).ToArray();
-        return TypedResults.Ok(new SystemStatsResponse(system, [device], new GantryInfo(typeof(SystemStatsApi).Assembly.GetName().Version?.ToString() ?? "0.0.0", workers)));
+        var workers = caller.IsAdmin ? pool.Workers.Select(w => WorkerView.From(w, pool.OriginOf(w.Name))).ToArray() : null;
+        return TypedResults.Ok(new SystemStatsResponse(system, [device], new GantryInfo(version, workers)));
     }
+
+    private static string OsName() =>
+        OperatingSystem.IsLinux() ? "linux" : OperatingSystem.IsWindows() ? "win32" : OperatingSystem.IsMacOS() ? "darwin" : "unknown";
 
     /// <summary>Total and available memory: <c>/proc/meminfo</c> where there is one, the runtime's view elsewhere.</summary>
     private static (long Total, long Free) Memory()
@@ -98,7 +113,7 @@ public sealed record DeviceInfo(
     [property: JsonPropertyName("torch_vram_total")] long TorchVramTotal,
     [property: JsonPropertyName("torch_vram_free")] long TorchVramFree);
 
-/// <summary>Gantry's own part of <c>/system_stats</c>: its version and its workers.</summary>
+/// <summary>Gantry's own part of <c>/system_stats</c>: its version and (for admins) its workers.</summary>
 public sealed record GantryInfo(
     [property: JsonPropertyName("version")] string Version,
-    [property: JsonPropertyName("workers")] WorkerView[] Workers);
+    [property: JsonPropertyName("workers")] WorkerView[]? Workers);

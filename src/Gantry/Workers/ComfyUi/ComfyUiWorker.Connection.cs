@@ -224,7 +224,7 @@ public sealed partial class ComfyUiWorker
             if (state is WorkerState.Online or WorkerState.Draining)
             {
                 var capabilities = Capabilities;
-                ComfyUiWorkerLog.Online(_logger, Name, Url ?? "", ComfyUiVersion ?? "unknown", capabilities?.Nodes.Count ?? 0, capabilities?.Models.Count ?? 0);
+                ComfyUiWorkerLog.Online(_logger, Name, Auth.Secrets.Redact(Url) ?? "", ComfyUiVersion ?? "unknown", capabilities?.Nodes.Count ?? 0, capabilities?.Models.Count ?? 0);
             }
 
             Notify(c => c.OnWorkerChanged(this));

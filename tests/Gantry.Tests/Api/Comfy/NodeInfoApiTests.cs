@@ -112,10 +112,33 @@ public sealed class NodeInfoApiTests(FleetServerFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task System_stats_has_comfyuis_shape_and_the_workers()
+    public async Task System_stats_without_a_key_is_a_health_answer_with_no_memory_command_line_or_workers()
     {
         using var anonymous = Server.CreateClient(apiKey: null);
         var json = await GetJsonAsync(anonymous, "api/system_stats");
+        var system = json.GetProperty("system");
+        system.GetProperty("comfyui_version").GetString().ShouldNotBeNullOrEmpty();
+        system.GetProperty("ram_total").GetInt64().ShouldBe(0);
+        system.GetProperty("argv").GetArrayLength().ShouldBe(0);
+        json.GetProperty("devices").GetArrayLength().ShouldBe(0);
+        json.GetProperty("gantry").TryGetProperty("workers", out _).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Only_admins_see_the_workers_in_system_stats()
+    {
+        using var user = await Server.CreateUserAsync();
+        var json = await GetJsonAsync(user.Client, "api/system_stats");
+        json.GetProperty("system").GetProperty("ram_total").GetInt64().ShouldBeGreaterThan(0);
+        json.GetProperty("system").GetProperty("argv").GetArrayLength().ShouldBeGreaterThan(0);
+        json.GetProperty("gantry").TryGetProperty("workers", out _).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task System_stats_has_comfyuis_shape_and_the_workers()
+    {
+        using var admin = Server.CreateAdminClient();
+        var json = await GetJsonAsync(admin, "api/system_stats");
         var system = json.GetProperty("system");
         system.ShouldHave(
             ("os", JsonValueKind.String), ("ram_total", JsonValueKind.Number), ("ram_free", JsonValueKind.Number), ("comfyui_version", JsonValueKind.String),
