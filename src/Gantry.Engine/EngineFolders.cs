@@ -25,7 +25,8 @@ public sealed record EngineFolders(string Input, string Output, string Temp)
 
     /// <summary>
     /// The full path of <paramref name="filename"/> in <paramref name="subfolder"/> of a folder type;
-    /// throws a ValueError <see cref="NodeException"/> when the result would leave that folder.
+    /// throws a ValueError <see cref="NodeException"/> when the result would leave that folder or goes through a
+    /// symbolic link below it (<see cref="LinkFreePaths"/>).
     /// </summary>
     public string ResolveFile(string folderType, string subfolder, string filename)
     {
@@ -37,6 +38,11 @@ public sealed record EngineFolders(string Input, string Output, string Temp)
         if (!full.StartsWith(rootWithSeparator, StringComparison.Ordinal))
         {
             throw NodeException.ValueError($"Path '{Path.Combine(subfolder, filename)}' leaves the {folderType} folder.");
+        }
+
+        if (LinkFreePaths.HasLinkBelow(root, full))
+        {
+            throw NodeException.ValueError($"Path '{Path.Combine(subfolder, filename)}' goes through a symbolic link; links are not followed.");
         }
 
         return full;

@@ -9,7 +9,7 @@ namespace Gantry.Auth;
 /// <summary>
 /// Turns an API key into a <see cref="Caller"/>. Verified keys are remembered for a short while
 /// (<see cref="AuthOptions.KeyCacheDuration"/>) so a status poll does not cost a database read;
-/// revoking through this process forgets the key at once.
+/// <see cref="AccessWatcher"/> empties the cache whenever users or keys change.
 /// </summary>
 public sealed class ApiKeyAuthenticator(IUserStore users, TimeProvider time, IOptions<GantryOptions> options)
 {
@@ -40,10 +40,13 @@ public sealed class ApiKeyAuthenticator(IUserStore users, TimeProvider time, IOp
             return null;
         }
 
-        var caller = new Caller(match.User);
+        var caller = new Caller(match.User) { KeyId = match.Key.Id };
         _cache[cacheKey] = new CacheEntry(hash, match.Key.Id, caller, now);
         return caller;
     }
+
+    /// <summary>Forgets every verified key: users or keys changed, so each is checked against the store again.</summary>
+    public void ForgetAll() => _cache.Clear();
 
     /// <summary>Drops a revoked key from the cache.</summary>
     public void Forget(long keyId)

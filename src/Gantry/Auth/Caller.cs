@@ -8,4 +8,7 @@ public sealed record Caller(User User)
     public string Name => User.Name;
 
     public bool IsAdmin => User.IsAdmin;
+
+    /// <summary>The API key the request came with; null for the no-auth local caller.</summary>
+    public long? KeyId { get; init; }
 }

@@ -12,10 +12,11 @@ public static class ServeCommand
         var data = new Option<string?>("--data") { Description = "Data folder: SQLite store, files, admin key (default ./gantry-data)." };
         var store = new Option<string?>("--store") { Description = "A PostgreSQL connection string; without it the embedded SQLite store is used." };
         var noAuth = new Option<bool>("--no-auth") { Description = "Accept requests without an API key, all as the admin user (a local single-user ComfyUI)." };
+        var allowRemoteNoAuth = new Option<bool>("--allow-remote-no-auth") { Description = "Let --no-auth listen on an address other than loopback (everyone who can reach it is admin)." };
         var embedded = new Option<int?>("--embedded-workers") { Description = "How many workers run jobs in process on the built-in engine (default 1; 0 for none)." };
         var command = new Command("serve", "Start Gantry: the API, the scheduler and the workers.")
         {
-            urls, data, store, noAuth, embedded,
+            urls, data, store, noAuth, allowRemoteNoAuth, embedded,
         };
 
         // Anything else (--Gantry:Limits:MaxQueuedPerUser=50, --Logging:LogLevel:Default=Debug) goes to configuration.
@@ -43,6 +44,11 @@ public static class ServeCommand
                 args.Add("--Gantry:Auth:Enabled=false");
             }
 
+            if (parse.GetValue(allowRemoteNoAuth))
+            {
+                args.Add("--Gantry:Security:AllowRemoteNoAuth=true");
+            }
+
             if (parse.GetValue(embedded) is { } workers)
             {
                 if (workers < 0)
@@ -62,7 +68,17 @@ public static class ServeCommand
     private static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         await using var app = GantryApp.Build(args);
-        var newKey = await GantryApp.InitializeAsync(app, cancellationToken);
+        string? newKey;
+        try
+        {
+            newKey = await GantryApp.InitializeAsync(app, cancellationToken);
+        }
+        catch (StartupRefusedException refused)
+        {
+            await Console.Error.WriteLineAsync(refused.Message);
+            return GantryCli.UsageError;
+        }
+
         if (newKey is not null)
         {
             var keyFile = Auth.AdminBootstrap.KeyFilePath(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GantryOptions>>().Value);

@@ -131,6 +131,7 @@ public sealed partial class EventSocket
             StopReason.ClientClosed => (_socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, null),
             StopReason.TooSlow => (WebSocketCloseStatus.PolicyViolation, $"Too slow: the client fell more than {_capacity} messages behind."),
             StopReason.ShuttingDown => (WebSocketCloseStatus.EndpointUnavailable, "The server is shutting down."),
+            StopReason.Revoked => (WebSocketCloseStatus.PolicyViolation, "The API key was revoked."),
             _ => ((WebSocketCloseStatus?)null, (string?)null),
         };
 
@@ -156,6 +157,9 @@ public sealed partial class EventSocket
             _socket.Abort();
         }
     }
+
+    /// <summary>Ends the socket because its key no longer authenticates: closed with 1008 (policy violation).</summary>
+    public void Revoke() => Stop(StopReason.Revoked);
 
     /// <summary>Ends the socket for <paramref name="reason"/> (the first reason wins): no more frames are taken.</summary>
     private void Stop(StopReason reason)
@@ -197,4 +201,7 @@ public enum StopReason
 
     /// <summary>The server is stopping; closed with 1001 (going away).</summary>
     ShuttingDown = 4,
+
+    /// <summary>The socket's API key was revoked (or its user removed); closed with 1008 (policy violation).</summary>
+    Revoked = 5,
 }

@@ -38,6 +38,7 @@ public static class GantryApp
 
         var app = builder.Build();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         MapEndpoints(app);
         return app;
@@ -50,7 +51,9 @@ public static class GantryApp
     public static async Task<string?> InitializeAsync(WebApplication app, CancellationToken cancellationToken)
     {
         var options = app.Services.GetRequiredService<IOptions<GantryOptions>>().Value;
-        Directory.CreateDirectory(options.DataDirectory);
+        RemoteNoAuthGuard.Check(
+            app.Configuration, options.Auth.Enabled, app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value, app.Logger);
+        DataFolder.Create(options.DataDirectory);
         await app.Services.GetRequiredService<IGantryStore>().InitializeAsync(cancellationToken);
         var (admin, newKey) = await app.Services.GetRequiredService<AdminBootstrap>().EnsureAdminAsync(cancellationToken);
         if (!options.Auth.Enabled)

@@ -25,6 +25,7 @@ public static class GantryServices
     public static IServiceCollection AddGantry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<GantryOptions>().Bind(configuration.GetSection(GantryOptions.SectionName));
+        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSingleton<IGantryStore>(sp =>
@@ -50,6 +51,14 @@ public static class GantryServices
         services.AddComfyNative();
 
         services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<AccessWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<AccessWatcher>());
+        services.AddSingleton<OpenSockets>();
+        services.AddSingleton<RevokedSocketCloser>();
+        services.AddHostedService(sp => sp.GetRequiredService<RevokedSocketCloser>());
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>()
+            .Configure<IOptions<SecurityOptions>>((limiter, security) => KeyRateLimit.Configure(limiter, security.Value));
         services.AddSingleton<LocalCallerProvider>();
         services.AddSingleton<AdminBootstrap>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)

@@ -16,4 +16,11 @@ public sealed record NewJob
     public double? Number { get; init; }
 
     public required JobPayload Payload { get; init; }
+
+    /// <summary>
+    /// When set, the insert is refused with <see cref="Store.QueueFullException"/> if the user already has this many
+    /// jobs waiting (queued or dispatched). The count is taken inside the inserting transaction, under a per-user lock on
+    /// PostgreSQL, so the cap holds exactly under any concurrency and across instances.
+    /// </summary>
+    public int? MaxWaiting { get; init; }
 }

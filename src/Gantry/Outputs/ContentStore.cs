@@ -1,11 +1,12 @@
 using System.Security.Cryptography;
+using Gantry.Hosting;
 
 namespace Gantry.Outputs;
 
 /// <summary>
 /// Files kept by content: <c>DATA/blobs/ab/abcdef…</c> named by their SHA-256. Writing the same bytes twice
 /// stores them once. Writes go to a temporary file first and are renamed into place, so a reader never
-/// sees half a file and a crash leaves no partial blob behind.
+/// sees half a file and a crash leaves no partial blob behind. Blobs are readable by Gantry's user only (0600 in 0700 folders).
 /// </summary>
 public sealed class ContentStore
 {
@@ -16,7 +17,7 @@ public sealed class ContentStore
     {
         _root = Path.Combine(Path.GetFullPath(dataDirectory), "blobs");
         _incoming = Path.Combine(_root, "incoming");
-        Directory.CreateDirectory(_incoming);
+        DataFolder.CreateDirectory(_incoming);
     }
 
     /// <summary>Stores what <paramref name="content"/> yields (up to <paramref name="maxBytes"/>) and returns its hash and size.</summary>
@@ -29,7 +30,7 @@ public sealed class ContentStore
         {
             long size = 0;
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            await using (var file = DataFolder.CreatePrivateFile(temporary))
             {
                 var buffer = new byte[81920];
                 int read;
@@ -56,7 +57,7 @@ public sealed class ContentStore
             }
             else
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                DataFolder.CreateDirectory(Path.GetDirectoryName(target)!);
                 File.Move(temporary, target, overwrite: true);
             }
 

@@ -101,11 +101,16 @@ public static class UserFiles
         return last is "" or "." ? null : last;
     }
 
-    /// <summary>Where an input file of the user lives on disk; null if the name would leave the user's input folder.</summary>
+    /// <summary>
+    /// Where an input file of the user lives on disk; null if the name would leave the user's input folder, or goes
+    /// through a symbolic link inside it (links there are never followed: <see cref="Engine.LinkFreePaths"/>).
+    /// </summary>
     public static string? InputPath(GantryOptions options, long userId, string subfolder, string filename)
     {
         var root = InputDirectory(options, userId);
         var full = Path.GetFullPath(Path.Combine(root, subfolder, filename));
-        return full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? full : null;
+        return full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) && !Engine.LinkFreePaths.HasLinkBelow(root, full)
+            ? full
+            : null;
     }
 }

@@ -21,6 +21,11 @@ public sealed class UserUploads(ContentStore blobs, IFileIndex index, IOptions<G
     public async Task<StoredFile> SaveAsync(long userId, UploadRequest request, Stream content, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Type == UserFiles.Input && UserFiles.InputPath(options.Value, userId, request.Subfolder, request.Filename) is null)
+        {
+            throw new UnsafeUploadPathException();
+        }
+
         var blob = await blobs.PutAsync(content, maxBytes, cancellationToken);
         var gate = _locks[(int)((ulong)userId % (ulong)_locks.Length)];
         await gate.WaitAsync(cancellationToken);
@@ -96,20 +101,19 @@ public sealed class UserUploads(ContentStore blobs, IFileIndex index, IOptions<G
 
     private async Task WriteInputFileAsync(long userId, string subfolder, string name, string sha256, CancellationToken cancellationToken)
     {
-        var path = UserFiles.InputPath(options.Value, userId, subfolder, name)
-            ?? throw new InvalidOperationException("The upload's path leaves the user's input folder.");
+        var path = UserFiles.InputPath(options.Value, userId, subfolder, name) ?? throw new UnsafeUploadPathException();
         if (File.Exists(path) && new FileInfo(path).Length == new FileInfo(blobs.PathOf(sha256)).Length
             && await ExistingHashAsync(userId, UserFiles.Input, subfolder, name, cancellationToken) == sha256)
         {
             return;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        DataFolder.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Guid.NewGuid():N}.upload");
         try
         {
             await using (var source = new FileStream(blobs.PathOf(sha256), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true))
-            await using (var target = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            await using (var target = DataFolder.CreatePrivateFile(temporary))
             {
                 await source.CopyToAsync(target, cancellationToken);
             }
@@ -123,6 +127,10 @@ public sealed class UserUploads(ContentStore blobs, IFileIndex index, IOptions<G
         }
     }
 }
+
+/// <summary>The upload would be written through a symbolic link in the user's input folder; nothing is written.</summary>
+public sealed class UnsafeUploadPathException()
+    : IOException("The upload's path goes through a symbolic link in the input folder, or leaves it.");
 
 /// <summary>
 /// What an upload asks for: the client's file name (already reduced to a safe basename), the folder type

@@ -10,7 +10,8 @@ public interface IJobStore
 {
     /// <summary>
     /// Inserts a queued job. Returns only once the job is committed to disk; concurrent calls are batched
-    /// into one transaction (group commit). Throws <see cref="DuplicateJobException"/> if the id exists.
+    /// into one transaction (group commit). Throws <see cref="DuplicateJobException"/> if the id exists, and
+    /// <see cref="QueueFullException"/> if <see cref="NewJob.MaxWaiting"/> is set and reached.
     /// </summary>
     Task<JobRecord> InsertJobAsync(NewJob job, CancellationToken cancellationToken);
 
@@ -56,4 +57,13 @@ public sealed class DuplicateJobException(Guid id)
     : InvalidOperationException($"A job with id {id} already exists.")
 {
     public Guid JobId { get; } = id;
+}
+
+/// <summary>The user already has <see cref="NewJob.MaxWaiting"/> jobs waiting; the submit is refused and nothing is written.</summary>
+public sealed class QueueFullException(int waiting, int limit)
+    : InvalidOperationException($"{waiting} jobs are already waiting; the limit is {limit}.")
+{
+    public int Waiting { get; } = waiting;
+
+    public int Limit { get; } = limit;
 }

@@ -28,4 +28,13 @@ public interface IUserStore
 
     /// <summary>Revokes a key; false if no unrevoked key has that id.</summary>
     Task<bool> RevokeApiKeyAsync(long keyId, long atMs, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A number that changes whenever a user is added, removed or has their admin flag or limits changed, or a key is
+    /// revoked, by anyone on this database: what <see cref="AccessWatcher"/> polls.
+    /// </summary>
+    Task<long> GetAccessFingerprintAsync(CancellationToken cancellationToken);
+
+    /// <summary>Raised after this store committed a key revocation or a change of a user's limits.</summary>
+    event Action? AccessChanged;
 }

@@ -86,6 +86,35 @@ public sealed class GantryTestServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A second instance on this server's PostgreSQL database (its own data folder), as a multi-instance deployment
+    /// runs; it is disposed on its own, before this one.
+    /// </summary>
+    public async Task<GantryTestServer> StartSecondInstanceAsync(IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var connectionString = _database?.ConnectionString ?? throw new InvalidOperationException("Only a PostgreSQL server can have a second instance.");
+        var data = new TempDirectory("gantry-server");
+        try
+        {
+            var args = new List<string>
+            {
+                "--urls=http://127.0.0.1:0", $"--Gantry:DataDirectory={data.Path}", "--Logging:LogLevel:Default=Warning", "--Gantry:Workers:Embedded=0",
+                $"--Gantry:Store:Postgres={connectionString}",
+            };
+            args.AddRange((settings ?? new Dictionary<string, string>()).Select(setting => $"--{setting.Key}={setting.Value}"));
+            var app = GantryApp.Build([.. args]);
+            using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+            await GantryApp.InitializeAsync(app, timeout.Token);
+            await app.StartAsync(timeout.Token);
+            return new GantryTestServer(app, data, null, AdminKey);
+        }
+        catch
+        {
+            data.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>A client for the admin user, or for the given key (null: no key at all).</summary>
     public HttpClient CreateClient(string? apiKey)
     {

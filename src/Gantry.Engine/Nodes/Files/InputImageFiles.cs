@@ -3,7 +3,7 @@ namespace Gantry.Engine.Nodes.Files;
 /// <summary>
 /// The images LoadImage offers: the files directly in the input folder whose extension Python's
 /// <c>mimetypes</c> maps to an <c>image/*</c> type (ComfyUI's <c>filter_files_content_types</c>), sorted
-/// by code point as Python's <c>sorted</c> does. Subfolders are not listed, but "sub/x.png" can still be asked for.
+/// by code point as Python's <c>sorted</c> does. Symbolic links are left out: they are never followed. Subfolders are not listed, but "sub/x.png" can still be asked for.
 /// </summary>
 internal static class InputImageFiles
 {
@@ -23,8 +23,9 @@ internal static class InputImageFiles
 
         return
         [
-            .. Directory.EnumerateFiles(folders.Input)
-                .Select(Path.GetFileName)
+            .. new DirectoryInfo(folders.Input).EnumerateFiles()
+                .Where(file => file.LinkTarget is null)
+                .Select(file => file.Name)
                 .OfType<string>()
                 .Where(IsImage)
                 .Order(StringComparer.Ordinal),

@@ -108,6 +108,10 @@ public static class ImageUpload
         {
             return tooLarge;
         }
+        catch (UnsafeUploadPathException unsafePath)
+        {
+            return ApiResults.BadRequest(ErrorCodes.InvalidParameter, unsafePath.Message);
+        }
 
         return TypedResults.Ok(new UploadResponse(saved.Filename, saved.Subfolder, saved.Type));
     }

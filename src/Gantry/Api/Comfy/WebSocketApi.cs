@@ -30,6 +30,6 @@ public static class WebSocketApi
         }
 
         var server = context.RequestServices.GetRequiredService<EventSocketServer>();
-        return server.RunAsync(context, context.GetCaller().UserId, context.Request.Query["clientId"].ToString());
+        return server.RunAsync(context, context.GetCaller(), context.Request.Query["clientId"].ToString());
     }
 }

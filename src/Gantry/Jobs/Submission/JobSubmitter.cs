@@ -5,7 +5,8 @@ using Gantry.Store;
 namespace Gantry.Jobs.Submission;
 
 /// <summary>
-/// The submit use case: validate, check the caller's limits, commit, then tell the scheduler.
+/// The submit use case: validate, commit (the store checks the caller's queue cap in the same transaction), then tell
+/// the scheduler.
 /// Nothing is acknowledged before it is durable.
 /// </summary>
 public sealed class JobSubmitter(IJobStore store, IPromptValidator validator, SubmitLimits limits, JobSignals signals, TimeProvider time)
@@ -18,11 +19,6 @@ public sealed class JobSubmitter(IJobStore store, IPromptValidator validator, Su
             return new SubmitOutcome.Rejected(validation);
         }
 
-        if (await limits.CheckAsync(caller, cancellationToken) is { } full)
-        {
-            return full;
-        }
-
         var id = submission.PromptId ?? Guid.NewGuid();
         var job = new NewJob
         {
@@ -32,6 +28,7 @@ public sealed class JobSubmitter(IJobStore store, IPromptValidator validator, Su
             WorkflowId = submission.WorkflowId,
             ClientId = submission.ClientId,
             Number = submission.Number,
+            MaxWaiting = limits.MaxWaitingFor(caller),
             Payload = new JobPayload
             {
                 PromptJson = submission.PromptJson,
@@ -48,6 +45,10 @@ public sealed class JobSubmitter(IJobStore store, IPromptValidator validator, Su
         catch (DuplicateJobException)
         {
             return new SubmitOutcome.Duplicate(id);
+        }
+        catch (QueueFullException full)
+        {
+            return limits.Refusal(full.Waiting, full.Limit);
         }
 
         signals.RaiseQueued(record);

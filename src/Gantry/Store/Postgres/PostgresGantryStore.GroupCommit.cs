@@ -11,19 +11,28 @@ namespace Gantry.Store.Postgres;
 /// </summary>
 public sealed partial class PostgresGantryStore
 {
-    // Returns (seq or NULL, does the owner exist). An owner that exists with no seq means the id was taken.
+    // Returns (seq or NULL, does the owner exist, the owner's waiting jobs or NULL). An owner that exists with no seq means
+    // the id was taken, or (with @max set) the owner already had @max jobs waiting. The count is taken by this statement's
+    // own snapshot, after the per-user lock statement before it in the batch: it sees every committed insert of the user.
     private const string InsertJobSql = """
-        WITH ins AS (
+        WITH w AS (
+            SELECT CASE WHEN @max IS NULL THEN NULL
+                        ELSE (SELECT COUNT(*) FROM jobs WHERE user_id = @user_id AND state IN (0, 1)) END AS n),
+        ins AS (
             INSERT INTO jobs (id, user_id, state, created_at_ms, updated_at_ms, state_changed_at_ms, workflow_id, client_id, number)
             SELECT @id, @user_id, 0, @at, @at, @at, @workflow_id, @client_id, @number
-            WHERE EXISTS (SELECT 1 FROM users WHERE id = @user_id)
+            WHERE EXISTS (SELECT 1 FROM users WHERE id = @user_id) AND (@max IS NULL OR (SELECT n FROM w) < @max)
             ON CONFLICT (id) DO NOTHING
             RETURNING seq),
         pay AS (
             INSERT INTO job_payloads (job_seq, prompt, extra_data, outputs_to_execute)
             SELECT seq, @prompt, @extra_data, @outputs FROM ins)
-        SELECT (SELECT seq FROM ins), EXISTS (SELECT 1 FROM users WHERE id = @user_id)
+        SELECT (SELECT seq FROM ins), EXISTS (SELECT 1 FROM users WHERE id = @user_id), (SELECT n FROM w)
         """;
+
+    // Serializes capped inserts of one user across instances until the transaction ends. Locks are taken in user order
+    // at the start of a batch, so two instances' batches cannot deadlock. The class id keeps these apart from other locks.
+    private const string LockUserSql = "SELECT pg_advisory_xact_lock(1195463252, (@user_id % 2147483647)::int)";
 
     protected override async Task<GroupCommitOutcome<JobRecord>[]> CommitInsertsAsync(
         IReadOnlyList<NewJob> jobs, CancellationToken cancellationToken)
@@ -31,6 +40,14 @@ public sealed partial class PostgresGantryStore
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
+        var cappedUsers = jobs.Where(j => j.MaxWaiting is not null).Select(j => j.UserId).Distinct().Order().ToArray();
+        foreach (var userId in cappedUsers)
+        {
+            var lockUser = new NpgsqlBatchCommand(LockUserSql);
+            ((SqlParameters)lockUser).Int64("@user_id", userId);
+            batch.BatchCommands.Add(lockUser);
+        }
+
         foreach (var job in jobs)
         {
             var command = new NpgsqlBatchCommand(InsertJobSql);
@@ -44,12 +61,19 @@ public sealed partial class PostgresGantryStore
             parameters.Blob("@prompt", job.Payload.PromptJson);
             parameters.Blob("@extra_data", job.Payload.ExtraDataJson);
             parameters.Text("@outputs", StringListJson.Encode(job.Payload.OutputsToExecute));
+            parameters.Int32("@max", job.MaxWaiting);
             batch.BatchCommands.Add(command);
         }
 
         var outcomes = new GroupCommitOutcome<JobRecord>[jobs.Count];
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
+            // The lock statements' results come first; each insert's after them.
+            for (var i = 0; i < cappedUsers.Length; i++)
+            {
+                await reader.NextResultAsync(cancellationToken);
+            }
+
             for (var i = 0; i < jobs.Count; i++)
             {
                 if (i > 0)
@@ -59,7 +83,11 @@ public sealed partial class PostgresGantryStore
 
                 await reader.ReadAsync(cancellationToken);
                 long? sequence = reader.IsDBNull(0) ? null : reader.GetInt64(0);
-                outcomes[i] = InsertOutcome(jobs[i], sequence, duplicate: reader.GetBoolean(1));
+                var ownerExists = reader.GetBoolean(1);
+                int? waiting = reader.IsDBNull(2) ? null : (int)reader.GetInt64(2);
+                outcomes[i] = sequence is null && ownerExists && waiting is { } n && jobs[i].MaxWaiting is { } max && n >= max
+                    ? QueueFullOutcome(jobs[i], n)
+                    : InsertOutcome(jobs[i], sequence, duplicate: ownerExists);
             }
         }
 

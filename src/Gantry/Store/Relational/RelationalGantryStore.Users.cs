@@ -61,8 +61,11 @@ public abstract partial class RelationalGantryStore
             return users;
         }, cancellationToken);
 
-    public Task<User?> UpdateUserLimitsAsync(long id, double? weight, int? maxRunning, int? maxQueued, CancellationToken cancellationToken) =>
-        WriteAsync(async (connection, transaction, ct) =>
+    public event Action? AccessChanged;
+
+    public async Task<User?> UpdateUserLimitsAsync(long id, double? weight, int? maxRunning, int? maxQueued, CancellationToken cancellationToken)
+    {
+        var updated = await WriteAsync(async (connection, transaction, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(
                 "UPDATE users SET weight = @weight, max_running = @max_running, max_queued = @max_queued WHERE id = @id " +
@@ -73,6 +76,9 @@ public abstract partial class RelationalGantryStore
             command.AddInt64("@id", id);
             return await ReadSingleUserAsync(command, ct);
         }, cancellationToken);
+        AccessChanged?.Invoke();
+        return updated;
+    }
 
     public async Task<ApiKeyInfo> CreateApiKeyAsync(
         long userId, ReadOnlyMemory<byte> keyHash, string prefix, string? name, CancellationToken cancellationToken)
@@ -148,14 +154,52 @@ public abstract partial class RelationalGantryStore
             return keys;
         }, cancellationToken);
 
-    public Task<bool> RevokeApiKeyAsync(long keyId, long atMs, CancellationToken cancellationToken) =>
-        WriteAsync(async (connection, transaction, ct) =>
+    public async Task<bool> RevokeApiKeyAsync(long keyId, long atMs, CancellationToken cancellationToken)
+    {
+        var revoked = await WriteAsync(async (connection, transaction, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(
                 "UPDATE api_keys SET revoked_at_ms = @at WHERE id = @id AND revoked_at_ms IS NULL", transaction);
             command.AddInt64("@at", atMs);
             command.AddInt64("@id", keyId);
             return await command.ExecuteNonQueryAsync(ct) == 1;
+        }, cancellationToken);
+        if (revoked)
+        {
+            AccessChanged?.Invoke();
+        }
+
+        return revoked;
+    }
+
+    public Task<long> GetAccessFingerprintAsync(CancellationToken cancellationToken) =>
+        ReadAsync(async (connection, ct) =>
+        {
+            // Keys are never un-revoked, so their count and latest revocation say whether one was revoked; users are few
+            // and read whole (id, admin flag, limits), which also sees one removed and another added.
+            await using var command = connection.CreateCommand().WithText(
+                "SELECT COUNT(*), COALESCE(MAX(revoked_at_ms), 0), COALESCE(MAX(id), 0) FROM api_keys WHERE revoked_at_ms IS NOT NULL; " +
+                "SELECT id, is_admin, weight, max_running, max_queued FROM users ORDER BY id");
+            var hash = new HashCode();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            if (await reader.ReadAsync(ct))
+            {
+                hash.Add(reader.GetInt64(0));
+                hash.Add(reader.GetInt64(1));
+                hash.Add(reader.GetInt64(2));
+            }
+
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                hash.Add(reader.GetInt64(0));
+                hash.Add(reader.GetBoolean(1));
+                hash.Add(reader.GetNullableDouble(2));
+                hash.Add(reader.GetNullableInt32(3));
+                hash.Add(reader.GetNullableInt32(4));
+            }
+
+            return (long)hash.ToHashCode();
         }, cancellationToken);
 
     private static async Task<User?> ReadSingleUserAsync(DbCommand command, CancellationToken cancellationToken)

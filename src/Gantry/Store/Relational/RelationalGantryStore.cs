@@ -90,4 +90,11 @@ public abstract partial class RelationalGantryStore : IGantryStore
         sequence is { } seq ? GroupCommitOutcome<JobRecord>.Success(JobRows.Inserted(job, seq))
         : duplicate ? GroupCommitOutcome<JobRecord>.Failure(new DuplicateJobException(job.Id))
         : GroupCommitOutcome<JobRecord>.Failure(new InvalidOperationException($"User {job.UserId} does not exist."));
+
+    /// <summary>A job refused because its user had <paramref name="waiting"/> jobs waiting, at or over its cap.</summary>
+    private protected static GroupCommitOutcome<JobRecord> QueueFullOutcome(NewJob job, int waiting) =>
+        GroupCommitOutcome<JobRecord>.Failure(new QueueFullException(waiting, job.MaxWaiting ?? 0));
+
+    /// <summary>Counts a user's waiting jobs (queued or dispatched): the cap's count, taken inside the inserting transaction.</summary>
+    private protected const string CountWaitingSql = "SELECT COUNT(*) FROM jobs WHERE user_id = @user_id AND state IN (0, 1)";
 }

@@ -20,14 +20,15 @@ public sealed partial class SqliteGantryStore
 
     protected override Task<GroupCommitOutcome<JobRecord>[]> CommitInsertsAsync(IReadOnlyList<NewJob> jobs, CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction, _) =>
-            Task.FromResult(InsertBatch((SqliteConnection)connection, (SqliteTransaction)transaction, jobs)), cancellationToken);
+            Task.FromResult(InsertBatch((SqliteConnection)connection, (SqliteTransaction)transaction, jobs, _waitingBounds)), cancellationToken);
 
     protected override Task<GroupCommitOutcome<JobRecord?>[]> CommitTransitionsAsync(
         IReadOnlyList<JobTransition> transitions, CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction, _) =>
             Task.FromResult(TransitionBatch((SqliteConnection)connection, (SqliteTransaction)transaction, transitions)), cancellationToken);
 
-    private static GroupCommitOutcome<JobRecord>[] InsertBatch(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<NewJob> jobs)
+    private static GroupCommitOutcome<JobRecord>[] InsertBatch(
+        SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<NewJob> jobs, WaitingBounds bounds)
     {
         using var insertJob = NewCommand(connection, transaction, InsertJobSql);
         var id = insertJob.Parameters.Add("@id", SqliteType.Blob);
@@ -46,10 +47,27 @@ public sealed partial class SqliteGantryStore
         using var exists = NewCommand(connection, transaction, "SELECT 1 FROM jobs WHERE id = @id");
         var existingId = exists.Parameters.Add("@id", SqliteType.Blob);
 
+        // The queue cap: this connection is the only writer, so a count taken here is exact, and the bounds kept since
+        // (WaitingBounds) stay upper bounds. A user far below the cap costs no count at all.
+        using var countWaiting = NewCommand(connection, transaction, CountWaitingSql);
+        var countUser = countWaiting.Parameters.Add("@user_id", SqliteType.Integer);
+
         var outcomes = new GroupCommitOutcome<JobRecord>[jobs.Count];
         for (var i = 0; i < jobs.Count; i++)
         {
             var job = jobs[i];
+            if (job.MaxWaiting is { } max && !bounds.IsUnder(job.UserId, max))
+            {
+                countUser.Value = job.UserId;
+                var waiting = Convert.ToInt32(countWaiting.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+                bounds.Set(job.UserId, waiting);
+                if (waiting >= max)
+                {
+                    outcomes[i] = QueueFullOutcome(job, waiting);
+                    continue;
+                }
+            }
+
             var idBytes = job.Id.ToByteArray(bigEndian: true);
             id.Value = idBytes;
             userId.Value = job.UserId;
@@ -66,6 +84,7 @@ public sealed partial class SqliteGantryStore
                 outputs.Value = StringListJson.Encode(job.Payload.OutputsToExecute);
                 insertPayload.ExecuteNonQuery();
                 outcomes[i] = InsertOutcome(job, sequence, duplicate: false);
+                bounds.Add(job.UserId);
             }
             else
             {
@@ -102,6 +121,12 @@ public sealed partial class SqliteGantryStore
                 using (var reader = update.ExecuteReader())
                 {
                     row = reader.Read() ? JobRows.Read(reader, Dialect) : null;
+                }
+
+                if (row is { State: JobState.Queued })
+                {
+                    // Back in the queue (a lost worker): one more waiting job the bound must cover.
+                    _waitingBounds.Add(row.UserId);
                 }
 
                 if (row is not null && transition.Result is { } result)

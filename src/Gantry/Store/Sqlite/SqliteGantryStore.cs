@@ -15,6 +15,7 @@ public sealed partial class SqliteGantryStore : RelationalGantryStore
     private const int WriterCacheKiB = 64 * 1024;
 
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly WaitingBounds _waitingBounds = new();
     private readonly string _writerConnectionString;
     private readonly string _readerConnectionString;
     private SqliteConnection? _writer;
@@ -122,7 +123,17 @@ public sealed partial class SqliteGantryStore : RelationalGantryStore
         var folder = Path.GetDirectoryName(DatabasePath);
         if (!string.IsNullOrEmpty(folder))
         {
-            Directory.CreateDirectory(folder);
+            Hosting.DataFolder.CreateDirectory(folder);
+        }
+
+        // The database is 0600 before SQLite opens it, and SQLite creates its -wal and -shm files with the same mode.
+        Hosting.DataFolder.EnsurePrivateFile(DatabasePath);
+        foreach (var companion in new[] { DatabasePath + "-wal", DatabasePath + "-shm" })
+        {
+            if (File.Exists(companion))
+            {
+                Hosting.DataFolder.EnsurePrivateFile(companion);
+            }
         }
 
         var writer = new SqliteConnection(_writerConnectionString);

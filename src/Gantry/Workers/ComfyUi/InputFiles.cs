@@ -53,7 +53,7 @@ internal static class InputFiles
         }
 
         var path = Path.GetFullPath(Path.Combine(root, name));
-        if (!path.StartsWith(root, StringComparison.Ordinal) || !File.Exists(path))
+        if (!path.StartsWith(root, StringComparison.Ordinal) || !File.Exists(path) || Engine.LinkFreePaths.HasLinkBelow(root, path))
         {
             return null;
         }
