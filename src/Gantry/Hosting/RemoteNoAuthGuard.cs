@@ -9,7 +9,7 @@ namespace Gantry.Hosting;
 /// </summary>
 public static partial class RemoteNoAuthGuard
 {
-    /// <summary>Throws <see cref="StartupRefusedException"/> for an unsafe start; warns loudly for an allowed one.</summary>
+    /// <summary>Throws a <see cref="StartupException"/> (a bad setting) for an unsafe start; warns loudly for an allowed one.</summary>
     public static void Check(IConfiguration configuration, bool authEnabled, SecurityOptions security, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -28,7 +28,8 @@ public static partial class RemoteNoAuthGuard
         var addresses = string.Join(", ", remote);
         if (!security.AllowRemoteNoAuth)
         {
-            throw new StartupRefusedException(
+            throw new StartupException(
+                StartupFailureKind.BadSetting,
                 $"Refusing to start: authentication is off (--no-auth) and Gantry would listen on {addresses}, so anyone who " +
                 "can reach that address would be admin. Listen on 127.0.0.1 only, turn authentication on, or pass " +
                 "--allow-remote-no-auth (Gantry:Security:AllowRemoteNoAuth=true) if every machine on that network may use it.");
@@ -95,6 +96,3 @@ public static partial class RemoteNoAuthGuard
         Message = "AUTHENTICATION IS OFF on {Addresses}: every request from any machine that can reach it acts as the admin user (--allow-remote-no-auth).")]
     private static partial void LogRemoteNoAuth(ILogger logger, string addresses);
 }
-
-/// <summary>Gantry will not start with these settings; the message says why and what to change.</summary>
-public sealed class StartupRefusedException(string message) : Exception(message);

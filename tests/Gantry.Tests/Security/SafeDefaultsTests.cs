@@ -35,7 +35,7 @@ public sealed class SafeDefaultsTests
     [InlineData("http://+:8188", false)]
     [InlineData("https://10.0.0.5:443", false)]
     [InlineData("http://gantry.example:8188", false)]
-    public void Only_loopback_addresses_count_as_local(string url, bool loopback) => Hosting.RemoteNoAuthGuard.IsLoopback(url).ShouldBe(loopback);
+    public void Only_loopback_addresses_count_as_local(string url, bool loopback) => global::Gantry.Hosting.RemoteNoAuthGuard.IsLoopback(url).ShouldBe(loopback);
 
     [Fact]
     public async Task The_database_its_wal_blobs_and_inputs_are_created_private()
