@@ -148,7 +148,7 @@ public abstract class JobsApiTests(ServerFixture fixture) : ServerTestBase(fixtu
     }
 
     [Fact]
-    public async Task Another_users_job_is_403_an_unknown_job_404_a_bad_id_400()
+    public async Task Another_users_job_is_403_an_unknown_or_malformed_id_404()
     {
         using var owner = await Server.CreateUserAsync();
         using var other = await Server.CreateUserAsync();
