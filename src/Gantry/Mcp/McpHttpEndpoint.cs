@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Gantry.Auth;
-using Gantry.Cli;
 using Gantry.Client;
 
 namespace Gantry.Mcp;

@@ -67,7 +67,7 @@ public static class JobReports
     public static string IsoTime(long unixMs)
         => DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    internal static string? Text(JsonElement element, string name)
+    public static string? Text(JsonElement element, string name)
         => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static JobFailure? FailureOf(string state, JsonElement detail, string? errorMessage)

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gantry.Cli;
 
 namespace Gantry.Client;
 
@@ -37,7 +36,7 @@ public sealed partial class GantryApiClient : IDisposable
         ArgumentNullException.ThrowIfNull(workflow);
         var body = new StringBuilder("{\"prompt\":").Append(workflow.ToJsonString()).Append('}').ToString();
         var answer = await _http.PostAsync("api/prompt", Encoding.UTF8.GetBytes(body), cancellationToken);
-        var promptId = JobReports.Text(answer, "prompt_id") ?? throw new GantryHttpException(GantryCli.ConnectionError, "The server accepted the workflow without a prompt_id.");
+        var promptId = JobReports.Text(answer, "prompt_id") ?? throw new GantryHttpException(GantryFailure.Unavailable, "The server accepted the workflow without a prompt_id.");
         var number = answer.TryGetProperty("number", out var n) && n.TryGetDouble(out var value) ? value : 0;
         var position = await QueuePositionAsync(promptId, cancellationToken);
         var nodeErrors = new Dictionary<string, JsonElement>();
