@@ -65,7 +65,7 @@ public static class ServeCommand
         var newKey = await GantryApp.InitializeAsync(app, cancellationToken);
         if (newKey is not null)
         {
-            var keyFile = Auth.AdminBootstrap.KeyFilePath(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GantryOptions>>().Value);
+            var keyFile = Auth.AdminBootstrap.KeyFilePath(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Store.DataOptions>>().Value);
             Console.WriteLine("Created the admin user. Its API key is shown only this once:");
             Console.WriteLine($"  {newKey}");
             Console.WriteLine($"It is also saved in {keyFile} (readable only by you).");

@@ -49,11 +49,10 @@ public static class GantryApp
     /// </summary>
     public static async Task<string?> InitializeAsync(WebApplication app, CancellationToken cancellationToken)
     {
-        var options = app.Services.GetRequiredService<IOptions<GantryOptions>>().Value;
-        Directory.CreateDirectory(options.DataDirectory);
+        Directory.CreateDirectory(app.Services.GetRequiredService<IOptions<DataOptions>>().Value.DataDirectory);
         await app.Services.GetRequiredService<IGantryStore>().InitializeAsync(cancellationToken);
         var (admin, newKey) = await app.Services.GetRequiredService<AdminBootstrap>().EnsureAdminAsync(cancellationToken);
-        if (!options.Auth.Enabled)
+        if (!app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Enabled)
         {
             app.Services.GetRequiredService<LocalCallerProvider>().Caller = new Caller(admin);
         }
