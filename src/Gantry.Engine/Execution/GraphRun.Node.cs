@@ -28,9 +28,9 @@ internal sealed partial class GraphRun
             }
 
             _results[nodeId] = result;
-            if (_request.Cache is { } cache && _signatures.Of(nodeId) is { } signature)
+            if (_request.Cache is { } cache && CacheKey(nodeId) is { } key)
             {
-                cache.Set(signature, result);
+                cache.Set(key, result);
             }
 
             _progress.Finish(nodeId);

@@ -21,7 +21,6 @@ internal sealed class NodeSignatures
     private readonly Func<string, ComfyNode?> _create;
     private readonly EngineFolders _folders;
     private readonly Dictionary<string, string?> _signatures = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _inProgress = new(StringComparer.Ordinal);
 
     public NodeSignatures(Prompt prompt, Func<string, NodeInfo?> infoOf, Func<string, ComfyNode?> create, EngineFolders folders)
     {
@@ -31,6 +30,13 @@ internal sealed class NodeSignatures
         _folders = folders;
     }
 
+    /// <summary>Signatures computed so far (each node's once).</summary>
+    public int Computed { get; private set; }
+
+    /// <summary>
+    /// The node's signature. Its ancestors' come first, in an iterative depth-first walk with its own stack (a chain
+    /// of any length takes no thread stack); an ancestor met again on the walk's path is a cycle and has none.
+    /// </summary>
     public string? Of(string nodeId)
     {
         if (_signatures.TryGetValue(nodeId, out var known))
@@ -38,21 +44,41 @@ internal sealed class NodeSignatures
             return known;
         }
 
-        if (!_inProgress.Add(nodeId))
+        var onPath = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<(string NodeId, bool Expanded)>([(nodeId, false)]);
+        while (stack.Count > 0)
         {
-            return null;
+            var (id, expanded) = stack.Pop();
+            if (_signatures.ContainsKey(id))
+            {
+                continue;
+            }
+
+            if (expanded)
+            {
+                onPath.Remove(id);
+                _signatures[id] = Compute(id);
+                Computed++;
+                continue;
+            }
+
+            onPath.Add(id);
+            stack.Push((id, true));
+            if (_prompt.Find(id)?.Inputs is not { } inputs)
+            {
+                continue;
+            }
+
+            foreach (var (_, value) in inputs)
+            {
+                if (PromptLink.TryParse(value, out var link) && !onPath.Contains(link.NodeId) && !_signatures.ContainsKey(link.NodeId))
+                {
+                    stack.Push((link.NodeId, false));
+                }
+            }
         }
 
-        try
-        {
-            var signature = Compute(nodeId);
-            _signatures[nodeId] = signature;
-            return signature;
-        }
-        finally
-        {
-            _inProgress.Remove(nodeId);
-        }
+        return _signatures[nodeId];
     }
 
     private string? Compute(string nodeId)
@@ -81,7 +107,8 @@ internal sealed class NodeSignatures
             text.Append("input\0").Append(name).Append('\0');
             if (PromptLink.TryParse(value, out var link))
             {
-                if (Of(link.NodeId) is not { } ancestor)
+                // Computed before this node, unless it is on the path to it (a cycle): then there is no signature.
+                if (_signatures.GetValueOrDefault(link.NodeId) is not { } ancestor)
                 {
                     return null;
                 }

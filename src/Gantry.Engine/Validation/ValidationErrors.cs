@@ -134,11 +134,24 @@ internal static class ValidationErrors
         message is null ? input : $"{input} - {message}",
         new JObjectBuilder { ["input_name"] = input }.Build());
 
-    public static PromptError DependencyCycle(string nodeId, string path, IReadOnlyList<string> cycleNodes) => new(
-        "dependency_cycle",
-        "Dependency cycle detected",
-        path,
-        new JObjectBuilder { ["node_id"] = nodeId, ["cycle_nodes"] = JArray.OfStrings(cycleNodes) }.Build());
+    /// <summary>ComfyUI's cycle error; a cycle longer than the nodes listed also says its length (<c>cycle_length</c>).</summary>
+    public static PromptError DependencyCycle(string nodeId, string path, IReadOnlyList<string> cycleNodes, int cycleLength)
+    {
+        var extra = new JObjectBuilder { ["node_id"] = nodeId, ["cycle_nodes"] = JArray.OfStrings(cycleNodes) };
+        if (cycleLength > cycleNodes.Count)
+        {
+            extra["cycle_length"] = cycleLength;
+        }
+
+        return new("dependency_cycle", "Dependency cycle detected", path, extra.Build());
+    }
+
+    /// <summary>More nodes than the limit: refused before any node is looked at (ComfyUI has no such limit).</summary>
+    public static PromptError TooManyNodes(int count, int limit) => new(
+        "prompt_too_large",
+        "Prompt has too many nodes",
+        $"The prompt has {count} nodes; at most {limit} are allowed.",
+        new JObjectBuilder { ["node_count"] = count, ["max_nodes"] = limit }.Build());
 
     private static JObject Received(InputSpec input, JValue config, JValue received) =>
         new JObjectBuilder { ["input_name"] = input.Name, ["input_config"] = config, ["received_value"] = received }.Build();
