@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Gantry.Cli;
+using Gantry.Client;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
