@@ -30,6 +30,9 @@ public sealed class GantryOptions
 
     /// <summary>Fair sharing, limits, timeouts and retries (<c>Gantry:Scheduler</c>).</summary>
     public SchedulerOptions Scheduler { get; set; } = new();
+
+    /// <summary>Nodes per prompt, memory per job, result cache bytes (<c>Gantry:Engine</c>).</summary>
+    public Workers.Embedded.EngineSettings Engine { get; set; } = new();
 }
 
 /// <summary>Per-user limits; a user's own overrides (set with the admin API) win over these defaults.</summary>

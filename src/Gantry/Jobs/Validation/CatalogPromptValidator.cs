@@ -1,4 +1,6 @@
 using Gantry.Engine.Json;
+using Gantry.Hosting;
+using Microsoft.Extensions.Options;
 using Gantry.Engine.Validation;
 using Gantry.Jobs.Submission;
 using Gantry.Workers;
@@ -12,13 +14,20 @@ namespace Gantry.Jobs.Validation;
 /// the folder their job reads from (<see cref="UserScopedCatalog"/>). Before any worker has reported a catalog,
 /// only the graph's shape is checked.
 /// </summary>
-public sealed class CatalogPromptValidator(UserScopedCatalog catalog) : IPromptValidator
+public sealed class CatalogPromptValidator(UserScopedCatalog catalog, IOptions<GantryOptions> options) : IPromptValidator
 {
+    private readonly int _maxNodes = options.Value.Engine.MaxNodesPerPrompt;
+
     public PromptValidation Validate(PromptSubmission submission, long userId)
     {
         if (catalog.For(userId) is not { } source)
         {
-            return PromptShapeValidator.Validate(submission.Prompt);
+            return PromptShapeValidator.Validate(submission.Prompt, _maxNodes);
+        }
+
+        if (PromptShapeValidator.TooManyNodes(submission.Prompt, _maxNodes) is { } tooLarge)
+        {
+            return tooLarge;
         }
 
         if (!JParser.TryParse(submission.PromptJson, out var prompt, out var parseError))
@@ -26,7 +35,7 @@ public sealed class CatalogPromptValidator(UserScopedCatalog catalog) : IPromptV
             return PromptValidation.Reject("invalid_prompt", "Invalid prompt", parseError);
         }
 
-        var result = PromptValidator.Validate(prompt, source, submission.PartialExecutionTargets?.ToArray());
+        var result = PromptValidator.Validate(prompt, source, submission.PartialExecutionTargets?.ToArray(), _maxNodes);
         var nodeErrors = result.NodeErrorsJson().ToJsonBytes();
         if (result.Error is { } error)
         {

@@ -1,5 +1,8 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
+using Gantry.Hosting;
+using Microsoft.Extensions.Options;
 using Gantry.Jobs.Submission;
 
 namespace Gantry.Jobs.Validation;
@@ -9,15 +12,20 @@ namespace Gantry.Jobs.Validation;
 /// and an <c>inputs</c> object, and every link <c>["id", slot]</c> points at a node that exists.
 /// Used when no worker has told Gantry which nodes it has; error types and wording follow ComfyUI.
 /// </summary>
-public sealed class PromptShapeValidator : IPromptValidator
+public sealed class PromptShapeValidator(IOptions<GantryOptions> options) : IPromptValidator
 {
-    public PromptValidation Validate(PromptSubmission submission, long userId) => Validate(submission.Prompt);
+    public PromptValidation Validate(PromptSubmission submission, long userId) => Validate(submission.Prompt, options.Value.Engine.MaxNodesPerPrompt);
 
-    public static PromptValidation Validate(JsonElement prompt)
+    public static PromptValidation Validate(JsonElement prompt, int maxNodes)
     {
         if (prompt.ValueKind != JsonValueKind.Object)
         {
             return PromptValidation.Reject("invalid_prompt", "Invalid prompt", "The prompt must be a JSON object of nodes keyed by node id.");
+        }
+
+        if (TooManyNodes(prompt, maxNodes) is { } tooLarge)
+        {
+            return tooLarge;
         }
 
         var hasNodes = false;
@@ -44,6 +52,32 @@ public sealed class PromptShapeValidator : IPromptValidator
         }
 
         return CheckLinks(prompt);
+    }
+
+    /// <summary>
+    /// The refusal of a prompt with more than <paramref name="maxNodes"/> nodes (the engine's <c>prompt_too_large</c>,
+    /// checked before any other work), or null.
+    /// </summary>
+    public static PromptValidation? TooManyNodes(JsonElement prompt, int maxNodes)
+    {
+        if (prompt.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var count = 0;
+        foreach (var _ in prompt.EnumerateObject())
+        {
+            count++;
+        }
+
+        if (count <= maxNodes)
+        {
+            return null;
+        }
+
+        var extraInfo = Encoding.UTF8.GetBytes($$"""{"node_count": {{count}}, "max_nodes": {{maxNodes}}}""");
+        return PromptValidation.Reject("prompt_too_large", "Prompt has too many nodes", $"The prompt has {count} nodes; at most {maxNodes} are allowed.", extraInfo);
     }
 
     private static PromptValidation CheckLinks(JsonElement prompt)

@@ -9,8 +9,9 @@ namespace Gantry.Workers.Embedded;
 
 /// <summary>
 /// Builds the process's embedded workers around one <see cref="ComfyEngine"/> and one <see cref="NodeResultCache"/>
-/// they all share. Each worker writes under <c>DATA/workers/NAME/</c> (its own <c>output</c> and <c>temp</c>, so
-/// file counters never collide); a job reads its user's uploads from <see cref="WorkerJob.InputDirectory"/>.
+/// they all share (bounded in bytes; each user's results apart). Each worker writes under <c>DATA/workers/NAME/</c>
+/// (its own <c>output</c> and <c>temp</c>, one folder per user in each, so file counters never collide and never
+/// tell one user about another's files); a job reads its user's uploads from <see cref="WorkerJob.InputDirectory"/>.
 /// </summary>
 public sealed class EmbeddedWorkerFactory
 {
@@ -28,8 +29,14 @@ public sealed class EmbeddedWorkerFactory
         _importer = importer;
         _time = time;
         _loggers = loggers;
-        Engine = new ComfyEngine(catalog, EngineFolders.Under(Path.Combine(_root, "engine")), new ComfyEngineOptions { TimeProvider = time });
-        Cache = new NodeResultCache(Math.Max(0, settings.Workers.EmbeddedCacheSize));
+        var engine = settings.Engine;
+        Engine = new ComfyEngine(catalog, EngineFolders.Under(Path.Combine(_root, "engine")), new ComfyEngineOptions
+        {
+            TimeProvider = time,
+            MaxNodesPerPrompt = engine.MaxNodesPerPrompt,
+            MemoryLimits = engine.MemoryLimits,
+        });
+        Cache = new NodeResultCache(Math.Max(0, settings.Workers.EmbeddedCacheSize), engine.EffectiveCacheBytes);
     }
 
     public ComfyEngine Engine { get; }
