@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Globalization;
 using System.IO.Pipelines;
 using System.Text.Json;
+using Gantry.Engine.Json;
 
 namespace Gantry.Api;
 
@@ -40,19 +42,36 @@ public static class RequestBody
         }
     }
 
-    /// <summary>Parses a body read by <see cref="ReadAsync"/>; null (with the parser's message) when it is not JSON.</summary>
+    /// <summary>
+    /// Parses a body read by <see cref="ReadAsync"/>; null (with the parser's message) when it is not JSON. Gantry's one
+    /// reader rule holds for every body: nesting up to <see cref="JParser.MaxDepth"/>, no lone UTF-16 surrogate escapes
+    /// (System.Text.Json would accept those here and throw when the string is read, later).
+    /// </summary>
     public static JsonDocument? TryParse(ReadOnlyMemory<byte> body, out string? error)
     {
+        error = BreaksReaderRule(body.Span);
+        if (error is not null)
+        {
+            return null;
+        }
+
         try
         {
             error = null;
-            return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 256 });
+            return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = JParser.MaxDepth });
         }
         catch (JsonException ex)
         {
             error = ex.Message;
             return null;
         }
+    }
+
+    /// <summary>Why the body breaks the reader rule every JSON body is held to beside its syntax (a lone surrogate escape), or null.</summary>
+    public static string? BreaksReaderRule(ReadOnlySpan<byte> body)
+    {
+        var surrogate = JParser.IndexOfLoneSurrogateEscape(body);
+        return surrogate < 0 ? null : string.Create(CultureInfo.InvariantCulture, $"Lone UTF-16 surrogate in \\uXXXX escape: char {surrogate}");
     }
 
     /// <summary>An empty body (or only whitespace) counts as no body.</summary>

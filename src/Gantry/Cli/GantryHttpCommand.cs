@@ -1,24 +1,7 @@
 using System.CommandLine;
-using System.Net;
+using Gantry.Client;
 
 namespace Gantry.Cli;
-
-/// <summary>A request to Gantry failed; <see cref="ExitCode"/> is what the command returns, the message what it prints.</summary>
-public sealed class GantryHttpException(int exitCode, string message, HttpStatusCode? status = null, string? code = null) : Exception(message)
-{
-    public int ExitCode { get; } = exitCode;
-
-    public HttpStatusCode? Status { get; } = status;
-
-    /// <summary>The server's error <c>code</c> (<c>not_found</c>, <c>conflict</c>, …), when it gave one.</summary>
-    public string? Code { get; } = code;
-
-    /// <summary>What the server said (its <c>message</c>), without the CLI's framing; the status line when it said nothing.</summary>
-    public string? ServerMessage { get; init; }
-
-    /// <summary>The server's whole error body (for a refused prompt it carries <c>node_errors</c>).</summary>
-    public string? Body { get; init; }
-}
 
 /// <summary>Runs a command body against a running Gantry, printing a failure to stderr and returning its exit code.</summary>
 public static class GantryHttpCommand
@@ -28,7 +11,7 @@ public static class GantryHttpCommand
 
     /// <summary>
     /// Resolves the connection (a bad URL exits 2), makes the client, runs <paramref name="body"/>: a refused request
-    /// prints the server's message and exits with its code (<see cref="GantryHttpException"/>), a workflow that cannot
+    /// prints the server's message and exits with the code for its kind (<see cref="ExitCodeOf"/>), a workflow that cannot
     /// be sent exits 2.
     /// </summary>
     public static async Task<int> RunAsync<TClient>(
@@ -57,12 +40,19 @@ public static class GantryHttpCommand
         catch (GantryHttpException ex)
         {
             await Console.Error.WriteLineAsync(ex.Message);
-            return ex.ExitCode;
+            return ExitCodeOf(ex);
         }
-        catch (Client.WorkflowInputException ex)
+        catch (WorkflowInputException ex)
         {
             await Console.Error.WriteLineAsync(ex.Message);
             return GantryCli.UsageError;
         }
+    }
+
+    /// <summary>The exit code for a failed request: 2 when the server refused the request itself, 3 when it could not be reached, refused the key or failed.</summary>
+    public static int ExitCodeOf(GantryHttpException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception.Failure == GantryFailure.Refused ? GantryCli.UsageError : GantryCli.ConnectionError;
     }
 }

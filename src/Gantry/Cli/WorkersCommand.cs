@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Gantry.Api.Admin;
 using Gantry.Api.Json;
+using Gantry.Client;
 using Spectre.Console;
 
 namespace Gantry.Cli;

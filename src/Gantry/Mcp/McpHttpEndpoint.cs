@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Gantry.Auth;
-using Gantry.Cli;
 using Gantry.Client;
 
 namespace Gantry.Mcp;
@@ -24,13 +23,14 @@ public static class McpHttpEndpoint
         services.AddScoped(sp => sp.GetRequiredService<LoopbackApiClients>().ForCurrentRequest());
         services.AddMcpServer(GantryMcp.Configure)
             .WithHttpTransport(options => options.Stateless = true)
-            .WithGantryTools();
+            .WithGantryTools()
+            .WithClientErrors();
         return services;
     }
 
     public static IEndpointRouteBuilder MapGantryMcp(this IEndpointRouteBuilder app)
     {
-        app.MapMcp(Path).RequireAuthorization().ExcludeFromDescription();
+        app.MapMcp(Path).RequireAuthorization().ExcludeFromDescription().WithInvalidParamsAs400();
         return app;
     }
 }

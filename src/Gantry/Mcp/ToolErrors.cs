@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Gantry.Cli;
 using Gantry.Client;
 using ModelContextProtocol;
 

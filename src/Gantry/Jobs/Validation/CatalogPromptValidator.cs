@@ -1,9 +1,8 @@
-using Gantry.Engine.Json;
-using Gantry.Hosting;
-using Microsoft.Extensions.Options;
 using Gantry.Engine.Validation;
+using Gantry.Hosting;
 using Gantry.Jobs.Submission;
 using Gantry.Workers;
+using Microsoft.Extensions.Options;
 
 namespace Gantry.Jobs.Validation;
 
@@ -25,17 +24,8 @@ public sealed class CatalogPromptValidator(UserScopedCatalog catalog, IOptions<G
             return PromptShapeValidator.Validate(submission.Prompt, _maxNodes);
         }
 
-        if (PromptShapeValidator.TooManyNodes(submission.Prompt, _maxNodes) is { } tooLarge)
-        {
-            return tooLarge;
-        }
-
-        if (!JParser.TryParse(submission.PromptJson, out var prompt, out var parseError))
-        {
-            return PromptValidation.Reject("invalid_prompt", "Invalid prompt", parseError);
-        }
-
-        var result = PromptValidator.Validate(prompt, source, submission.PartialExecutionTargets?.ToArray(), _maxNodes);
+        // The graph was parsed once, at the edge, by the same parser the engine uses.
+        var result = PromptValidator.Validate(submission.Prompt, source, submission.PartialExecutionTargets?.ToArray(), _maxNodes);
         var nodeErrors = result.NodeErrorsJson().ToJsonBytes();
         if (result.Error is { } error)
         {

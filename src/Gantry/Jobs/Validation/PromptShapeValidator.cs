@@ -1,9 +1,10 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Gantry.Engine.Json;
 using Gantry.Hosting;
-using Microsoft.Extensions.Options;
 using Gantry.Jobs.Submission;
+using Microsoft.Extensions.Options;
 
 namespace Gantry.Jobs.Validation;
 
@@ -16,37 +17,31 @@ public sealed class PromptShapeValidator(IOptions<GantryOptions> options) : IPro
 {
     public PromptValidation Validate(PromptSubmission submission, long userId) => Validate(submission.Prompt, options.Value.Engine.MaxNodesPerPrompt);
 
-    public static PromptValidation Validate(JsonElement prompt, int maxNodes)
+    /// <summary>The shape checks; a prompt of more than <paramref name="maxNodes"/> nodes is refused first (the engine's <c>prompt_too_large</c>).</summary>
+    public static PromptValidation Validate(JObject prompt, int maxNodes)
     {
-        if (prompt.ValueKind != JsonValueKind.Object)
+        if (prompt.Count > maxNodes)
         {
-            return PromptValidation.Reject("invalid_prompt", "Invalid prompt", "The prompt must be a JSON object of nodes keyed by node id.");
+            var extraInfo = Encoding.UTF8.GetBytes($$"""{"node_count": {{prompt.Count}}, "max_nodes": {{maxNodes}}}""");
+            return PromptValidation.Reject(
+                "prompt_too_large", "Prompt has too many nodes", $"The prompt has {prompt.Count} nodes; at most {maxNodes} are allowed.", extraInfo);
         }
 
-        if (TooManyNodes(prompt, maxNodes) is { } tooLarge)
+        foreach (var (nodeId, node) in prompt)
         {
-            return tooLarge;
-        }
-
-        var hasNodes = false;
-        foreach (var node in prompt.EnumerateObject())
-        {
-            hasNodes = true;
-            if (node.Value.ValueKind != JsonValueKind.Object
-                || !node.Value.TryGetProperty("class_type", out var classType)
-                || classType.ValueKind != JsonValueKind.String)
+            if (node is not JObject nodeObject || nodeObject["class_type"] is not JString classType)
             {
-                return MissingClassType(node.Name, node.Value);
+                return MissingClassType(nodeId, node);
             }
 
-            if (!node.Value.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Object)
+            if (nodeObject["inputs"] is not JObject)
             {
                 return PromptValidation.Reject(
-                    "invalid_prompt", "Invalid prompt", $"Node '{node.Name}' has no inputs object.", ExtraInfo(node.Name, classType.GetString()));
+                    "invalid_prompt", "Invalid prompt", $"Node '{nodeId}' has no inputs object.", ExtraInfo(nodeId, classType.Value));
             }
         }
 
-        if (!hasNodes)
+        if (prompt.Count == 0)
         {
             return PromptValidation.Reject("prompt_no_outputs", "Prompt has no outputs", "");
         }
@@ -54,65 +49,37 @@ public sealed class PromptShapeValidator(IOptions<GantryOptions> options) : IPro
         return CheckLinks(prompt);
     }
 
-    /// <summary>
-    /// The refusal of a prompt with more than <paramref name="maxNodes"/> nodes (the engine's <c>prompt_too_large</c>,
-    /// checked before any other work), or null.
-    /// </summary>
-    public static PromptValidation? TooManyNodes(JsonElement prompt, int maxNodes)
-    {
-        if (prompt.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-
-        var count = 0;
-        foreach (var _ in prompt.EnumerateObject())
-        {
-            count++;
-        }
-
-        if (count <= maxNodes)
-        {
-            return null;
-        }
-
-        var extraInfo = Encoding.UTF8.GetBytes($$"""{"node_count": {{count}}, "max_nodes": {{maxNodes}}}""");
-        return PromptValidation.Reject("prompt_too_large", "Prompt has too many nodes", $"The prompt has {count} nodes; at most {maxNodes} are allowed.", extraInfo);
-    }
-
-    private static PromptValidation CheckLinks(JsonElement prompt)
+    private static PromptValidation CheckLinks(JObject prompt)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using var writer = new Utf8JsonWriter(buffer);
         var details = new List<string>();
         writer.WriteStartObject();
-        foreach (var node in prompt.EnumerateObject())
+        foreach (var (nodeId, node) in prompt)
         {
+            var nodeObject = (JObject)node;
             var errors = new List<(string Input, string Kind, string Detail)>();
-            foreach (var input in node.Value.GetProperty("inputs").EnumerateObject())
+            foreach (var (inputName, value) in (JObject)nodeObject["inputs"]!)
             {
-                if (input.Value.ValueKind != JsonValueKind.Array)
+                if (value is not JArray link)
                 {
                     continue;
                 }
 
-                var length = input.Value.GetArrayLength();
-                if (length != 2)
+                if (link.Count != 2)
                 {
                     // A literal list must be wrapped as {"__value__": [...]}; a bare list is read as a link.
-                    errors.Add((input.Name, "bad_linked_input", "Bad linked input, must be a length-2 list of [node_id, slot_index]"));
+                    errors.Add((inputName, "bad_linked_input", "Bad linked input, must be a length-2 list of [node_id, slot_index]"));
                     continue;
                 }
 
-                var source = input.Value[0];
-                var slot = input.Value[1];
-                if (source.ValueKind != JsonValueKind.String || slot.ValueKind != JsonValueKind.Number || !slot.TryGetInt32(out var slotIndex) || slotIndex < 0)
+                if (link[0] is not JString source || link[1] is not JInt { FitsInt64: true } slot || slot.Value < 0 || slot.Value > int.MaxValue)
                 {
-                    errors.Add((input.Name, "bad_linked_input", "Bad linked input, must be a length-2 list of [node_id, slot_index]"));
+                    errors.Add((inputName, "bad_linked_input", "Bad linked input, must be a length-2 list of [node_id, slot_index]"));
                 }
-                else if (!prompt.TryGetProperty(source.GetString()!, out _))
+                else if (!prompt.ContainsKey(source.Value))
                 {
-                    errors.Add((input.Name, "exception_during_validation", $"Input '{input.Name}' is linked to node '{source.GetString()}', which is not in the prompt"));
+                    errors.Add((inputName, "exception_during_validation", $"Input '{inputName}' is linked to node '{source.Value}', which is not in the prompt"));
                 }
             }
 
@@ -121,7 +88,7 @@ public sealed class PromptShapeValidator(IOptions<GantryOptions> options) : IPro
                 continue;
             }
 
-            writer.WritePropertyName(node.Name);
+            writer.WritePropertyName(nodeId);
             writer.WriteStartObject();
             writer.WriteStartArray("errors");
             foreach (var (inputName, kind, detail) in errors)
@@ -141,7 +108,7 @@ public sealed class PromptShapeValidator(IOptions<GantryOptions> options) : IPro
             writer.WriteEndArray();
             writer.WriteStartArray("dependent_outputs");
             writer.WriteEndArray();
-            writer.WriteString("class_type", node.Value.GetProperty("class_type").GetString());
+            writer.WriteString("class_type", nodeObject["class_type"]!.AsString);
             writer.WriteEndObject();
         }
 
@@ -157,16 +124,9 @@ public sealed class PromptShapeValidator(IOptions<GantryOptions> options) : IPro
             "prompt_outputs_failed_validation", "Prompt outputs failed validation", string.Join('\n', details), nodeErrorsJson: nodeErrors);
     }
 
-    private static PromptValidation MissingClassType(string nodeId, JsonElement node)
+    private static PromptValidation MissingClassType(string nodeId, JValue node)
     {
-        string? title = null;
-        if (node.ValueKind == JsonValueKind.Object
-            && node.TryGetProperty("_meta", out var meta) && meta.ValueKind == JsonValueKind.Object
-            && meta.TryGetProperty("title", out var titleElement) && titleElement.ValueKind == JsonValueKind.String)
-        {
-            title = titleElement.GetString();
-        }
-
+        var title = node is JObject nodeObject && nodeObject["_meta"] is JObject meta ? meta["title"]?.AsString : null;
         var name = title ?? $"ID #{nodeId}";
         return PromptValidation.Reject(
             "missing_node_type",

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Gantry.Client;
 
 namespace Gantry.Cli;
 
@@ -8,18 +9,16 @@ namespace Gantry.Cli;
 /// server wrote at first start (<c>DATA/admin-key</c>, DATA from <c>--data</c>, <c>GANTRY__DATADIRECTORY</c> or
 /// <c>./gantry-data</c>); none when there is no such file (a server started with <c>--no-auth</c> needs none).
 /// </summary>
-public sealed record GantryHttpConnection(Uri BaseAddress, string? ApiKey, string KeySource)
+public static class CliConnection
 {
     public const string DefaultUrl = "http://127.0.0.1:8188";
-    public const string UrlVariable = "GANTRY_URL";
-    public const string ApiKeyVariable = "GANTRY_API_KEY";
 
     /// <param name="environment">Reads an environment variable (the process's by default).</param>
     /// <exception cref="UriFormatException">The URL is not an absolute http(s) URL.</exception>
     public static GantryHttpConnection Resolve(string? urlFlag, string? apiKeyFlag, string? dataFlag, Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
-        var url = FirstSet(urlFlag, environment(UrlVariable)) ?? DefaultUrl;
+        var url = FirstSet(urlFlag, environment(GantryHttpConnection.UrlVariable)) ?? DefaultUrl;
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             throw new UriFormatException($"'{url}' is not an http(s) URL of a Gantry server.");
@@ -31,9 +30,9 @@ public sealed record GantryHttpConnection(Uri BaseAddress, string? ApiKey, strin
             return new GantryHttpConnection(baseAddress, flagKey, "--api-key");
         }
 
-        if (FirstSet(environment(ApiKeyVariable)) is { } variableKey)
+        if (FirstSet(environment(GantryHttpConnection.ApiKeyVariable)) is { } variableKey)
         {
-            return new GantryHttpConnection(baseAddress, variableKey, ApiKeyVariable);
+            return new GantryHttpConnection(baseAddress, variableKey, GantryHttpConnection.ApiKeyVariable);
         }
 
         var data = dataFlag ?? environment("GANTRY__DATADIRECTORY") ?? "./gantry-data";
@@ -50,7 +49,7 @@ public sealed class GantryHttpOptions
 {
     public Option<string?> Url { get; } = new("--url")
     {
-        Description = $"The Gantry server (default: ${GantryHttpConnection.UrlVariable}, else {GantryHttpConnection.DefaultUrl}).",
+        Description = $"The Gantry server (default: ${GantryHttpConnection.UrlVariable}, else {CliConnection.DefaultUrl}).",
     };
 
     public Option<string?> ApiKey { get; } = new("--api-key")
@@ -73,5 +72,5 @@ public sealed class GantryHttpOptions
     }
 
     public GantryHttpConnection Resolve(ParseResult parse)
-        => GantryHttpConnection.Resolve(parse.GetValue(Url), parse.GetValue(ApiKey), parse.GetValue(Data));
+        => CliConnection.Resolve(parse.GetValue(Url), parse.GetValue(ApiKey), parse.GetValue(Data));
 }

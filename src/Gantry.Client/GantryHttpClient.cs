@@ -4,12 +4,12 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
-namespace Gantry.Cli;
+namespace Gantry.Client;
 
 /// <summary>
-/// The CLI's client for a running Gantry: JSON in and out, the key sent as <c>X-API-Key</c>, and every failure
-/// turned into a <see cref="GantryHttpException"/> carrying the exit code (<see cref="GantryCli"/>): unreachable
-/// server, 401 and 403 give 3; refusals (4xx with the server's <c>{code, message}</c>) give 2; server errors give 3.
+/// A client for a running Gantry's HTTP API: JSON in and out, the key sent as <c>X-API-Key</c>, and every failure
+/// turned into a <see cref="GantryHttpException"/> saying what kind it is (<see cref="GantryFailure"/>): unreachable
+/// server, refused key (401, 403), refused request (4xx with the server's <c>{code, message}</c>), server error.
 /// </summary>
 public sealed class GantryHttpClient : IDisposable
 {
@@ -38,7 +38,7 @@ public sealed class GantryHttpClient : IDisposable
         => SendAsync(HttpMethod.Get, path, null, cancellationToken);
 
     public async Task<T> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken)
-        => (await GetAsync(path, cancellationToken)).Deserialize(type) ?? throw new GantryHttpException(GantryCli.ConnectionError, $"GET {path} answered null.");
+        => (await GetAsync(path, cancellationToken)).Deserialize(type) ?? throw new GantryHttpException(GantryFailure.Unavailable, $"GET {path} answered null.");
 
     /// <summary>POST with an optional JSON body (already UTF-8 JSON), returning the JSON body (an empty object when there is none).</summary>
     public Task<JsonElement> PostAsync(string path, ReadOnlyMemory<byte>? json, CancellationToken cancellationToken)
@@ -73,7 +73,7 @@ public sealed class GantryHttpClient : IDisposable
         using var response = await SendCheckedAsync(request, cancellationToken);
         return response.Headers.Location is { } location
             ? new Uri(_http.BaseAddress!, location)
-            : throw new GantryHttpException(GantryCli.ConnectionError, $"GET /{path.TrimStart('/')} answered {(int)response.StatusCode} without a redirect.");
+            : throw new GantryHttpException(GantryFailure.Unavailable, $"GET /{path.TrimStart('/')} answered {(int)response.StatusCode} without a redirect.");
     }
 
     /// <summary>POST of a multipart form, returning the JSON body.</summary>
@@ -84,7 +84,7 @@ public sealed class GantryHttpClient : IDisposable
         return Parse(await response.Content.ReadAsStringAsync(cancellationToken));
     }
 
-    /// <summary>The handler CLI clients use: redirects are answers to read (signed file links), not to follow.</summary>
+    /// <summary>The handler Gantry clients use: redirects are answers to read (signed file links), not to follow.</summary>
     public static SocketsHttpHandler CreateHandler() => new() { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
 
     private async Task<JsonElement> SendAsync(HttpMethod method, string path, ReadOnlyMemory<byte>? json, CancellationToken cancellationToken)
@@ -114,12 +114,12 @@ public sealed class GantryHttpClient : IDisposable
             || ex.InnerException is SocketException)
         {
             throw new GantryHttpException(
-                GantryCli.ConnectionError,
+                GantryFailure.Unavailable,
                 $"Cannot reach Gantry at {Connection.BaseAddress}: {ex.Message} Is 'gantry serve' running there? Pass --url or set {GantryHttpConnection.UrlVariable}.");
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new GantryHttpException(GantryCli.ConnectionError, $"Gantry at {Connection.BaseAddress} did not answer {method} /{path} in {_http.Timeout.TotalSeconds:0} s.");
+            throw new GantryHttpException(GantryFailure.Unavailable, $"Gantry at {Connection.BaseAddress} did not answer {method} /{path} in {_http.Timeout.TotalSeconds:0} s.");
         }
 
         var status = (int)response.StatusCode;
@@ -150,7 +150,7 @@ public sealed class GantryHttpClient : IDisposable
         }
         catch (JsonException ex)
         {
-            throw new GantryHttpException(GantryCli.ConnectionError, $"The server did not answer JSON: {ex.Message}");
+            throw new GantryHttpException(GantryFailure.Unavailable, $"The server did not answer JSON: {ex.Message}");
         }
     }
 
@@ -158,11 +158,11 @@ public sealed class GantryHttpClient : IDisposable
     {
         var (code, message) = ReadError(body);
         var detail = message ?? $"{(int)status} {status}";
-        var exitCode = status switch
+        var failure = status switch
         {
-            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => GantryCli.ConnectionError,
-            >= HttpStatusCode.InternalServerError => GantryCli.ConnectionError,
-            _ => GantryCli.UsageError,
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => GantryFailure.AccessDenied,
+            >= HttpStatusCode.InternalServerError => GantryFailure.ServerError,
+            _ => GantryFailure.Refused,
         };
         var text = status switch
         {
@@ -170,7 +170,7 @@ public sealed class GantryHttpClient : IDisposable
             HttpStatusCode.Forbidden => $"Not allowed with this API key ({KeyDescription}): {detail}",
             _ => $"{method} /{path.TrimStart('/')} failed ({(int)status}): {detail}",
         };
-        return new GantryHttpException(exitCode, text, status, code) { ServerMessage = detail, Body = body };
+        return new GantryHttpException(failure, text, status, code) { ServerMessage = detail, Body = body };
     }
 
     private string KeyDescription => Connection.ApiKey is null ? "no key was sent" : $"key from {Connection.KeySource}";

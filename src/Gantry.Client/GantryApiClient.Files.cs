@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Gantry.Cli;
 
 namespace Gantry.Client;
 
@@ -60,13 +59,13 @@ public sealed partial class GantryApiClient
         var report = await GetReportAsync(promptId, cancellationToken);
         if (!report.Found)
         {
-            throw new GantryHttpException(GantryCli.UsageError, $"Job {promptId} not found.", System.Net.HttpStatusCode.NotFound, "not_found") { ServerMessage = $"Job {promptId} not found." };
+            throw new GantryHttpException(GantryFailure.Refused, $"Job {promptId} not found.", System.Net.HttpStatusCode.NotFound, "not_found") { ServerMessage = $"Job {promptId} not found." };
         }
 
         if (!report.Done)
         {
             var message = $"Job {promptId} is {report.Status}: it has no outputs until it is done. Wait for it first.";
-            throw new GantryHttpException(GantryCli.UsageError, message) { ServerMessage = message };
+            throw new GantryHttpException(GantryFailure.Refused, message) { ServerMessage = message };
         }
 
         return (report, report.Outputs ?? []);

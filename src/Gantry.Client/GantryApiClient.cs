@@ -3,7 +3,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gantry.Cli;
 
 namespace Gantry.Client;
 
@@ -37,7 +36,7 @@ public sealed partial class GantryApiClient : IDisposable
         ArgumentNullException.ThrowIfNull(workflow);
         var body = new StringBuilder("{\"prompt\":").Append(workflow.ToJsonString()).Append('}').ToString();
         var answer = await _http.PostAsync("api/prompt", Encoding.UTF8.GetBytes(body), cancellationToken);
-        var promptId = JobReports.Text(answer, "prompt_id") ?? throw new GantryHttpException(GantryCli.ConnectionError, "The server accepted the workflow without a prompt_id.");
+        var promptId = JobReports.Text(answer, "prompt_id") ?? throw new GantryHttpException(GantryFailure.Unavailable, "The server accepted the workflow without a prompt_id.");
         var number = answer.TryGetProperty("number", out var n) && n.TryGetDouble(out var value) ? value : 0;
         var position = await QueuePositionAsync(promptId, cancellationToken);
         var nodeErrors = new Dictionary<string, JsonElement>();
@@ -55,11 +54,13 @@ public sealed partial class GantryApiClient : IDisposable
     /// <summary>
     /// How many of the caller's jobs are ahead of this one: those running, then those waiting before it. Read from the
     /// light <c>/api/jobs</c> list (no workflows), in submission order as the queue runs them. A running job counts
-    /// only the running ones before it; null when the job already finished or lies past the first page.
+    /// only the running ones before it; null when the job already finished or lies past the first page. The waiting
+    /// list is read first: a job that starts between the two reads is then found among the running ones, never in neither.
     /// </summary>
     public async Task<int?> QueuePositionAsync(string promptId, CancellationToken cancellationToken)
     {
         const int Page = 1000;
+        var pending = await ListJobsAsync(new JobListFilter { Status = "pending", SortOrder = "asc", Limit = Page }, cancellationToken);
         var running = await ListJobsAsync(new JobListFilter { Status = "in_progress", SortOrder = "asc", Limit = Page }, cancellationToken);
         var runningIds = Ids(running);
         if (runningIds.IndexOf(promptId) is var runningIndex and >= 0)
@@ -67,7 +68,6 @@ public sealed partial class GantryApiClient : IDisposable
             return runningIndex;
         }
 
-        var pending = await ListJobsAsync(new JobListFilter { Status = "pending", SortOrder = "asc", Limit = Page }, cancellationToken);
         var index = Ids(pending).IndexOf(promptId);
         return index < 0 ? null : (int)running.GetProperty("pagination").GetProperty("total").GetInt64() + index;
 
