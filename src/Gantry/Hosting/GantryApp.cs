@@ -37,7 +37,7 @@ public static class GantryApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        if (ReverseProxy.CreateOptions(app.Services.GetRequiredService<IOptions<GantryOptions>>().Value.Proxy) is { } forwarded)
+        if (ReverseProxy.CreateOptions(app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value) is { } forwarded)
         {
             app.UseForwardedHeaders(forwarded);
         }
@@ -65,11 +65,10 @@ public static class GantryApp
     public static async Task<User> PrepareAsync(WebApplication app, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var options = app.Services.GetRequiredService<IOptions<GantryOptions>>().Value;
-        Directory.CreateDirectory(options.DataDirectory);
+        Directory.CreateDirectory(app.Services.GetRequiredService<IOptions<DataOptions>>().Value.DataDirectory);
         await app.Services.GetRequiredService<IGantryStore>().InitializeAsync(cancellationToken);
         var admin = await app.Services.GetRequiredService<AdminBootstrap>().EnsureAdminUserAsync(cancellationToken);
-        if (!options.Auth.Enabled)
+        if (!app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Enabled)
         {
             app.Services.GetRequiredService<LocalCallerProvider>().Caller = new Caller(admin);
         }

@@ -1,7 +1,7 @@
 using Gantry.Engine;
 using Gantry.Engine.Catalog;
 using Gantry.Engine.Json;
-using Gantry.Hosting;
+using Gantry.Store;
 using Gantry.Outputs;
 using Gantry.Workers.Embedded;
 using Microsoft.Extensions.Options;
@@ -20,13 +20,13 @@ public sealed class UserScopedCatalog
     private readonly WorkerPool _pool;
     private readonly NodeCatalog _builtIn;
     private readonly EngineFolders _engineFolders;
-    private readonly GantryOptions _options;
+    private readonly DataOptions _options;
 
     // Built-in classes with a combo listing a folder (LoadImage's image), by the names of those inputs.
     private readonly Dictionary<string, string[]> _folderLists;
     private volatile ObjectInfoTemplate? _template;
 
-    public UserScopedCatalog(WorkerPool pool, EmbeddedWorkerFactory embedded, IOptions<GantryOptions> options)
+    public UserScopedCatalog(WorkerPool pool, EmbeddedWorkerFactory embedded, IOptions<DataOptions> options)
     {
         ArgumentNullException.ThrowIfNull(embedded);
         ArgumentNullException.ThrowIfNull(options);

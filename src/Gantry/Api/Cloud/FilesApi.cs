@@ -1,6 +1,5 @@
 using Gantry.Api.Comfy;
 using Gantry.Api.Comfy.Contracts;
-using Gantry.Hosting;
 using Gantry.Outputs;
 using Gantry.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -61,6 +60,6 @@ public static class FilesApi
     }
 
     public static Task<Results<Ok<UploadResponse>, JsonHttpResult<ErrorResponse>>> UploadAsync(
-        HttpContext context, UserUploads uploads, IOptions<GantryOptions> options)
+        HttpContext context, UserUploads uploads, IOptions<ComfyOptions> options)
         => ImageUpload.UploadAsync(context, uploads, options.Value, StatusCodes.Status400BadRequest);
 }

@@ -1,6 +1,5 @@
 using Gantry.Api.Comfy.Contracts;
 using Gantry.Auth;
-using Gantry.Hosting;
 using Gantry.Outputs;
 using Gantry.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -37,7 +36,7 @@ public static class NativeFilesApi
     }
 
     public static Task<Results<Ok<UploadResponse>, JsonHttpResult<ErrorResponse>>> UploadAsync(
-        HttpContext context, UserUploads uploads, IOptions<GantryOptions> options)
+        HttpContext context, UserUploads uploads, IOptions<ComfyOptions> options)
         => ImageUpload.UploadAsync(context, uploads, options.Value, StatusCodes.Status413PayloadTooLarge);
 
     /// <summary>

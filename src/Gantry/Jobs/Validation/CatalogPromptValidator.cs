@@ -1,7 +1,7 @@
 using Gantry.Engine.Validation;
-using Gantry.Hosting;
 using Gantry.Jobs.Submission;
 using Gantry.Workers;
+using Gantry.Workers.Embedded;
 using Microsoft.Extensions.Options;
 
 namespace Gantry.Jobs.Validation;
@@ -13,9 +13,9 @@ namespace Gantry.Jobs.Validation;
 /// the folder their job reads from (<see cref="UserScopedCatalog"/>). Before any worker has reported a catalog,
 /// only the graph's shape is checked.
 /// </summary>
-public sealed class CatalogPromptValidator(UserScopedCatalog catalog, IOptions<GantryOptions> options) : IPromptValidator
+public sealed class CatalogPromptValidator(UserScopedCatalog catalog, IOptions<EngineSettings> options) : IPromptValidator
 {
-    private readonly int _maxNodes = options.Value.Engine.MaxNodesPerPrompt;
+    private readonly int _maxNodes = options.Value.MaxNodesPerPrompt;
 
     public PromptValidation Validate(PromptSubmission submission, long userId)
     {

@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Gantry.Engine.Json;
-using Gantry.Hosting;
 using Gantry.Jobs.Submission;
+using Gantry.Workers.Embedded;
 using Microsoft.Extensions.Options;
 
 namespace Gantry.Jobs.Validation;
@@ -13,9 +13,9 @@ namespace Gantry.Jobs.Validation;
 /// and an <c>inputs</c> object, and every link <c>["id", slot]</c> points at a node that exists.
 /// Used when no worker has told Gantry which nodes it has; error types and wording follow ComfyUI.
 /// </summary>
-public sealed class PromptShapeValidator(IOptions<GantryOptions> options) : IPromptValidator
+public sealed class PromptShapeValidator(IOptions<EngineSettings> options) : IPromptValidator
 {
-    public PromptValidation Validate(PromptSubmission submission, long userId) => Validate(submission.Prompt, options.Value.Engine.MaxNodesPerPrompt);
+    public PromptValidation Validate(PromptSubmission submission, long userId) => Validate(submission.Prompt, options.Value.MaxNodesPerPrompt);
 
     /// <summary>The shape checks; a prompt of more than <paramref name="maxNodes"/> nodes is refused first (the engine's <c>prompt_too_large</c>).</summary>
     public static PromptValidation Validate(JObject prompt, int maxNodes)

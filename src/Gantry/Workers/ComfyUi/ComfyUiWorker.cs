@@ -150,6 +150,25 @@ public sealed partial class ComfyUiWorker : IWorker
         }
     }
 
+    public void Resume()
+    {
+        bool changed;
+        lock (_gate)
+        {
+            _draining = false;
+            changed = _state == WorkerState.Draining;
+            if (changed)
+            {
+                _state = WorkerState.Online;
+            }
+        }
+
+        if (changed)
+        {
+            Notify(c => c.OnWorkerChanged(this));
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)

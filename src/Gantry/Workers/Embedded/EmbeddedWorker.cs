@@ -188,6 +188,23 @@ public sealed partial class EmbeddedWorker : IWorker
         callbacks?.OnWorkerChanged(this);
     }
 
+    public void Resume()
+    {
+        IWorkerCallbacks? callbacks;
+        lock (_gate)
+        {
+            if (_state != WorkerState.Draining)
+            {
+                return;
+            }
+
+            _state = WorkerState.Online;
+            callbacks = _callbacks;
+        }
+
+        callbacks?.OnWorkerChanged(this);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Gantry.Engine.Tensors;
 using Gantry.Engine.Validation;
 
@@ -9,7 +10,10 @@ namespace Gantry.Workers.Embedded;
 /// </summary>
 public sealed class EngineSettings
 {
+    public const string SectionName = "Gantry:Engine";
+
     /// <summary>The most nodes one prompt may have; more is a 400 <c>prompt_too_large</c>. Default 5,000.</summary>
+    [Range(1, int.MaxValue)]
     public int MaxNodesPerPrompt { get; set; } = PromptValidator.DefaultMaxNodes;
 
     /// <summary>
@@ -19,9 +23,11 @@ public sealed class EngineSettings
     public long? CacheBytes { get; set; }
 
     /// <summary>The most pixels (batch × height × width) in one image or mask a job creates; 0 for no limit. Default 64 MP.</summary>
+    [Range(0, long.MaxValue)]
     public long MaxTensorPixels { get; set; } = JobMemoryLimits.Default.MaxTensorPixels;
 
     /// <summary>The most bytes of images and masks one job may create in all; 0 for no limit. Default 4 GiB.</summary>
+    [Range(0, long.MaxValue)]
     public long MaxJobBytes { get; set; } = JobMemoryLimits.Default.MaxJobBytes;
 
     /// <summary>The cache bound in effect: <see cref="CacheBytes"/>, or an eighth of the available memory.</summary>
