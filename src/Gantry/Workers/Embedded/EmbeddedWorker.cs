@@ -153,7 +153,8 @@ public sealed partial class EmbeddedWorker : IWorker
         {
             // Taken out of the queue before it ran: the report goes through the outbox, off the caller's stack.
             _runs.TryRemove(jobId, out _);
-            Report(run, CancelledBeforeRun(run), completion: null);
+            var cancelled = CancelledBeforeRun(run);
+            Report(run, () => Task.FromResult(cancelled), completion: null);
         }
         else
         {
@@ -183,6 +184,23 @@ public sealed partial class EmbeddedWorker : IWorker
             }
 
             _state = WorkerState.Draining;
+            callbacks = _callbacks;
+        }
+
+        callbacks?.OnWorkerChanged(this);
+    }
+
+    public void Resume()
+    {
+        IWorkerCallbacks? callbacks;
+        lock (_gate)
+        {
+            if (_state != WorkerState.Draining)
+            {
+                return;
+            }
+
+            _state = WorkerState.Online;
             callbacks = _callbacks;
         }
 
