@@ -84,8 +84,9 @@ public sealed partial class GantryApiClient : IDisposable
             var detail = await _http.GetAsync($"api/jobs/{path}", cancellationToken);
             return JobReports.From(promptId, status, detail);
         }
-        catch (GantryHttpException ex) when (ex.Status == HttpStatusCode.NotFound)
+        catch (GantryHttpException ex) when (ex.Status == HttpStatusCode.NotFound && ex.Code != "invalid_job_id")
         {
+            // A malformed id (also a 404) is the caller's mistake, reported as such.
             return JobReport.NotFound(promptId);
         }
     }

@@ -22,6 +22,10 @@ internal sealed class NodeSignatures
     private readonly EngineFolders _folders;
     private readonly Dictionary<string, string?> _signatures = new(StringComparer.Ordinal);
 
+    // IS_CHANGED results by node: the fingerprint, or NaN where it threw (as ComfyUI records a failed IS_CHANGED).
+    private readonly Dictionary<string, JValue> _isChanged = new(StringComparer.Ordinal);
+    private JObject? _promptAsRecorded;
+
     public NodeSignatures(Prompt prompt, Func<string, NodeInfo?> infoOf, Func<string, ComfyNode?> create, EngineFolders folders)
     {
         _prompt = prompt;
@@ -124,6 +128,30 @@ internal sealed class NodeSignatures
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
+    /// <summary>
+    /// The prompt as ComfyUI hands it to nodes (and writes into the PNG <c>prompt</c> chunk): each node whose class
+    /// has IS_CHANGED gains <c>"is_changed": [result]</c> (LoadImage: the file's SHA-256), NaN when it threw,
+    /// as ComfyUI's cache pass writes into the prompt's node dicts before anything runs.
+    /// </summary>
+    public JObject PromptAsRecorded()
+    {
+        if (_promptAsRecorded is { } known)
+        {
+            return known;
+        }
+
+        foreach (var (nodeId, _) in _prompt.Json)
+        {
+            Of(nodeId);
+        }
+
+        var members = _prompt.Json.Select(member => member.Value is JObject node && _isChanged.TryGetValue(member.Key, out var changed) && !node.TryGetValue("is_changed", out _)
+            ? new KeyValuePair<string, JValue>(member.Key, node.With("is_changed", changed))
+            : member);
+        _promptAsRecorded = _isChanged.Count == 0 ? _prompt.Json : new JObject(members);
+        return _promptAsRecorded;
+    }
+
     private bool TryFingerprint(string nodeId, PromptNode node, NodeInfo info, JObject inputs, out string? fingerprint)
     {
         fingerprint = null;
@@ -136,10 +164,16 @@ internal sealed class NodeSignatures
         {
             var constants = ConstantInputs.ToInputs(ConstantInputs.Build(nodeId, info, inputs));
             fingerprint = instance.Fingerprint(constants, new NodeEnvironment(nodeId, _folders));
+            if (fingerprint is not null)
+            {
+                _isChanged[nodeId] = JArray.OfStrings([fingerprint]);
+            }
+
             return true;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            _isChanged[nodeId] = new JFloat(double.NaN);
             return false;
         }
     }

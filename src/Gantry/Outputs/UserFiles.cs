@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Gantry.Hosting;
+using Gantry.Store;
 
 namespace Gantry.Outputs;
 
@@ -18,7 +18,7 @@ public static class UserFiles
     /// The folder holding a user's uploads on disk, <c>DATA/inputs/&lt;userId&gt;</c>: what the built-in engine's
     /// LoadImage reads (<c>WorkerJob.InputDirectory</c>) and where <c>/upload/image</c> writes.
     /// </summary>
-    public static string InputDirectory(GantryOptions options, long userId)
+    public static string InputDirectory(DataOptions options, long userId)
     {
         ArgumentNullException.ThrowIfNull(options);
         return Path.Combine(Path.GetFullPath(options.DataDirectory), "inputs", userId.ToString(CultureInfo.InvariantCulture));
@@ -168,7 +168,7 @@ public static class UserFiles
     }
 
     /// <summary>Where an input file of the user lives on disk; null if the name would leave the user's input folder.</summary>
-    public static string? InputPath(GantryOptions options, long userId, string subfolder, string filename)
+    public static string? InputPath(DataOptions options, long userId, string subfolder, string filename)
     {
         var root = InputDirectory(options, userId);
         var full = Path.GetFullPath(Path.Combine(root, subfolder, filename));

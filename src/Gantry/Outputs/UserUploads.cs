@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Gantry.Hosting;
 using Gantry.Store;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +11,7 @@ namespace Gantry.Outputs;
 /// <c>overwrite</c>, a different file already under the name makes the new one <c>name (1).ext</c>,
 /// <c>name (2).ext</c>, …; the same bytes reuse the existing name.
 /// </summary>
-public sealed class UserUploads(ContentStore blobs, IFileIndex index, IOptions<GantryOptions> options, TimeProvider time)
+public sealed class UserUploads(ContentStore blobs, IFileIndex index, IOptions<DataOptions> options, TimeProvider time)
 {
     /// <summary>What <see cref="ExistingHashAsync"/> answers for a name a folder holds: never equal to a hash.</summary>
     private const string FolderMarker = "folder";

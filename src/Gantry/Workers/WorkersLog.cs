@@ -6,9 +6,6 @@ internal static partial class WorkersLog
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Worker {Name} ({Kind}, {Where}) started")]
     public static partial void Started(ILogger logger, string name, string kind, string where);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "ComfyUI worker {Name} ({Url}) is not started: this build has no ComfyUI worker support (no IComfyUiWorkerFactory is registered)")]
-    public static partial void ComfyUiUnsupported(ILogger logger, string name, string url);
-
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Worker {Name} is skipped: a worker with that name exists already")]
     public static partial void DuplicateName(ILogger logger, string name);
 

@@ -1,7 +1,6 @@
 using Gantry.Auth;
-using Gantry.Hosting;
-using Gantry.Jobs;
 using Gantry.Jobs.Submission;
+using Gantry.Jobs;
 using Gantry.Tests.Store;
 using Microsoft.Extensions.Options;
 
@@ -65,5 +64,5 @@ public sealed class SubmitLimitsTests(SqliteBackend backend) : StoreTestBase(bac
         (await Limits().CheckAsync(caller, Ct)).ShouldBeNull();
     }
 
-    private SubmitLimits Limits() => new(Store, Options.Create(new GantryOptions()), Time);
+    private SubmitLimits Limits() => new(Store, Options.Create(new LimitOptions()), Time);
 }

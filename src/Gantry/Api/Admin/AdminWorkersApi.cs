@@ -2,7 +2,6 @@ using System.Text.Json;
 using Gantry.Api.Cloud;
 using Gantry.Api.Json;
 using Gantry.Auth;
-using Gantry.Hosting;
 using Gantry.Scheduling;
 using Gantry.Workers;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -34,7 +33,7 @@ public static class AdminWorkersApi
         => TypedResults.Ok(pool.Workers.Select(w => WorkerView.From(w, pool.OriginOf(w.Name))).ToArray());
 
     public static async Task<Results<Created<WorkerView>, JsonHttpResult<ErrorResponse>>> AddAsync(
-        HttpContext context, FleetAdmin fleet, WorkerPool pool, IOptions<GantryOptions> options)
+        HttpContext context, FleetAdmin fleet, WorkerPool pool, IOptions<ApiOptions> options)
     {
         var (document, error) = await JsonBodyReader.ReadAsync(context, options.Value, allowEmpty: false);
         using (document)

@@ -1,6 +1,5 @@
 using Gantry.Api.Comfy.Contracts;
 using Gantry.Auth;
-using Gantry.Hosting;
 using Gantry.Outputs;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,12 +24,12 @@ public static class ImageUpload
     /// <param name="options">The limits.</param>
     /// <param name="tooLargeStatus">413 on the bare path (as ComfyUI's server), 400 under <c>/api</c> (as the Cloud documents).</param>
     public static async Task<Results<Ok<UploadResponse>, JsonHttpResult<ErrorResponse>>> UploadAsync(
-        HttpContext context, UserUploads uploads, GantryOptions options, int tooLargeStatus)
+        HttpContext context, UserUploads uploads, ComfyOptions options, int tooLargeStatus)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(uploads);
         ArgumentNullException.ThrowIfNull(options);
-        var limits = options.Comfy;
+        var limits = options;
         var tooLarge = ApiResults.Error(tooLargeStatus, ErrorCodes.PayloadTooLarge, $"The upload is larger than the limit of {limits.MaxUploadBytes} bytes.");
         if (!context.Request.HasFormContentType)
         {

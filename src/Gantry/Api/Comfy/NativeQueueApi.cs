@@ -2,7 +2,6 @@ using System.Text.Json;
 using Gantry.Api.Cloud;
 using Gantry.Api.Cloud.Contracts;
 using Gantry.Auth;
-using Gantry.Hosting;
 using Gantry.Jobs;
 using Gantry.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -36,7 +35,7 @@ public static class NativeQueueApi
     /// <c>clear</c> every waiting job; other properties are ignored; the answer is an empty 200.
     /// </summary>
     public static async Task<Results<Ok, JsonHttpResult<ErrorResponse>>> ManageAsync(
-        HttpContext context, IJobStore store, JobCanceller canceller, IOptions<GantryOptions> options)
+        HttpContext context, IJobStore store, JobCanceller canceller, IOptions<ApiOptions> options)
     {
         var (document, error) = await JsonBodyReader.ReadAsync(context, options.Value, allowEmpty: false);
         using (document)
@@ -72,9 +71,9 @@ public static class NativeQueueApi
     /// with 400 and interrupts nothing.
     /// </summary>
     public static async Task<Results<Ok, JsonHttpResult<ErrorResponse>>> InterruptAsync(
-        HttpContext context, IJobStore store, JobCanceller canceller, IOptions<GantryOptions> options)
+        HttpContext context, IJobStore store, JobCanceller canceller, IOptions<ApiOptions> options)
     {
-        var limit = options.Value.Api.MaxRequestBodyBytes;
+        var limit = options.Value.MaxRequestBodyBytes;
         var body = await RequestBody.ReadAsync(context.Request, limit, context.RequestAborted);
         if (body is null)
         {

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Gantry.Auth;
-using Gantry.Hosting;
 using Gantry.Store;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +17,7 @@ namespace Gantry.Jobs.Submission;
 /// one exception the lifetime covers: a job put back in the queue after its worker was lost (and, later, submits
 /// taken by another instance on the same database).
 /// </remarks>
-public sealed class SubmitLimits(IJobStore store, IOptions<GantryOptions> options, TimeProvider time)
+public sealed class SubmitLimits(IJobStore store, IOptions<LimitOptions> options, TimeProvider time)
 {
     /// <summary>How long a count is trusted as the base of the bound.</summary>
     public static readonly TimeSpan CountLifetime = TimeSpan.FromSeconds(2);
@@ -30,7 +29,7 @@ public sealed class SubmitLimits(IJobStore store, IOptions<GantryOptions> option
     public async Task<SubmitOutcome.QueueFull?> CheckAsync(Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var limits = options.Value.Limits;
+        var limits = options.Value;
         var limit = caller.User.MaxQueued ?? limits.MaxQueuedPerUser;
         if (limit <= 0)
         {

@@ -169,6 +169,10 @@ public sealed partial class ComfyUiWorker : IWorker
         }
     }
 
+    /// <summary>Passes a <c>POST /free</c> on to the worker (unload models, free cached memory).</summary>
+    public Task FreeAsync(bool unloadModels, bool freeMemory, CancellationToken cancellationToken)
+        => _client.FreeAsync(unloadModels, freeMemory, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)

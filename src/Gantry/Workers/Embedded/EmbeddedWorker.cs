@@ -153,7 +153,8 @@ public sealed partial class EmbeddedWorker : IWorker
         {
             // Taken out of the queue before it ran: the report goes through the outbox, off the caller's stack.
             _runs.TryRemove(jobId, out _);
-            Report(run, CancelledBeforeRun(run), completion: null);
+            var cancelled = CancelledBeforeRun(run);
+            Report(run, () => Task.FromResult(cancelled), completion: null);
         }
         else
         {

@@ -1,7 +1,7 @@
 using Gantry.Engine;
 using Gantry.Engine.Catalog;
 using Gantry.Engine.Execution;
-using Gantry.Hosting;
+using Gantry.Store;
 using Gantry.Outputs;
 using Microsoft.Extensions.Options;
 
@@ -20,16 +20,18 @@ public sealed class EmbeddedWorkerFactory
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
 
-    public EmbeddedWorkerFactory(NodeCatalog catalog, IOptions<GantryOptions> options, OutputImporter importer, TimeProvider time, ILoggerFactory loggers)
+    public EmbeddedWorkerFactory(NodeCatalog catalog, IOptions<DataOptions> data, IOptions<WorkerPoolOptions> workers, IOptions<PrefetchOptions> prefetch, OutputImporter importer, TimeProvider time, ILoggerFactory loggers)
     {
-        var settings = options.Value;
-        _root = Path.Combine(Path.GetFullPath(settings.DataDirectory), "workers");
-        _prefetch = Math.Max(0, settings.Scheduler.Prefetch);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(workers);
+        ArgumentNullException.ThrowIfNull(prefetch);
+        _root = Path.Combine(Path.GetFullPath(data.Value.DataDirectory), "workers");
+        _prefetch = prefetch.Value.Prefetch;
         _importer = importer;
         _time = time;
         _loggers = loggers;
         Engine = new ComfyEngine(catalog, EngineFolders.Under(Path.Combine(_root, "engine")), new ComfyEngineOptions { TimeProvider = time });
-        Cache = new NodeResultCache(Math.Max(0, settings.Workers.EmbeddedCacheSize));
+        Cache = new NodeResultCache(workers.Value.EmbeddedCacheSize);
     }
 
     public ComfyEngine Engine { get; }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Gantry.Hosting;
 using Gantry.Outputs;
 using Gantry.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
@@ -124,7 +123,7 @@ public abstract class UploadRefusalTests(StoreKind kind) : IAsyncLifetime
         _log.Failures.ShouldBeEmpty();
     }
 
-    private string InputFolder(TestUser user) => UserFiles.InputDirectory(Server.GetService<IOptions<GantryOptions>>().Value, user.User.Id);
+    private string InputFolder(TestUser user) => UserFiles.InputDirectory(Server.GetService<IOptions<Gantry.Store.DataOptions>>().Value, user.User.Id);
 
     private int BlobCount()
     {

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
-using Gantry.Hosting;
 using Gantry.Outputs;
 using Gantry.Store;
 using Gantry.Tests.Infrastructure;
@@ -31,9 +30,9 @@ public sealed class EmbeddedWorkerTests : IAsyncLifetime
     {
         _store = GantryStoreFactory.Create(null, _data.Path);
         await _store.InitializeAsync(CancellationToken.None);
-        var options = Options.Create(new GantryOptions { DataDirectory = _data.Path, Scheduler = new Gantry.Scheduling.SchedulerOptions { Prefetch = 1 } });
         var importer = new OutputImporter(new ContentStore(_data.Path), _store, TimeProvider.System);
-        var factory = new EmbeddedWorkerFactory(EngineTestNodes.Catalog(), options, importer, TimeProvider.System, NullLoggerFactory.Instance);
+        var factory = new EmbeddedWorkerFactory(
+            EngineTestNodes.Catalog(), Options.Create(new DataOptions { DataDirectory = _data.Path }), Options.Create(new WorkerPoolOptions()), Options.Create(new PrefetchOptions { Prefetch = 1 }), importer, TimeProvider.System, NullLoggerFactory.Instance);
         _worker = factory.Create("embedded-1");
         await _worker.StartAsync(_callbacks, CancellationToken.None);
     }
