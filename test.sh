@@ -2,8 +2,19 @@
 # Runs the whole test suite from a clean checkout and ends with one line: "N passed, N failed".
 # It starts what the tests need itself: a local PostgreSQL (scripts/start-postgres.sh) and the npm
 # packages of the external-client tests (tests/clients). Exit code 0 only when nothing failed.
+#   ./test.sh [--real-comfyui]
+# The real-ComfyUI tier runs when GANTRY_TEST_COMFYUI names a ComfyUI URL (yours), or with --real-comfyui, which
+# starts one with GANTRY_COMFYUI_START (default ../shared/comfyui/start.sh) in a temp folder and stops it at the end.
 set -uo pipefail
 cd "$(dirname "$0")"
+
+real_comfyui=0
+for arg in "$@"; do
+  case "$arg" in
+    --real-comfyui) real_comfyui=1;;
+    *) echo "unknown argument: $arg (usage: ./test.sh [--real-comfyui])" >&2; exit 2;;
+  esac
+done
 
 results=artifacts/test-results
 rm -rf "$results"
@@ -12,6 +23,27 @@ export CI="${CI:-1}"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 summary() { echo "$1 passed, $2 failed"; }
+
+comfyui_dir=""
+stop_comfyui() {
+  if [ -n "$comfyui_dir" ]; then
+    if [ -f "$comfyui_dir/comfyui.pid" ]; then kill "$(cat "$comfyui_dir/comfyui.pid")" 2>/dev/null; fi
+    rm -rf "$comfyui_dir"
+  fi
+}
+trap stop_comfyui EXIT
+if [ "$real_comfyui" -eq 1 ] && [ -z "${GANTRY_TEST_COMFYUI:-}" ]; then
+  start="${GANTRY_COMFYUI_START:-../shared/comfyui/start.sh}"
+  comfyui_dir="$(mktemp -d "${TMPDIR:-/tmp}/gantry-test-comfyui.XXXXXX")"
+  port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  if ! url=$("$start" --port "$port" --dir "$comfyui_dir" 2>"$comfyui_dir/start.err" | tail -n 1) || [ -z "$url" ]; then
+    echo "Could not start the real ComfyUI ($start failed: $(tail -n 1 "$comfyui_dir/start.err" 2>/dev/null))." >&2
+    summary 0 1
+    exit 1
+  fi
+  export GANTRY_TEST_COMFYUI="$url" GANTRY_COMFYUI_START="$(cd "$(dirname "$start")" && pwd)/$(basename "$start")"
+  echo "Real ComfyUI for the tests: $url" >&2
+fi
 
 if ! postgres=$(scripts/start-postgres.sh | tail -n 1); then
   echo "Could not start PostgreSQL (scripts/start-postgres.sh failed)." >&2

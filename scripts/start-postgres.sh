@@ -41,6 +41,10 @@ BEGIN
   ELSE
     ALTER ROLE gantry LOGIN CREATEDB PASSWORD 'gantry';
   END IF;
+  -- A role that may log in but not create databases: what 'gantry serve' says when its database is missing.
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'gantry_nocreatedb') THEN
+    CREATE ROLE gantry_nocreatedb LOGIN NOCREATEDB PASSWORD 'gantry';
+  END IF;
 END
 $$;
 -- Tests drop their databases WITH (FORCE). On PostgreSQL 15 that also has to end an autovacuum worker that happens

@@ -22,15 +22,14 @@ internal static class PythonExceptions
         _ => "RuntimeError",
     };
 
-    /// <summary>The traceback as a list of frame strings (ComfyUI sends <c>traceback.format_tb</c>).</summary>
+    /// <summary>
+    /// The traceback ComfyUI sends (<c>traceback.format_tb</c>): always empty here. A .NET stack trace names server
+    /// source files, line numbers and internal types, which no user should see (DESIGN.md §8); the exception's type
+    /// and message, reported beside it, say what went wrong.
+    /// </summary>
     public static IReadOnlyList<string> Traceback(Exception exception)
     {
-        var trace = exception.StackTrace;
-        if (string.IsNullOrEmpty(trace))
-        {
-            return [];
-        }
-
-        return [.. trace.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(line => $"  {line}\n")];
+        ArgumentNullException.ThrowIfNull(exception);
+        return [];
     }
 }

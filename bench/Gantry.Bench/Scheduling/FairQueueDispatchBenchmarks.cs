@@ -1,6 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Gantry.Engine;
+using Gantry.Jobs;
 using Gantry.Scheduling;
 using Gantry.Workers;
 
@@ -39,7 +40,7 @@ public class FairQueueDispatchBenchmarks
         var engine = ComfyEngine.CreateDefault(EngineFolders.Under(root));
         var capabilities = new WorkerCapabilities(engine.DescribeNodes(), WorkerCapabilities.NoModels);
         _requirements = JobRequirements.FromPrompt(Encoding.UTF8.GetBytes(
-            """{"1": {"class_type": "PrimitiveInt", "inputs": {"value": 7}}, "2": {"class_type": "PreviewAny", "inputs": {"source": ["1", 0]}}}"""));
+            """{"1": {"class_type": "PrimitiveInt", "inputs": {"value": 7}}, "2": {"class_type": "PreviewAny", "inputs": {"source": ["1", 0]}}}"""), out _)!;
 
         _queue = new FairQueue(defaultWeight: 1, defaultMaxRunning: 3);
         _fifo = new PriorityQueue<QueuedJob, long>(Queued);

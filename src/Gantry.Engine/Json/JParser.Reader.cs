@@ -9,10 +9,17 @@ public static partial class JParser
     private ref struct Reader
     {
         private readonly ReadOnlySpan<byte> _text;
+        private readonly bool _refuseLoneSurrogates;
+        private readonly Dictionary<string, Range>? _topLevelRanges;
 
-        public Reader(ReadOnlySpan<byte> text)
+        /// <param name="text">The UTF-8 JSON text.</param>
+        /// <param name="refuseLoneSurrogates">Whether a <c>\uXXXX</c> escape making a lone UTF-16 surrogate is an error.</param>
+        /// <param name="topLevelRanges">When set, receives the byte range of each member value of a top-level object.</param>
+        public Reader(ReadOnlySpan<byte> text, bool refuseLoneSurrogates, Dictionary<string, Range>? topLevelRanges)
         {
             _text = text;
+            _refuseLoneSurrogates = refuseLoneSurrogates;
+            _topLevelRanges = topLevelRanges;
             Position = 0;
         }
 
@@ -33,13 +40,9 @@ public static partial class JParser
         public readonly FormatException Fail(string message) =>
             new(string.Create(CultureInfo.InvariantCulture, $"{message}: char {Position}"));
 
+        /// <param name="depth">How many arrays and objects enclose the value.</param>
         public JValue ReadValue(int depth)
         {
-            if (depth > MaxDepth)
-            {
-                throw Fail("Maximum nesting depth exceeded");
-            }
-
             if (AtEnd)
             {
                 throw Fail("Expecting value");
@@ -113,8 +116,17 @@ public static partial class JParser
             Position += word.Length;
         }
 
+        private readonly void CheckDepth(int depth)
+        {
+            if (depth >= MaxDepth)
+            {
+                throw Fail(string.Create(CultureInfo.InvariantCulture, $"Maximum nesting depth of {MaxDepth} exceeded"));
+            }
+        }
+
         private JObject ReadObject(int depth)
         {
+            CheckDepth(depth);
             Position++;
             var members = new List<KeyValuePair<string, JValue>>();
             SkipWhitespace();
@@ -141,7 +153,13 @@ public static partial class JParser
 
                 Position++;
                 SkipWhitespace();
+                var valueStart = Position;
                 members.Add(new KeyValuePair<string, JValue>(key, ReadValue(depth + 1)));
+                if (depth == 0 && _topLevelRanges is not null)
+                {
+                    _topLevelRanges[key] = new Range(valueStart, Position);
+                }
+
                 SkipWhitespace();
                 if (AtEnd)
                 {
@@ -164,6 +182,7 @@ public static partial class JParser
 
         private JArray ReadArray(int depth)
         {
+            CheckDepth(depth);
             Position++;
             var items = new List<JValue>();
             SkipWhitespace();
@@ -335,12 +354,35 @@ public static partial class JParser
                 case (byte)'r': builder.Append('\r'); break;
                 case (byte)'t': builder.Append('\t'); break;
                 case (byte)'u':
-                    builder.Append((char)ReadHex4());
+                    ReadUnicodeEscape(builder);
                     break;
                 default:
                     Position--;
                     throw Fail("Invalid \\escape");
             }
+        }
+
+        /// <summary>After <c>\u</c>: one UTF-16 unit, or a surrogate pair written as two escapes.</summary>
+        private void ReadUnicodeEscape(StringBuilder builder)
+        {
+            var escapeStart = Position - 2;
+            var unit = ReadHex4();
+            if (char.IsHighSurrogate((char)unit)
+                && Position + 6 <= _text.Length && _text[Position] == '\\' && _text[Position + 1] == 'u'
+                && Hex4(_text, Position + 2) is var low and >= 0xDC00 and <= 0xDFFF)
+            {
+                Position += 6;
+                builder.Append((char)unit).Append((char)low);
+                return;
+            }
+
+            if (_refuseLoneSurrogates && char.IsSurrogate((char)unit))
+            {
+                Position = escapeStart;
+                throw Fail("Lone UTF-16 surrogate in \\uXXXX escape");
+            }
+
+            builder.Append((char)unit);
         }
 
         private int ReadHex4()

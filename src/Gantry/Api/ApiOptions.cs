@@ -16,4 +16,11 @@ public sealed class ApiOptions
     /// service sends milliseconds. True switches Gantry to milliseconds for clients written against the live service.
     /// </summary>
     public bool TimestampsInMilliseconds { get; set; }
+
+    /// <summary>
+    /// The spec's <c>/api/job/{id}/status</c> says <c>error</c> for a failed job and <c>cancelled</c> for a cancelled
+    /// one; some clients (an MCP server for Comfy Cloud) stop polling only on <c>completed</c> or <c>failed</c>.
+    /// True answers <c>failed</c> for both there (<c>error_message</c> says which); other endpoints keep their words.
+    /// </summary>
+    public bool JobStatusFailed { get; set; }
 }

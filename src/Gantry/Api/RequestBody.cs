@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Globalization;
 using System.IO.Pipelines;
 using System.Text.Json;
+using Gantry.Engine.Json;
 
 namespace Gantry.Api;
 
@@ -40,13 +42,24 @@ public static class RequestBody
         }
     }
 
-    /// <summary>Parses a body read by <see cref="ReadAsync"/>; null (with the parser's message) when it is not JSON.</summary>
+    /// <summary>
+    /// Parses a body read by <see cref="ReadAsync"/>; null (with the parser's message) when it is not JSON. Gantry's one
+    /// reader rule holds for every body: nesting up to <see cref="JParser.MaxDepth"/>, no lone UTF-16 surrogate escapes
+    /// (System.Text.Json would accept those here and throw when the string is read, later).
+    /// </summary>
     public static JsonDocument? TryParse(ReadOnlyMemory<byte> body, out string? error)
     {
+        var surrogate = JParser.IndexOfLoneSurrogateEscape(body.Span);
+        if (surrogate >= 0)
+        {
+            error = string.Create(CultureInfo.InvariantCulture, $"Lone UTF-16 surrogate in \\uXXXX escape: char {surrogate}");
+            return null;
+        }
+
         try
         {
             error = null;
-            return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 256 });
+            return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = JParser.MaxDepth });
         }
         catch (JsonException ex)
         {

@@ -15,22 +15,43 @@ public sealed class AdminBootstrap(IUserStore users, IOptions<DataOptions> optio
     /// <summary>The admin user, and the new key when this call created it (null on later starts).</summary>
     public async Task<(User Admin, string? NewKey)> EnsureAdminAsync(CancellationToken cancellationToken)
     {
+        var admin = await EnsureAdminUserAsync(cancellationToken);
+        return (admin, await CreateFirstKeyAsync(admin, cancellationToken));
+    }
+
+    /// <summary>The admin user, created (without a key) when there is no admin yet.</summary>
+    public async Task<User> EnsureAdminUserAsync(CancellationToken cancellationToken)
+    {
         var existing = await users.FindUserByNameAsync(AdminUserName, cancellationToken);
         if (existing is not null)
         {
-            return (existing, null);
+            return existing;
         }
 
         if ((await users.ListUsersAsync(cancellationToken)).FirstOrDefault(u => u.IsAdmin) is { } otherAdmin)
         {
-            return (otherAdmin, null);
+            return otherAdmin;
         }
 
-        var admin = await users.CreateUserAsync(AdminUserName, isAdmin: true, cancellationToken);
+        return await users.CreateUserAsync(AdminUserName, isAdmin: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates the admin's first key and writes the key file, when the admin never had a key; null otherwise.
+    /// <c>gantry serve</c> calls it only once the server listens, so a start that fails shows and saves no key.
+    /// </summary>
+    public async Task<string?> CreateFirstKeyAsync(User admin, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        if ((await users.ListApiKeysAsync(admin.Id, cancellationToken)).Count > 0)
+        {
+            return null;
+        }
+
         var key = ApiKeys.Generate();
         await users.CreateApiKeyAsync(admin.Id, ApiKeys.Hash(key), ApiKeys.DisplayPrefix(key), "created at first start", cancellationToken);
         await WriteKeyFileAsync(KeyFilePath(options.Value), key, cancellationToken);
-        return (admin, key);
+        return key;
     }
 
     public static string KeyFilePath(DataOptions options) => Path.Combine(Path.GetFullPath(options.DataDirectory), AdminKeyFileName);

@@ -4,7 +4,7 @@ namespace Gantry.Cli;
 
 /// <summary>
 /// The <c>gantry</c> command line. Exit codes: 0 success, 1 job failed or cancelled,
-/// 2 usage error, 3 connection or auth error.
+/// 2 usage error, 3 connection or auth error; <c>serve</c> also 4 cannot listen, 5 data folder or database unusable.
 /// </summary>
 public static class GantryCli
 {
@@ -12,6 +12,8 @@ public static class GantryCli
     public const int JobFailed = 1;
     public const int UsageError = 2;
     public const int ConnectionError = 3;
+    public const int CannotListen = 4;
+    public const int StoreUnavailable = 5;
 
     public static RootCommand Create()
     {

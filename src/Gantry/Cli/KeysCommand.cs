@@ -28,9 +28,8 @@ public static class KeysCommand
         var name = new Option<string?>("--name") { Description = "A note to tell keys apart." };
         var admin = new Option<bool>("--admin") { Description = "Make a new user an admin." };
         var command = new Command("create", "Create an API key; the key is the last line of the output.") { user, name, admin, data, store };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => CliStore.RunAsync(parse.GetValue(data), parse.GetValue(store), async gantryStore =>
         {
-            await using var gantryStore = await CliStore.OpenAsync(parse.GetValue(data), parse.GetValue(store), cancellationToken);
             var userName = parse.GetRequiredValue(user).Trim();
             if (userName.Length == 0)
             {
@@ -50,7 +49,7 @@ public static class KeysCommand
             Console.WriteLine($"Created key {info.Id} ({info.Prefix}…) for '{owner.Name}'. It is shown only this once:");
             Console.WriteLine(key);
             return GantryCli.Success;
-        });
+        }, cancellationToken));
         return command;
     }
 
@@ -60,9 +59,8 @@ public static class KeysCommand
         var user = new Option<string?>("--user") { Description = "Only this user's keys." };
         var json = new Option<bool>("--json") { Description = "Print JSON for scripts." };
         var command = new Command("list", "List keys (never the keys themselves: their prefixes).") { user, json, data, store };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => CliStore.RunAsync(parse.GetValue(data), parse.GetValue(store), async gantryStore =>
         {
-            await using var gantryStore = await CliStore.OpenAsync(parse.GetValue(data), parse.GetValue(store), cancellationToken);
             long? userId = null;
             if (parse.GetValue(user) is { } userName)
             {
@@ -98,7 +96,7 @@ public static class KeysCommand
 
             AnsiConsole.Write(table);
             return GantryCli.Success;
-        });
+        }, cancellationToken));
         return command;
     }
 
@@ -107,9 +105,8 @@ public static class KeysCommand
         var (data, store) = StoreOptions();
         var id = new Argument<long>("id") { Description = "The key's id, as 'gantry keys list' shows it." };
         var command = new Command("revoke", "Revoke a key; requests with it get 401 from then on.") { id, data, store };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => CliStore.RunAsync(parse.GetValue(data), parse.GetValue(store), async gantryStore =>
         {
-            await using var gantryStore = await CliStore.OpenAsync(parse.GetValue(data), parse.GetValue(store), cancellationToken);
             var keyId = parse.GetValue(id);
             if (!await gantryStore.RevokeApiKeyAsync(keyId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), cancellationToken))
             {
@@ -119,7 +116,7 @@ public static class KeysCommand
 
             Console.WriteLine($"Revoked key {keyId}.");
             return GantryCli.Success;
-        });
+        }, cancellationToken));
         return command;
     }
 }

@@ -24,9 +24,8 @@ public static class UsersCommand
         var store = new Option<string?>("--store") { Description = "PostgreSQL connection string, when Gantry runs on PostgreSQL." };
         var json = new Option<bool>("--json") { Description = "Print JSON for scripts." };
         var command = new Command("list", "List users with their weight and limits (empty = the server's defaults).") { json, data, store };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => CliStore.RunAsync(parse.GetValue(data), parse.GetValue(store), async gantryStore =>
         {
-            await using var gantryStore = await CliStore.OpenAsync(parse.GetValue(data), parse.GetValue(store), cancellationToken);
             var users = await gantryStore.ListUsersAsync(cancellationToken);
             if (parse.GetValue(json))
             {
@@ -49,7 +48,7 @@ public static class UsersCommand
 
             AnsiConsole.Write(table);
             return GantryCli.Success;
-        });
+        }, cancellationToken));
         return command;
     }
 
@@ -62,9 +61,8 @@ public static class UsersCommand
         var maxRunning = new Option<string?>("--max-running") { Description = "Most jobs on workers at once (0 = no limit), or 'default'." };
         var maxQueued = new Option<string?>("--max-queued") { Description = "Most jobs waiting at once (0 = no limit), or 'default'." };
         var command = new Command("limits", "Set a user's weight and limits; options left out keep their value.") { name, weight, maxRunning, maxQueued, data, store };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => CliStore.RunAsync(parse.GetValue(data), parse.GetValue(store), async gantryStore =>
         {
-            await using var gantryStore = await CliStore.OpenAsync(parse.GetValue(data), parse.GetValue(store), cancellationToken);
             var userName = parse.GetValue(name)!;
             var user = await gantryStore.FindUserByNameAsync(userName, cancellationToken);
             if (user is null)
@@ -83,7 +81,7 @@ public static class UsersCommand
             var updated = await gantryStore.UpdateUserLimitsAsync(user.Id, newWeight, newRunning, newQueued, cancellationToken);
             Console.WriteLine($"User '{updated!.Name}': weight {Format(updated.Weight)}, max running {Format(updated.MaxRunning)}, max queued {Format(updated.MaxQueued)}.");
             return GantryCli.Success;
-        });
+        }, cancellationToken));
         return command;
     }
 

@@ -37,6 +37,11 @@ public static class GantryApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        if (ReverseProxy.CreateOptions(app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value) is { } forwarded)
+        {
+            app.UseForwardedHeaders(forwarded);
+        }
+
         app.UseAuthentication();
         app.UseAuthorization();
         MapEndpoints(app);
@@ -49,15 +54,26 @@ public static class GantryApp
     /// </summary>
     public static async Task<string?> InitializeAsync(WebApplication app, CancellationToken cancellationToken)
     {
+        var admin = await PrepareAsync(app, cancellationToken);
+        return await app.Services.GetRequiredService<AdminBootstrap>().CreateFirstKeyAsync(admin, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="InitializeAsync"/> without the admin key: migrations, the admin user, the local caller.
+    /// <c>gantry serve</c> creates the key only once the server listens (<see cref="AdminBootstrap.CreateFirstKeyAsync"/>).
+    /// </summary>
+    public static async Task<User> PrepareAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
         Directory.CreateDirectory(app.Services.GetRequiredService<IOptions<DataOptions>>().Value.DataDirectory);
         await app.Services.GetRequiredService<IGantryStore>().InitializeAsync(cancellationToken);
-        var (admin, newKey) = await app.Services.GetRequiredService<AdminBootstrap>().EnsureAdminAsync(cancellationToken);
+        var admin = await app.Services.GetRequiredService<AdminBootstrap>().EnsureAdminUserAsync(cancellationToken);
         if (!app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Enabled)
         {
             app.Services.GetRequiredService<LocalCallerProvider>().Caller = new Caller(admin);
         }
 
-        return newKey;
+        return admin;
     }
 
     private static void MapEndpoints(WebApplication app)

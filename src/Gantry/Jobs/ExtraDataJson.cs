@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Gantry.Engine.Json;
 
 namespace Gantry.Jobs;
 
@@ -11,6 +12,8 @@ namespace Gantry.Jobs;
 public static class ExtraDataJson
 {
     private static readonly string[] s_secretKeys = ["api_key_comfy_org", "auth_token_comfy_org"];
+
+    private static readonly JsonDocumentOptions s_options = new() { MaxDepth = JParser.MaxDepth };
 
     /// <summary>The stored object without secrets; unchanged bytes when it has none.</summary>
     public static byte[] ForDisplay(byte[]? extraData)
@@ -38,14 +41,30 @@ public static class ExtraDataJson
 
     private static byte[] Rewrite(byte[]? extraData, bool dropWorkflow, long? createTimeMs, string? clientId)
     {
-        var buffer = new ArrayBufferWriter<byte>((extraData?.Length ?? 0) + 64);
+        try
+        {
+            return Rewrite(extraData is null ? null : JsonDocument.Parse(extraData, s_options), dropWorkflow, createTimeMs, clientId, extraData?.Length ?? 0);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // Python's literals (NaN, Infinity) are JSON to ComfyUI and were accepted at submit: read them as it does
+            // (InvalidOperationException: a lone surrogate in a row stored before the edge refused them).
+            // What neither reads (a row stored before the one depth limit) is left out rather than failing the read.
+            var python = extraData is not null && JParser.TryParse(extraData, out var parsed, out _) && parsed is JObject extra ? extra : null;
+            return RewritePython(python, dropWorkflow, createTimeMs, clientId);
+        }
+    }
+
+    private static byte[] Rewrite(JsonDocument? document, bool dropWorkflow, long? createTimeMs, string? clientId, int sizeHint)
+    {
+        using var owned = document;
+        var buffer = new ArrayBufferWriter<byte>(sizeHint + 64);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             var hasClientId = false;
-            if (extraData is not null)
+            if (document is not null && document.RootElement.ValueKind == JsonValueKind.Object)
             {
-                using var document = JsonDocument.Parse(extraData);
                 foreach (var property in document.RootElement.EnumerateObject())
                 {
                     if (Array.IndexOf(s_secretKeys, property.Name) >= 0
@@ -89,5 +108,35 @@ public static class ExtraDataJson
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The same views for <c>extra_data</c> only Python's reader reads.</summary>
+    private static byte[] RewritePython(JObject? extraData, bool dropWorkflow, long? createTimeMs, string? clientId)
+    {
+        var members = new List<KeyValuePair<string, JValue>>();
+        foreach (var (key, value) in extraData ?? JObject.Empty)
+        {
+            if (Array.IndexOf(s_secretKeys, key) >= 0 || (createTimeMs is not null && key == "create_time"))
+            {
+                continue;
+            }
+
+            var kept = dropWorkflow && key == "extra_pnginfo" && value is JObject pngInfo
+                ? new JObject(pngInfo.Where(inner => inner.Key != "workflow"))
+                : value;
+            members.Add(new KeyValuePair<string, JValue>(key, kept));
+        }
+
+        if (clientId is not null && !members.Exists(m => m.Key == "client_id"))
+        {
+            members.Add(new KeyValuePair<string, JValue>("client_id", clientId));
+        }
+
+        if (createTimeMs is { } ms)
+        {
+            members.Add(new KeyValuePair<string, JValue>("create_time", ms));
+        }
+
+        return JWriter.ToJsonBytes(new JObject(members));
     }
 }

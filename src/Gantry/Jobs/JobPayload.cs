@@ -14,6 +14,12 @@ public sealed record JobPayload
 
     /// <summary>The output node ids the job executes (validated output nodes, after <c>partial_execution_targets</c>).</summary>
     public required IReadOnlyList<string> OutputsToExecute { get; init; }
+
+    /// <summary>
+    /// What a worker needs to run the graph, computed once at submit and stored with it; null when not read with the
+    /// payload (the read views) or for a job stored before requirements were kept.
+    /// </summary>
+    public JobRequirements? Requirements { get; init; }
 }
 
 /// <summary>What a finished job produced, stored once when it reaches a terminal state.</summary>

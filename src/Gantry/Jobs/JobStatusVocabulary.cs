@@ -7,8 +7,14 @@ namespace Gantry.Jobs;
 public static class JobStatusVocabulary
 {
     /// <summary>The <c>JobStatusResponse.status</c> enum of <c>GET /api/job/{id}/status</c>.</summary>
-    public static string ToCloudStatus(JobState state) => state switch
+    /// <param name="state">The job's state.</param>
+    /// <param name="failedWord">
+    /// <c>Gantry:Api:JobStatusFailed</c>: <c>failed</c> for a failed or cancelled job, for clients that know only
+    /// <c>completed</c> and <c>failed</c> as ends (cancelled is an end too; they would poll it forever).
+    /// </param>
+    public static string ToCloudStatus(JobState state, bool failedWord = false) => state switch
     {
+        JobState.Failed or JobState.Cancelling or JobState.Cancelled when failedWord => "failed",
         JobState.Queued => "waiting_to_dispatch",
         JobState.Dispatched => "pending",
         JobState.Running => "in_progress",

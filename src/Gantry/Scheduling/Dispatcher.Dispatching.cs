@@ -129,11 +129,11 @@ public sealed partial class Dispatcher
         };
     }
 
-    private async Task FailUnrunnableAsync(QueuedJob job, string reason)
+    private async Task FailUnrunnableAsync(Guid jobId, string reason)
     {
-        SchedulingLog.Unrunnable(_logger, job.JobId, reason);
+        SchedulingLog.Unrunnable(_logger, jobId, reason);
         var moved = await _store.TransitionAsync(
-            new JobTransition { JobId = job.JobId, To = JobState.Failed, OnlyFrom = [JobState.Queued], AtMs = NowMs, ErrorMessage = reason },
+            new JobTransition { JobId = jobId, To = JobState.Failed, OnlyFrom = [JobState.Queued], AtMs = NowMs, ErrorMessage = reason },
             _stopping);
         if (moved is not null)
         {

@@ -198,10 +198,18 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
 
         if (payload is not null)
         {
-            _payloads[job.JobId] = payload;
-            if (job.Requirements is null)
+            if (job.Requirements is not null)
             {
-                _queue.SetRequirements(job.JobId, JobRequirements.FromPrompt(payload.PromptJson));
+                _payloads[job.JobId] = payload;
+            }
+            else if (RequirementsOf(job.JobId, payload) is { } requirements)
+            {
+                _payloads[job.JobId] = payload;
+                _queue.SetRequirements(job.JobId, requirements);
+            }
+            else
+            {
+                _queue.Remove(job.JobId);
             }
         }
     }
@@ -250,7 +258,16 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
 
             if (_payloads.TryGetValue(head.JobId, out var known))
             {
-                ready |= _queue.SetRequirements(head.JobId, JobRequirements.FromPrompt(known.PromptJson));
+                if (RequirementsOf(head.JobId, known) is { } requirements)
+                {
+                    ready |= _queue.SetRequirements(head.JobId, requirements);
+                }
+                else
+                {
+                    _payloads.Remove(head.JobId);
+                    _queue.Remove(head.JobId);
+                }
+
                 continue;
             }
 
@@ -272,7 +289,12 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
         try
         {
             payload = await _store.GetPayloadAsync(jobId, _stopping);
-            requirements = payload is null ? null : JobRequirements.FromPrompt(payload.PromptJson);
+            requirements = payload is null ? null : RequirementsOf(jobId, payload);
+            if (requirements is null)
+            {
+                payload = null;
+            }
+
             user = refreshUser ? await _users.GetUserAsync(userId, _stopping) : null;
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -286,6 +308,26 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
         }
 
         Post(new Command.Prepared(jobId, payload, requirements, user));
+    }
+
+    /// <summary>
+    /// The requirements stored with the job at submit, or (a job stored before they were) read from its graph. A graph
+    /// that cannot be read can never run: the job fails with the reason, once, instead of waiting forever.
+    /// </summary>
+    private JobRequirements? RequirementsOf(Guid jobId, Jobs.JobPayload payload)
+    {
+        if (payload.Requirements is { } stored)
+        {
+            return stored;
+        }
+
+        if (JobRequirements.FromPrompt(payload.PromptJson, out var error) is { } read)
+        {
+            return read;
+        }
+
+        _ = Guard(jobId, () => FailUnrunnableAsync(jobId, $"The job's workflow cannot be read: {error}"));
+        return null;
     }
 
     /// <summary>Takes every decision the queue has now and starts carrying each one out; returns whether there was any.</summary>
@@ -307,7 +349,7 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
                     break;
                 case FairQueueDecision.Unrunnable unrunnable:
                     _payloads.Remove(unrunnable.Job.JobId);
-                    _ = Guard(unrunnable.Job.JobId, () => FailUnrunnableAsync(unrunnable.Job, unrunnable.Reason));
+                    _ = Guard(unrunnable.Job.JobId, () => FailUnrunnableAsync(unrunnable.Job.JobId, unrunnable.Reason));
                     break;
             }
         }

@@ -1,3 +1,4 @@
+using Gantry.Jobs;
 using Gantry.Workers;
 
 namespace Gantry.Scheduling;

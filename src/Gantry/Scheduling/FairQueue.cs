@@ -1,3 +1,5 @@
+using Gantry.Jobs;
+
 namespace Gantry.Scheduling;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Gantry.Jobs;
+
 namespace Gantry.Scheduling;
 
 /// <summary>A job waiting in the <see cref="FairQueue"/>: who owns it, its place in its owner's FIFO, and what it needs.</summary>

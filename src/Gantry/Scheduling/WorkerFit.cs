@@ -1,5 +1,6 @@
 using Gantry.Engine.Catalog;
 using Gantry.Engine.Json;
+using Gantry.Jobs;
 using Gantry.Workers;
 
 namespace Gantry.Scheduling;

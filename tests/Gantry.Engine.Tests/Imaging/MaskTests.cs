@@ -116,7 +116,9 @@ public sealed class MaskTests
         // Columns: 1/2, 1, 1, 1. Rows: 1/4, 2/4, 3/4, 1.
         output[..4].ShouldBe([0.125f, 0.25f, 0.25f, 0.25f]);
         output[12..].ShouldBe([0.5f, 1f, 1f, 1f]);
-        MaskFeather.Feather(mask, 0, 0, 10, 0).Span[3].ShouldBe(0.25f);
+        // The right ramp (capped at 4) indexes from the end as ComfyUI's output[..., -x]: column 0 gets 1/4,
+        // columns 3, 2, 1 get 2/4, 3/4, 4/4.
+        MaskFeather.Feather(mask, 0, 0, 10, 0).Span[..4].ToArray().ShouldBe([0.25f, 1f, 0.75f, 0.5f]);
     }
 
     [Theory]

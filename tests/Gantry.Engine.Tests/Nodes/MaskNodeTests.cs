@@ -96,8 +96,9 @@ public sealed class MaskNodeTests : IDisposable
              "probe": {"class_type": "TestProbe", "inputs": {"value": ["2", 0]}}}
             """);
 
-        // Columns: ×0.5, ×1, ×1, ×1 (right edge: 1/1); rows from the bottom: ×0.5 (top row), ×1... bottom row ×0.5.
-        mask.ShouldBe((1, 2, 4), 0.5f, 1, 1, 1, 0.25f, 0.5f, 0.5f, 0.5f);
+        // Columns: ×0.5, ×1, ×1, ×1 (right: its one step scales column 0 by 1/1). Bottom, indexed from the end as
+        // ComfyUI's output[:, -y]: y = 0 is row 0 (×1/2), y = 1 is row 1 (×2/2).
+        mask.ShouldBe((1, 2, 4), 0.25f, 0.5f, 0.5f, 0.5f, 0.5f, 1, 1, 1);
     }
 
     [Theory]

@@ -11,6 +11,7 @@ public sealed class KeysCommandTests
     public async Task Create_prints_the_key_last_list_shows_it_and_revoke_ends_it()
     {
         using var data = new TempDirectory();
+        await ExistingStore.CreateAsync(data.Path);
 
         var (code, stdout, stderr) = await GantryProcess.RunAsync(["keys", "create", "--user", "alice", "--name", "laptop", "--data", data.Path]);
         code.ShouldBe(0, stderr);
@@ -60,6 +61,29 @@ public sealed class KeysCommandTests
 
         var (unknown, _, _) = await GantryProcess.RunAsync(["no-such-command"]);
         unknown.ShouldBe(2);
+    }
+
+    [Theory]
+    [InlineData("keys", "create", "--user", "alice")]
+    [InlineData("keys", "list")]
+    [InlineData("keys", "revoke", "1")]
+    [InlineData("users", "list")]
+    [InlineData("users", "limits", "alice", "--weight", "2")]
+    public async Task Store_commands_refuse_a_folder_without_a_store_and_create_nothing(params string[] command)
+    {
+        using var folder = new TempDirectory();
+        var data = Path.Combine(folder.Path, "gantry-data");
+
+        // Once with --data, once from the folder's ./gantry-data default.
+        var (code, stdout, stderr) = await GantryProcess.RunAsync([.. command, "--data", data]);
+        code.ShouldBe(2, stdout);
+        stderr.Trim().ShouldBe(stderr.Trim().Split('\n')[0], "one line");
+        stderr.ShouldContain($"No Gantry store at {Path.Combine(data, "gantry.db")}");
+
+        var (fromFolder, _, folderErr) = await GantryProcess.RunAsync(command, workingDirectory: folder.Path);
+        fromFolder.ShouldBe(2);
+        folderErr.ShouldContain(Path.Combine(data, "gantry.db"));
+        Directory.Exists(data).ShouldBeFalse();
     }
 
     private static async Task<ServeProcess> StartServerAsync(string dataDirectory)

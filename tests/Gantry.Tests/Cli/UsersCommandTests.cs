@@ -10,6 +10,7 @@ public sealed class UsersCommandTests
     public async Task Limits_are_set_shown_and_reset_to_the_defaults()
     {
         using var data = new TempDirectory();
+        await ExistingStore.CreateAsync(data.Path);
         var (created, _, createErr) = await GantryProcess.RunAsync(["keys", "create", "--user", "bob", "--data", data.Path]);
         created.ShouldBe(0, createErr);
 
@@ -36,6 +37,7 @@ public sealed class UsersCommandTests
     public async Task Bad_values_and_unknown_users_are_usage_errors(string option, string value)
     {
         using var data = new TempDirectory();
+        await ExistingStore.CreateAsync(data.Path);
         (await GantryProcess.RunAsync(["keys", "create", "--user", "bob", "--data", data.Path])).ExitCode.ShouldBe(0);
 
         var (code, _, stderr) = await GantryProcess.RunAsync(["users", "limits", "bob", option, value, "--data", data.Path]);

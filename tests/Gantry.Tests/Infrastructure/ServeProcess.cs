@@ -30,7 +30,8 @@ public sealed partial class ServeProcess : IAsyncDisposable
         var process = GantryProcess.Start(["serve", "--urls", "http://127.0.0.1:0", .. args], settings);
         try
         {
-            var line = await process.WaitForLineAsync("Now listening on:");
+            // Printed once the server listens and the admin key (on a first start) is saved.
+            var line = await process.WaitForLineAsync("Gantry is ready on");
             var url = ListeningUrl().Match(line).Value;
             return new ServeProcess(process, new Uri(url.TrimEnd('/') + "/"));
         }

@@ -1,3 +1,4 @@
+using Gantry.Jobs;
 using Gantry.Scheduling;
 using Gantry.Workers;
 

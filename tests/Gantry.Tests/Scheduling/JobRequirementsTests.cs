@@ -1,6 +1,7 @@
 using System.Text;
 using Gantry.Engine.Catalog;
 using Gantry.Engine.Json;
+using Gantry.Jobs;
 using Gantry.Scheduling;
 using Gantry.Workers;
 
@@ -20,7 +21,7 @@ public sealed class JobRequirementsTests
     [Fact]
     public void A_graph_needs_its_classes_and_the_model_files_its_inputs_name()
     {
-        var requirements = JobRequirements.FromPrompt(Encoding.UTF8.GetBytes(Graph));
+        var requirements = JobRequirements.FromPrompt(Encoding.UTF8.GetBytes(Graph), out _)!;
         requirements.ClassTypes.ShouldBe(["CLIPTextEncode", "CheckpointLoaderSimple", "LoraLoader", "SaveImage"]);
         requirements.Models.ShouldBe([
             new ModelReference("CLIPTextEncode", "text", "model.ckpt"),
@@ -33,9 +34,9 @@ public sealed class JobRequirementsTests
     [Fact]
     public void Equal_graphs_have_equal_requirements_whatever_their_node_ids_and_order()
     {
-        var a = JobRequirements.FromPrompt("""{"1": {"class_type": "B", "inputs": {}}, "2": {"class_type": "A", "inputs": {"m": "x.pt"}}}"""u8);
-        var b = JobRequirements.FromPrompt("""{"9": {"class_type": "A", "inputs": {"m": "x.pt"}}, "3": {"class_type": "B", "inputs": {}}, "4": {"class_type": "B", "inputs": {}}}"""u8);
-        var c = JobRequirements.FromPrompt("""{"9": {"class_type": "A", "inputs": {"m": "y.pt"}}, "3": {"class_type": "B", "inputs": {}}}"""u8);
+        var a = JobRequirements.FromPrompt("""{"1": {"class_type": "B", "inputs": {}}, "2": {"class_type": "A", "inputs": {"m": "x.pt"}}}"""u8, out _)!;
+        var b = JobRequirements.FromPrompt("""{"9": {"class_type": "A", "inputs": {"m": "x.pt"}}, "3": {"class_type": "B", "inputs": {}}, "4": {"class_type": "B", "inputs": {}}}"""u8, out _)!;
+        var c = JobRequirements.FromPrompt("""{"9": {"class_type": "A", "inputs": {"m": "y.pt"}}, "3": {"class_type": "B", "inputs": {}}}"""u8, out _)!;
         a.ShouldBe(b);
         a.Key.ShouldBe(b.Key);
         a.GetHashCode().ShouldBe(b.GetHashCode());
@@ -44,19 +45,41 @@ public sealed class JobRequirementsTests
 
     [Theory]
     [InlineData("not json")]
+    [InlineData("{\"1\": {\"class_type\": \"SaveImage\", \"inputs\": {\"filename_prefix\": \"\\ud800x\"}}}")]
+    [InlineData("{\"1\": {\"class_type\": \"SaveImage\", \"inputs\": {\"filename_prefix\": \"a\\udc00\"}}}")]
+    public void A_graph_that_cannot_be_read_has_no_requirements_and_says_why(string json)
+    {
+        JobRequirements.FromPrompt(Encoding.UTF8.GetBytes(json), out var error).ShouldBeNull();
+        error.ShouldNotBeNullOrEmpty();
+    }
+
+    [Fact]
+    public void A_graph_read_as_python_does_has_requirements_and_they_survive_the_store()
+    {
+        var requirements = JobRequirements.FromPrompt(
+            """{"1": {"class_type": "PrimitiveFloat", "inputs": {"value": NaN}}, "2": {"class_type": "L", "inputs": {"m": "a.pt", "m": "b.pt"}}}"""u8,
+            out _)!;
+
+        requirements.ClassTypes.ShouldBe(["L", "PrimitiveFloat"]);
+        requirements.Models.ShouldBe([new ModelReference("L", "m", "b.pt")]);
+        JobRequirements.FromStoredJson(requirements.ToStoredJson()).ShouldBe(requirements);
+        JobRequirements.FromStoredJson(JobRequirements.None.ToStoredJson()).ShouldBeSameAs(JobRequirements.None);
+    }
+
+    [Theory]
     [InlineData("[1, 2]")]
     [InlineData("{}")]
     [InlineData("""{"1": 5, "2": {"inputs": {}}, "3": {"class_type": 7}}""")]
     public void Unreadable_graphs_need_nothing(string json)
     {
-        JobRequirements.FromPrompt(Encoding.UTF8.GetBytes(json)).ShouldBeSameAs(JobRequirements.None);
+        JobRequirements.FromPrompt(Encoding.UTF8.GetBytes(json), out _).ShouldBeSameAs(JobRequirements.None);
         JobRequirements.None.AffinityKey.ShouldBeNull();
     }
 
     [Fact]
     public void A_worker_fits_when_it_has_every_class_and_lists_every_model_file()
     {
-        var requirements = JobRequirements.FromPrompt(Encoding.UTF8.GetBytes(Graph));
+        var requirements = JobRequirements.FromPrompt(Encoding.UTF8.GetBytes(Graph), out _)!;
         var full = Catalog("""
             {"CheckpointLoaderSimple": {"input": {"required": {"ckpt_name": [["sdxl/base.safetensors", "other.safetensors"], {}]}}},
              "LoraLoader": {"input": {"required": {"lora_name": ["COMBO", {"options": ["detail.SAFETENSORS"]}], "strength": ["FLOAT", {}]}}},

@@ -1,7 +1,7 @@
 using System.Text;
 using Gantry.Engine.Catalog;
 using Gantry.Engine.Json;
-using Gantry.Scheduling;
+using Gantry.Jobs;
 using Gantry.Workers;
 
 namespace Gantry.Tests.Scheduling;
@@ -41,7 +41,7 @@ internal static class SchedulingCatalogs
             json.Append('"').Append(id).Append("\": {\"class_type\": \"CheckpointLoaderSimple\", \"inputs\": {\"ckpt_name\": \"").Append(checkpoint).Append("\"}},");
         }
 
-        return JobRequirements.FromPrompt(Encoding.UTF8.GetBytes(json.ToString().TrimEnd(',') + "}"));
+        return JobRequirements.FromPrompt(Encoding.UTF8.GetBytes(json.ToString().TrimEnd(',') + "}"), out _)!;
     }
 
     public static JobRequirements Needs(params string[] classes) => Needs(classes, null);

@@ -7,8 +7,10 @@ public static class MaskFeather
 {
     /// <summary>
     /// Linear ramps at the edges: the k-th column from the left (k = 1..left) is multiplied by k / left, and
-    /// likewise for right, top and bottom, in that order. Widths are capped at the mask size; corners and
-    /// overlapping ramps multiply.
+    /// likewise for top, in that order. Widths are capped at the mask size; corners and overlapping ramps multiply.
+    /// The right and bottom ramps index from the end as ComfyUI does (<c>output[..., -x]</c> for x = 0..n−1): step
+    /// 0 scales the <em>first</em> column (row) by 1/n, step k ≥ 1 scales column w − k by (k + 1)/n, so the last
+    /// column gets 2/n and the first one 1/n more (checked against ComfyUI by the fidelity tests).
     /// </summary>
     public static MaskTensor Feather(MaskTensor mask, int left, int top, int right, int bottom)
     {
@@ -34,7 +36,7 @@ public static class MaskFeather
 
             for (var k = 0; k < right; k++)
             {
-                ScaleColumn(frame, w, h, w - 1 - k, Rate(k, right));
+                ScaleColumn(frame, w, h, FromEnd(k, w), Rate(k, right));
             }
 
             for (var k = 0; k < top; k++)
@@ -44,12 +46,15 @@ public static class MaskFeather
 
             for (var k = 0; k < bottom; k++)
             {
-                ScaleRow(frame, w, h - 1 - k, Rate(k, bottom));
+                ScaleRow(frame, w, FromEnd(k, h), Rate(k, bottom));
             }
         }
 
         return output;
     }
+
+    /// <summary>Python's index <c>-k</c>: 0 for k = 0, else size − k.</summary>
+    private static int FromEnd(int k, int size) => k == 0 ? 0 : size - k;
 
     /// <summary>(k + 1) / n computed in double, applied in float32 as torch does with a Python scalar.</summary>
     private static float Rate(int k, int n) => (float)((k + 1.0) / n);

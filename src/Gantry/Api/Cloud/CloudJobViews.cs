@@ -13,10 +13,11 @@ namespace Gantry.Api.Cloud;
 public sealed class CloudJobViews(IOptions<ApiOptions> options)
 {
     private readonly bool _milliseconds = options.Value.TimestampsInMilliseconds;
+    private readonly bool _failedWord = options.Value.JobStatusFailed;
 
     public JobStatusResponse ToStatus(JobRecord job) => new(
         job.Id.ToString("D"),
-        JobStatusVocabulary.ToCloudStatus(job.State),
+        JobStatusVocabulary.ToCloudStatus(job.State, _failedWord),
         IsoTime(job.CreatedAtMs),
         IsoTime(job.UpdatedAtMs),
         IsoTime(job.StateChangedAtMs),

@@ -39,13 +39,7 @@ public static class PromptEndpoints
             return Rejected(PromptValidation.Reject("no_prompt", "No prompt provided", "No prompt provided"));
         }
 
-        using var document = RequestBody.TryParse(body, out var parseError);
-        if (document is null)
-        {
-            return Rejected(PromptValidation.Reject("invalid_json", "Invalid JSON", $"The request body is not valid JSON: {parseError}"));
-        }
-
-        var submission = PromptRequestReader.Read(document.RootElement, out var rejection);
+        var submission = PromptRequestReader.Read(body, out var rejection);
         if (submission is null)
         {
             return Rejected(rejection!);

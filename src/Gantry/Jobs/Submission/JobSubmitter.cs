@@ -37,6 +37,7 @@ public sealed class JobSubmitter(IJobStore store, IPromptValidator validator, Su
                 PromptJson = submission.PromptJson,
                 ExtraDataJson = submission.ExtraDataJson,
                 OutputsToExecute = validation.OutputsToExecute,
+                Requirements = JobRequirements.FromPrompt(submission.Prompt),
             },
         };
 

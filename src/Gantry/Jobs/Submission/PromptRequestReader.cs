@@ -1,40 +1,52 @@
-using System.Runtime.InteropServices;
-using System.Text.Json;
+using System.Globalization;
+using Gantry.Engine.Json;
 using Gantry.Jobs.Validation;
 
 namespace Gantry.Jobs.Submission;
 
 /// <summary>
 /// Takes a prompt request body apart as ComfyUI does, refusing what it cannot accept with
-/// ComfyUI's error types (<c>no_prompt</c>, <c>invalid_prompt_id</c>, <c>invalid_prompt</c>).
+/// ComfyUI's error types (<c>no_prompt</c>, <c>invalid_json</c>, <c>invalid_prompt_id</c>, <c>invalid_prompt</c>).
 /// </summary>
+/// <remarks>
+/// The body is parsed once, here, with the parser that reads what Python's <c>json.loads</c> reads (<see cref="JParser"/>),
+/// under Gantry's one depth limit and reader rule (no lone surrogates). The stored prompt and <c>extra_data</c> are the
+/// exact byte ranges of the body, so the workflow stays as the client sent it.
+/// </remarks>
 public static class PromptRequestReader
 {
-    public static PromptSubmission? Read(JsonElement body, out PromptValidation? rejection)
+    public static PromptSubmission? Read(ReadOnlySpan<byte> body, out PromptValidation? rejection)
     {
         rejection = null;
-        if (body.ValueKind != JsonValueKind.Object)
+        if (!JParser.TryParseRequest(body, out var parsed, out var ranges, out var parseError))
+        {
+            rejection = PromptValidation.Reject("invalid_json", "Invalid JSON", $"The request body is not valid JSON: {parseError}");
+            return null;
+        }
+
+        if (parsed is not JObject request)
         {
             rejection = PromptValidation.Reject("invalid_prompt", "Invalid prompt", "The request body must be a JSON object with a 'prompt' field.");
             return null;
         }
 
-        if (!body.TryGetProperty("prompt", out var prompt) || prompt.ValueKind == JsonValueKind.Null)
+        var prompt = request["prompt"];
+        if (prompt is null or JNull)
         {
             rejection = PromptValidation.Reject("no_prompt", "No prompt provided", "No prompt provided");
             return null;
         }
 
-        if (prompt.ValueKind != JsonValueKind.Object)
+        if (prompt is not JObject promptObject)
         {
             rejection = PromptValidation.Reject("invalid_prompt", "Invalid prompt", "'prompt' must be a JSON object of nodes keyed by node id.");
             return null;
         }
 
         Guid? promptId = null;
-        if (body.TryGetProperty("prompt_id", out var idElement) && idElement.ValueKind != JsonValueKind.Null)
+        if (request["prompt_id"] is { } idValue and not JNull)
         {
-            if (!TryParseCanonicalUuid(idElement, out var parsed))
+            if (!TryParseCanonicalUuid(idValue.AsString, out var id))
             {
                 rejection = PromptValidation.Reject(
                     "invalid_prompt_id",
@@ -43,79 +55,64 @@ public static class PromptRequestReader
                 return null;
             }
 
-            promptId = parsed;
+            promptId = id;
         }
 
-        JsonElement? extraData = null;
-        if (body.TryGetProperty("extra_data", out var extra) && extra.ValueKind != JsonValueKind.Null)
+        JObject? extraData = null;
+        if (request["extra_data"] is { } extra and not JNull)
         {
-            if (extra.ValueKind != JsonValueKind.Object)
+            if (extra is not JObject extraObject)
             {
                 rejection = PromptValidation.Reject("invalid_prompt", "Invalid prompt", "'extra_data' must be a JSON object.");
                 return null;
             }
 
-            extraData = extra;
+            extraData = extraObject;
         }
 
         double? number = null;
-        if (body.TryGetProperty("number", out var numberElement) && numberElement.ValueKind != JsonValueKind.Null)
+        if (request["number"] is { } numberValue and not JNull)
         {
-            if (numberElement.ValueKind != JsonValueKind.Number || !numberElement.TryGetDouble(out var value))
+            // Finite only: it is stored and shown back as a JSON number.
+            if (ToNumber(numberValue) is not { } value || !double.IsFinite(value))
             {
-                rejection = PromptValidation.Reject("invalid_prompt", "Invalid prompt", "'number' must be a number.");
+                rejection = PromptValidation.Reject("invalid_prompt", "Invalid prompt", "'number' must be a finite number.");
                 return null;
             }
 
             number = value;
         }
 
-        if (body.TryGetProperty("front", out var front) && front.ValueKind is not (JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null))
+        if (request["front"] is { } front and not (JBool or JNull))
         {
             rejection = PromptValidation.Reject("invalid_prompt", "Invalid prompt", "'front' must be a boolean.");
             return null;
         }
 
         List<string>? targets = null;
-        if (body.TryGetProperty("partial_execution_targets", out var targetsElement) && targetsElement.ValueKind != JsonValueKind.Null)
+        if (request["partial_execution_targets"] is { } targetsValue and not JNull)
         {
-            if (targetsElement.ValueKind != JsonValueKind.Array || targetsElement.EnumerateArray().Any(t => t.ValueKind != JsonValueKind.String))
+            if (targetsValue is not JArray targetList || targetList.Any(t => t is not JString))
             {
                 rejection = PromptValidation.Reject("invalid_prompt", "Invalid prompt", "'partial_execution_targets' must be a list of node ids.");
                 return null;
             }
 
-            targets = targetsElement.EnumerateArray().Select(t => t.GetString()!).ToList();
+            targets = [.. targetList.Select(t => t.AsString!)];
         }
 
-        string? clientId = null;
-        if (body.TryGetProperty("client_id", out var clientElement) && clientElement.ValueKind == JsonValueKind.String)
-        {
-            clientId = clientElement.GetString();
-        }
-        else if (extraData is { } data && data.TryGetProperty("client_id", out var innerClient) && innerClient.ValueKind == JsonValueKind.String)
-        {
-            clientId = innerClient.GetString();
-        }
-
+        var clientId = request["client_id"]?.AsString ?? extraData?["client_id"]?.AsString;
         return new PromptSubmission
         {
             PromptId = promptId,
-            Prompt = prompt,
-            PromptJson = JsonMarshal.GetRawUtf8Value(prompt).ToArray(),
-            ExtraDataJson = extraData is { } e ? JsonMarshal.GetRawUtf8Value(e).ToArray() : null,
+            Prompt = promptObject,
+            PromptJson = body[ranges!["prompt"]].ToArray(),
+            ExtraDataJson = extraData is null ? null : body[ranges!["extra_data"]].ToArray(),
             ClientId = clientId,
             Number = number,
             PartialExecutionTargets = targets,
             WorkflowId = ReadWorkflowId(extraData),
         };
-    }
-
-    /// <summary>Accepts only the canonical lowercase hyphenated form, as ComfyUI does.</summary>
-    public static bool TryParseCanonicalUuid(JsonElement element, out Guid id)
-    {
-        id = default;
-        return element.ValueKind == JsonValueKind.String && TryParseCanonicalUuid(element.GetString(), out id);
     }
 
     public static bool TryParseCanonicalUuid(string? text, out Guid id)
@@ -126,20 +123,25 @@ public static class PromptRequestReader
             && string.Equals(id.ToString("D"), text, StringComparison.Ordinal);
     }
 
-    private static string? ReadWorkflowId(JsonElement? extraData)
+    private static double? ToNumber(JValue value) => value switch
     {
-        if (extraData is not { } data
-            || !data.TryGetProperty("extra_pnginfo", out var pngInfo) || pngInfo.ValueKind != JsonValueKind.Object
-            || !pngInfo.TryGetProperty("workflow", out var workflow) || workflow.ValueKind != JsonValueKind.Object
-            || !workflow.TryGetProperty("id", out var id))
+        JInt i => (double)i.Value,
+        JFloat f => f.Value,
+        _ => null,
+    };
+
+    private static string? ReadWorkflowId(JObject? extraData)
+    {
+        if (extraData?["extra_pnginfo"] is not JObject pngInfo || pngInfo["workflow"] is not JObject workflow)
         {
             return null;
         }
 
-        return id.ValueKind switch
+        return workflow["id"] switch
         {
-            JsonValueKind.String => id.GetString(),
-            JsonValueKind.Number => id.GetRawText(),
+            JString s => s.Value,
+            JInt i => i.Value.ToString(CultureInfo.InvariantCulture),
+            JFloat => JWriter.ToJsonString(workflow["id"]!),
             _ => null,
         };
     }

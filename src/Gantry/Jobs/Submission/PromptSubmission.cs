@@ -1,17 +1,18 @@
-using System.Text.Json;
+using Gantry.Engine.Json;
 
 namespace Gantry.Jobs.Submission;
 
 /// <summary>
-/// A <c>POST /api/prompt</c> (or OSS <c>POST /prompt</c>) body, taken apart. The byte arrays are the
-/// exact slices of the request body; <see cref="Prompt"/> is valid while the parsed document lives.
+/// A <c>POST /api/prompt</c> (or OSS <c>POST /prompt</c>) body, read once at the edge with the Python-compatible
+/// parser. The byte arrays are the exact slices of the request body; <see cref="Prompt"/> is the same graph, parsed.
 /// </summary>
 public sealed record PromptSubmission
 {
     /// <summary>A client-chosen id (canonical UUID), or null to let Gantry pick one.</summary>
     public Guid? PromptId { get; init; }
 
-    public required JsonElement Prompt { get; init; }
+    /// <summary>The graph as <c>json.loads</c> reads it (NaN, big integers, a repeated key's last value).</summary>
+    public required JObject Prompt { get; init; }
 
     public required byte[] PromptJson { get; init; }
 

@@ -1,4 +1,3 @@
-using Gantry.Engine.Json;
 using Gantry.Engine.Validation;
 using Gantry.Jobs.Submission;
 using Gantry.Workers;
@@ -21,12 +20,8 @@ public sealed class CatalogPromptValidator(UserScopedCatalog catalog) : IPromptV
             return PromptShapeValidator.Validate(submission.Prompt);
         }
 
-        if (!JParser.TryParse(submission.PromptJson, out var prompt, out var parseError))
-        {
-            return PromptValidation.Reject("invalid_prompt", "Invalid prompt", parseError);
-        }
-
-        var result = PromptValidator.Validate(prompt, source, submission.PartialExecutionTargets?.ToArray());
+        // The graph was parsed once, at the edge, by the same parser the engine uses.
+        var result = PromptValidator.Validate(submission.Prompt, source, submission.PartialExecutionTargets?.ToArray());
         var nodeErrors = result.NodeErrorsJson().ToJsonBytes();
         if (result.Error is { } error)
         {

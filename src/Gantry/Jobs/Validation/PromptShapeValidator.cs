@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Gantry.Engine.Json;
 using Gantry.Jobs.Submission;
 
 namespace Gantry.Jobs.Validation;
@@ -13,32 +14,23 @@ public sealed class PromptShapeValidator : IPromptValidator
 {
     public PromptValidation Validate(PromptSubmission submission, long userId) => Validate(submission.Prompt);
 
-    public static PromptValidation Validate(JsonElement prompt)
+    public static PromptValidation Validate(JObject prompt)
     {
-        if (prompt.ValueKind != JsonValueKind.Object)
+        foreach (var (nodeId, node) in prompt)
         {
-            return PromptValidation.Reject("invalid_prompt", "Invalid prompt", "The prompt must be a JSON object of nodes keyed by node id.");
-        }
-
-        var hasNodes = false;
-        foreach (var node in prompt.EnumerateObject())
-        {
-            hasNodes = true;
-            if (node.Value.ValueKind != JsonValueKind.Object
-                || !node.Value.TryGetProperty("class_type", out var classType)
-                || classType.ValueKind != JsonValueKind.String)
+            if (node is not JObject nodeObject || nodeObject["class_type"] is not JString classType)
             {
-                return MissingClassType(node.Name, node.Value);
+                return MissingClassType(nodeId, node);
             }
 
-            if (!node.Value.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Object)
+            if (nodeObject["inputs"] is not JObject)
             {
                 return PromptValidation.Reject(
-                    "invalid_prompt", "Invalid prompt", $"Node '{node.Name}' has no inputs object.", ExtraInfo(node.Name, classType.GetString()));
+                    "invalid_prompt", "Invalid prompt", $"Node '{nodeId}' has no inputs object.", ExtraInfo(nodeId, classType.Value));
             }
         }
 
-        if (!hasNodes)
+        if (prompt.Count == 0)
         {
             return PromptValidation.Reject("prompt_no_outputs", "Prompt has no outputs", "");
         }
@@ -46,39 +38,37 @@ public sealed class PromptShapeValidator : IPromptValidator
         return CheckLinks(prompt);
     }
 
-    private static PromptValidation CheckLinks(JsonElement prompt)
+    private static PromptValidation CheckLinks(JObject prompt)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using var writer = new Utf8JsonWriter(buffer);
         var details = new List<string>();
         writer.WriteStartObject();
-        foreach (var node in prompt.EnumerateObject())
+        foreach (var (nodeId, node) in prompt)
         {
+            var nodeObject = (JObject)node;
             var errors = new List<(string Input, string Kind, string Detail)>();
-            foreach (var input in node.Value.GetProperty("inputs").EnumerateObject())
+            foreach (var (inputName, value) in (JObject)nodeObject["inputs"]!)
             {
-                if (input.Value.ValueKind != JsonValueKind.Array)
+                if (value is not JArray link)
                 {
                     continue;
                 }
 
-                var length = input.Value.GetArrayLength();
-                if (length != 2)
+                if (link.Count != 2)
                 {
                     // A literal list must be wrapped as {"__value__": [...]}; a bare list is read as a link.
-                    errors.Add((input.Name, "bad_linked_input", "Bad linked input, must be a length-2 list of [node_id, slot_index]"));
+                    errors.Add((inputName, "bad_linked_input", "Bad linked input, must be a length-2 list of [node_id, slot_index]"));
                     continue;
                 }
 
-                var source = input.Value[0];
-                var slot = input.Value[1];
-                if (source.ValueKind != JsonValueKind.String || slot.ValueKind != JsonValueKind.Number || !slot.TryGetInt32(out var slotIndex) || slotIndex < 0)
+                if (link[0] is not JString source || link[1] is not JInt { FitsInt64: true } slot || slot.Value < 0 || slot.Value > int.MaxValue)
                 {
-                    errors.Add((input.Name, "bad_linked_input", "Bad linked input, must be a length-2 list of [node_id, slot_index]"));
+                    errors.Add((inputName, "bad_linked_input", "Bad linked input, must be a length-2 list of [node_id, slot_index]"));
                 }
-                else if (!prompt.TryGetProperty(source.GetString()!, out _))
+                else if (!prompt.ContainsKey(source.Value))
                 {
-                    errors.Add((input.Name, "exception_during_validation", $"Input '{input.Name}' is linked to node '{source.GetString()}', which is not in the prompt"));
+                    errors.Add((inputName, "exception_during_validation", $"Input '{inputName}' is linked to node '{source.Value}', which is not in the prompt"));
                 }
             }
 
@@ -87,7 +77,7 @@ public sealed class PromptShapeValidator : IPromptValidator
                 continue;
             }
 
-            writer.WritePropertyName(node.Name);
+            writer.WritePropertyName(nodeId);
             writer.WriteStartObject();
             writer.WriteStartArray("errors");
             foreach (var (inputName, kind, detail) in errors)
@@ -107,7 +97,7 @@ public sealed class PromptShapeValidator : IPromptValidator
             writer.WriteEndArray();
             writer.WriteStartArray("dependent_outputs");
             writer.WriteEndArray();
-            writer.WriteString("class_type", node.Value.GetProperty("class_type").GetString());
+            writer.WriteString("class_type", nodeObject["class_type"]!.AsString);
             writer.WriteEndObject();
         }
 
@@ -123,16 +113,9 @@ public sealed class PromptShapeValidator : IPromptValidator
             "prompt_outputs_failed_validation", "Prompt outputs failed validation", string.Join('\n', details), nodeErrorsJson: nodeErrors);
     }
 
-    private static PromptValidation MissingClassType(string nodeId, JsonElement node)
+    private static PromptValidation MissingClassType(string nodeId, JValue node)
     {
-        string? title = null;
-        if (node.ValueKind == JsonValueKind.Object
-            && node.TryGetProperty("_meta", out var meta) && meta.ValueKind == JsonValueKind.Object
-            && meta.TryGetProperty("title", out var titleElement) && titleElement.ValueKind == JsonValueKind.String)
-        {
-            title = titleElement.GetString();
-        }
-
+        var title = node is JObject nodeObject && nodeObject["_meta"] is JObject meta ? meta["title"]?.AsString : null;
         var name = title ?? $"ID #{nodeId}";
         return PromptValidation.Reject(
             "missing_node_type",

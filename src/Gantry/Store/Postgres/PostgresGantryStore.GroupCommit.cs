@@ -20,8 +20,8 @@ public sealed partial class PostgresGantryStore
             ON CONFLICT (id) DO NOTHING
             RETURNING seq),
         pay AS (
-            INSERT INTO job_payloads (job_seq, prompt, extra_data, outputs_to_execute)
-            SELECT seq, @prompt, @extra_data, @outputs FROM ins)
+            INSERT INTO job_payloads (job_seq, prompt, extra_data, outputs_to_execute, requirements)
+            SELECT seq, @prompt, @extra_data, @outputs, @requirements FROM ins)
         SELECT (SELECT seq FROM ins), EXISTS (SELECT 1 FROM users WHERE id = @user_id)
         """;
 
@@ -44,6 +44,7 @@ public sealed partial class PostgresGantryStore
             parameters.Blob("@prompt", job.Payload.PromptJson);
             parameters.Blob("@extra_data", job.Payload.ExtraDataJson);
             parameters.Text("@outputs", StringListJson.Encode(job.Payload.OutputsToExecute));
+            parameters.Text("@requirements", job.Payload.Requirements?.ToStoredJson());
             batch.BatchCommands.Add(command);
         }
 

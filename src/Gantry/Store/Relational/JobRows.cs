@@ -52,12 +52,19 @@ internal static class JobRows
         OutputTypes = (OutputMediaTypes)reader.GetInt32(19),
     };
 
-    /// <summary>Reads <see cref="PayloadColumns"/> starting at <paramref name="first"/>.</summary>
-    public static JobPayload ReadPayload(DbDataReader reader, int first) => new()
+    /// <summary>The payload columns with the job's stored requirements last: what the scheduler reads.</summary>
+    public const string PayloadColumnsWithRequirements = PayloadColumns + ", p.requirements";
+
+    /// <summary>
+    /// Reads <see cref="PayloadColumns"/> starting at <paramref name="first"/>, or <see cref="PayloadColumnsWithRequirements"/>
+    /// when <paramref name="withRequirements"/> (the read views never need them).
+    /// </summary>
+    public static JobPayload ReadPayload(DbDataReader reader, int first, bool withRequirements = false) => new()
     {
         PromptJson = reader.GetFieldValue<byte[]>(first),
         ExtraDataJson = reader.GetNullableBytes(first + 1),
         OutputsToExecute = StringListJson.Decode(reader.GetString(first + 2)),
+        Requirements = withRequirements && reader.GetNullableString(first + 3) is { } stored ? JobRequirements.FromStoredJson(stored) : null,
     };
 
     /// <summary>Reads <see cref="ResultColumns"/> starting at <paramref name="first"/>; null when the job has no results row.</summary>

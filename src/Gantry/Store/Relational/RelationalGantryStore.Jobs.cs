@@ -54,10 +54,10 @@ public abstract partial class RelationalGantryStore
         ReadAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(
-                $"SELECT {JobRows.PayloadColumns} FROM jobs j JOIN job_payloads p ON p.job_seq = j.seq WHERE j.id = @id");
+                $"SELECT {JobRows.PayloadColumnsWithRequirements} FROM jobs j JOIN job_payloads p ON p.job_seq = j.seq WHERE j.id = @id");
             Dialect.AddGuid(command, "@id", id);
             await using var reader = await command.ExecuteReaderAsync(ct);
-            return await reader.ReadAsync(ct) ? JobRows.ReadPayload(reader, 0) : null;
+            return await reader.ReadAsync(ct) ? JobRows.ReadPayload(reader, 0, withRequirements: true) : null;
         }, cancellationToken);
 
     public Task<int> DeleteHistoryAsync(long userId, IReadOnlyList<Guid>? ids, CancellationToken cancellationToken)

@@ -16,7 +16,7 @@ public sealed partial class SqliteGantryStore
         "WHERE EXISTS (SELECT 1 FROM users WHERE id = @user_id) ON CONFLICT (id) DO NOTHING RETURNING seq";
 
     private const string InsertPayloadSql =
-        "INSERT INTO job_payloads (job_seq, prompt, extra_data, outputs_to_execute) VALUES (@seq, @prompt, @extra_data, @outputs)";
+        "INSERT INTO job_payloads (job_seq, prompt, extra_data, outputs_to_execute, requirements) VALUES (@seq, @prompt, @extra_data, @outputs, @requirements)";
 
     protected override Task<GroupCommitOutcome<JobRecord>[]> CommitInsertsAsync(IReadOnlyList<NewJob> jobs, CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction, _) =>
@@ -42,6 +42,7 @@ public sealed partial class SqliteGantryStore
         var prompt = insertPayload.Parameters.Add("@prompt", SqliteType.Blob);
         var extraData = insertPayload.Parameters.Add("@extra_data", SqliteType.Blob);
         var outputs = insertPayload.Parameters.Add("@outputs", SqliteType.Text);
+        var requirements = insertPayload.Parameters.Add("@requirements", SqliteType.Text);
 
         using var exists = NewCommand(connection, transaction, "SELECT 1 FROM jobs WHERE id = @id");
         var existingId = exists.Parameters.Add("@id", SqliteType.Blob);
@@ -64,6 +65,7 @@ public sealed partial class SqliteGantryStore
                 prompt.Value = job.Payload.PromptJson;
                 extraData.Value = (object?)job.Payload.ExtraDataJson ?? DBNull.Value;
                 outputs.Value = StringListJson.Encode(job.Payload.OutputsToExecute);
+                requirements.Value = (object?)job.Payload.Requirements?.ToStoredJson() ?? DBNull.Value;
                 insertPayload.ExecuteNonQuery();
                 outcomes[i] = InsertOutcome(job, sequence, duplicate: false);
             }

@@ -110,5 +110,8 @@ internal static class SqliteSchema
             );
             CREATE INDEX ix_files_job ON files (job_id) WHERE job_id IS NOT NULL;
             """),
+        new(2, "job requirements computed at submit", """
+            ALTER TABLE job_payloads ADD COLUMN requirements TEXT;
+            """),
     ];
 }

@@ -1,12 +1,14 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Gantry.Engine.Json;
 
-namespace Gantry.Scheduling;
+namespace Gantry.Jobs;
 
 /// <summary>
 /// What a worker must have to run a graph: every <c>class_type</c> it uses, and every model file it names
 /// (a literal string input ending in a model file extension, e.g. <c>ckpt_name: "sdxl.safetensors"</c>).
-/// Derived once per job; equal requirements share one <see cref="Key"/>, so capability checks are cached per key.
+/// Derived once per job, at submit, from the graph parsed at the edge, and stored with it; equal requirements share one <see cref="Key"/>, so capability checks are cached per key.
 /// </summary>
 public sealed class JobRequirements : IEquatable<JobRequirements>
 {
@@ -49,60 +51,92 @@ public sealed class JobRequirements : IEquatable<JobRequirements>
     /// <summary>A canonical text of the whole requirement set: equal keys, equal requirements.</summary>
     public string Key { get; }
 
-    /// <summary>Reads an API-format prompt (<c>{id: {class_type, inputs}}</c>); parts that are not shaped like nodes are skipped.</summary>
-    public static JobRequirements FromPrompt(ReadOnlySpan<byte> promptJson)
+    /// <summary>
+    /// Reads a stored API-format prompt with the edge's parser and reader rule (a job stored before the edge refused
+    /// what cannot be processed); null when it cannot be read, with the reason.
+    /// </summary>
+    public static JobRequirements? FromPrompt(ReadOnlySpan<byte> promptJson, out string? error)
     {
-        JsonDocument document;
-        try
+        if (!JParser.TryParseRequest(promptJson, out var prompt, out _, out error))
         {
-            document = JsonDocument.Parse(promptJson.ToArray());
-        }
-        catch (JsonException)
-        {
-            return None;
+            return null;
         }
 
-        using (document)
-        {
-            return FromPrompt(document.RootElement);
-        }
+        return prompt is JObject graph ? FromPrompt(graph) : None;
     }
 
-    public static JobRequirements FromPrompt(JsonElement prompt)
+    /// <summary>Reads an API-format prompt (<c>{id: {class_type, inputs}}</c>); parts that are not shaped like nodes are skipped.</summary>
+    public static JobRequirements FromPrompt(JObject prompt)
     {
-        if (prompt.ValueKind != JsonValueKind.Object)
-        {
-            return None;
-        }
-
+        ArgumentNullException.ThrowIfNull(prompt);
         var classTypes = new SortedSet<string>(StringComparer.Ordinal);
         var models = new SortedSet<ModelReference>();
-        foreach (var node in prompt.EnumerateObject())
+        foreach (var (_, node) in prompt)
         {
-            if (node.Value.ValueKind != JsonValueKind.Object
-                || !node.Value.TryGetProperty("class_type", out var classTypeElement)
-                || classTypeElement.ValueKind != JsonValueKind.String
-                || classTypeElement.GetString() is not { Length: > 0 } classType)
+            if (node is not JObject nodeObject || nodeObject["class_type"] is not JString { Value: { Length: > 0 } classType })
             {
                 continue;
             }
 
             classTypes.Add(classType);
-            if (!node.Value.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Object)
+            if (nodeObject["inputs"] is not JObject inputs)
             {
                 continue;
             }
 
-            foreach (var input in inputs.EnumerateObject())
+            foreach (var (name, value) in inputs)
             {
-                if (input.Value.ValueKind == JsonValueKind.String && input.Value.GetString() is { } value && IsModelFile(value))
+                if (value is JString { Value: var text } && IsModelFile(text))
                 {
-                    models.Add(new ModelReference(classType, input.Name, value));
+                    models.Add(new ModelReference(classType, name, text));
                 }
             }
         }
 
         return classTypes.Count == 0 ? None : new JobRequirements([.. classTypes], [.. models]);
+    }
+
+    /// <summary>The stored form: <c>{"classes": [...], "models": [[class, input, file], ...]}</c>.</summary>
+    public string ToStoredJson()
+    {
+        var buffer = new ArrayBufferWriter<byte>(Key.Length * 2 + 32);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("classes");
+            foreach (var classType in ClassTypes)
+            {
+                writer.WriteStringValue(classType);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("models");
+            foreach (var model in Models)
+            {
+                writer.WriteStartArray();
+                writer.WriteStringValue(model.ClassType);
+                writer.WriteStringValue(model.Input);
+                writer.WriteStringValue(model.File);
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Reads <see cref="ToStoredJson"/>'s form back.</summary>
+    public static JobRequirements FromStoredJson(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        var classes = root.GetProperty("classes").EnumerateArray().Select(c => c.GetString()!).ToArray();
+        var models = root.GetProperty("models").EnumerateArray()
+            .Select(m => new ModelReference(m[0].GetString()!, m[1].GetString()!, m[2].GetString()!))
+            .ToArray();
+        return classes.Length == 0 ? None : new JobRequirements(classes, models);
     }
 
     /// <summary>Whether a string input names a model file (by its extension).</summary>
