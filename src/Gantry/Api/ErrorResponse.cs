@@ -20,5 +20,6 @@ public static class ErrorCodes
     public const string PayloadTooLarge = "payload_too_large";
     public const string QueueFull = "queue_full";
     public const string TooManyRequests = "too_many_requests";
+    public const string Conflict = "conflict";
     public const string InternalError = "internal_error";
 }

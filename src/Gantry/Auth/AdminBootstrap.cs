@@ -1,4 +1,3 @@
-using Gantry.Hosting;
 using Gantry.Store;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +7,7 @@ namespace Gantry.Auth;
 /// On the first start (no users yet) creates the <c>admin</c> user and a key, and writes the key to
 /// <c>DATA/admin-key</c> (mode 0600) so the CLI on the same machine can use it. Later starts change nothing.
 /// </summary>
-public sealed class AdminBootstrap(IUserStore users, IOptions<GantryOptions> options)
+public sealed class AdminBootstrap(IUserStore users, IOptions<DataOptions> options)
 {
     public const string AdminUserName = "admin";
     public const string AdminKeyFileName = "admin-key";
@@ -55,7 +54,7 @@ public sealed class AdminBootstrap(IUserStore users, IOptions<GantryOptions> opt
         return key;
     }
 
-    public static string KeyFilePath(GantryOptions options) => Path.Combine(Path.GetFullPath(options.DataDirectory), AdminKeyFileName);
+    public static string KeyFilePath(DataOptions options) => Path.Combine(Path.GetFullPath(options.DataDirectory), AdminKeyFileName);
 
     private static async Task WriteKeyFileAsync(string path, string key, CancellationToken cancellationToken)
     {

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using Gantry.Hosting;
 using Gantry.Store;
 using Microsoft.Extensions.Options;
 
@@ -11,10 +10,10 @@ namespace Gantry.Auth;
 /// (<see cref="AuthOptions.KeyCacheDuration"/>) so a status poll does not cost a database read;
 /// <see cref="AccessWatcher"/> empties the cache whenever users or keys change.
 /// </summary>
-public sealed class ApiKeyAuthenticator(IUserStore users, TimeProvider time, IOptions<GantryOptions> options)
+public sealed class ApiKeyAuthenticator(IUserStore users, TimeProvider time, IOptions<AuthOptions> options)
 {
     private readonly ConcurrentDictionary<UInt128, CacheEntry> _cache = new();
-    private readonly TimeSpan _cacheDuration = options.Value.Auth.KeyCacheDuration;
+    private readonly TimeSpan _cacheDuration = options.Value.KeyCacheDuration;
 
     public async ValueTask<Caller?> AuthenticateAsync(string key, CancellationToken cancellationToken)
     {

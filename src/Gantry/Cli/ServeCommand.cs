@@ -120,12 +120,13 @@ public static partial class ServeCommand
             var urls = app.Configuration["urls"];
             try
             {
-                var options = app.Services.GetRequiredService<IOptions<GantryOptions>>().Value;
+                var data = app.Services.GetRequiredService<IOptions<Store.DataOptions>>().Value;
+                var postgres = app.Services.GetRequiredService<IOptions<Store.StoreOptions>>().Value.Postgres;
                 StartupChecks.CheckUrls(urls);
-                StartupChecks.CheckDataDirectory(options.DataDirectory);
-                if (!string.IsNullOrWhiteSpace(options.Store.Postgres))
+                StartupChecks.CheckDataDirectory(data.DataDirectory);
+                if (!string.IsNullOrWhiteSpace(postgres))
                 {
-                    await StartupChecks.EnsurePostgresDatabaseAsync(options.Store.Postgres, cancellationToken);
+                    await StartupChecks.EnsurePostgresDatabaseAsync(postgres, cancellationToken);
                 }
 
                 var admin = await GantryApp.PrepareAsync(app, cancellationToken);
@@ -138,7 +139,7 @@ public static partial class ServeCommand
                 {
                     Console.WriteLine("Created the admin user. Its API key is shown only this once:");
                     Console.WriteLine($"  {newKey}");
-                    Console.WriteLine($"It is also saved in {Auth.AdminBootstrap.KeyFilePath(options)} (readable only by you).");
+                    Console.WriteLine($"It is also saved in {Auth.AdminBootstrap.KeyFilePath(data)} (readable only by you).");
                 }
 
                 // The last line of a start: everything above (the key file too) is in place when it appears.

@@ -4,6 +4,7 @@ using Gantry.Api.Comfy;
 using Gantry.Auth;
 using Gantry.Mcp;
 using Gantry.Store;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace Gantry.Hosting;
@@ -37,11 +38,12 @@ public static class GantryApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        if (ReverseProxy.CreateOptions(app.Services.GetRequiredService<IOptions<GantryOptions>>().Value.Proxy) is { } forwarded)
+        if (ReverseProxy.CreateOptions(app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value) is { } forwarded)
         {
             app.UseForwardedHeaders(forwarded);
         }
 
+        app.UseStatusCodePages(UnknownRouteAsync);
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -66,18 +68,33 @@ public static class GantryApp
     public static async Task<User> PrepareAsync(WebApplication app, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var options = app.Services.GetRequiredService<IOptions<GantryOptions>>().Value;
         RemoteNoAuthGuard.Check(
-            app.Configuration, options.Auth.Enabled, app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value, app.Logger);
-        DataFolder.Create(options.DataDirectory);
+            app.Configuration,
+            app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Enabled,
+            app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value,
+            app.Logger);
+        DataFolder.Create(app.Services.GetRequiredService<IOptions<DataOptions>>().Value.DataDirectory);
         await app.Services.GetRequiredService<IGantryStore>().InitializeAsync(cancellationToken);
         var admin = await app.Services.GetRequiredService<AdminBootstrap>().EnsureAdminUserAsync(cancellationToken);
-        if (!options.Auth.Enabled)
+        if (!app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Enabled)
         {
             app.Services.GetRequiredService<LocalCallerProvider>().Caller = new Caller(admin);
         }
 
         return admin;
+    }
+
+    /// <summary>A request no route matched gets a 404 with the usual <c>{code, message}</c> body, never an empty one.</summary>
+    private static Task UnknownRouteAsync(StatusCodeContext status)
+    {
+        var context = status.HttpContext;
+        if (context.Response.StatusCode != StatusCodes.Status404NotFound || context.GetEndpoint() is not null)
+        {
+            return Task.CompletedTask;
+        }
+
+        var path = Api.ApiResults.Truncate(context.Request.Path.Value ?? "/");
+        return Api.ApiResults.WriteErrorAsync(context, StatusCodes.Status404NotFound, Api.ErrorCodes.NotFound, $"No route {context.Request.Method} {path}.");
     }
 
     private static void MapEndpoints(WebApplication app)

@@ -1,3 +1,4 @@
+using Gantry.Api;
 using Gantry.Api.Cloud;
 using Gantry.Api.Comfy;
 using Gantry.Api.Json;
@@ -5,7 +6,6 @@ using Gantry.Auth;
 using Gantry.Events;
 using Gantry.Jobs;
 using Gantry.Jobs.Submission;
-using Gantry.Jobs.Validation;
 using Gantry.Mcp;
 using Gantry.Outputs;
 using Gantry.Scheduling;
@@ -24,29 +24,21 @@ public static class GantryServices
 {
     public static IServiceCollection AddGantry(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<GantryOptions>().Bind(configuration.GetSection(GantryOptions.SectionName));
-        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        // Each feature binds and validates its own settings section (ValidateOnStart): a bad setting stops the start.
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-
-        services.AddSingleton<IGantryStore>(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<GantryOptions>>().Value;
-            return GantryStoreFactory.Create(options.Store.Postgres, options.DataDirectory, sp.GetRequiredService<TimeProvider>());
-        });
-        services.AddSingleton<IJobStore>(sp => sp.GetRequiredService<IGantryStore>());
-        services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<IGantryStore>());
-        services.AddSingleton<IWorkerRegistry>(sp => sp.GetRequiredService<IGantryStore>());
-        services.AddSingleton<IFileIndex>(sp => sp.GetRequiredService<IGantryStore>());
+        services.AddGantryStore();
+        services.AddAuthOptions();
+        services.AddApiOptions();
+        services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName).ValidateOnStart();
 
         services.AddSingleton<JobSignals>();
         services.AddSingleton<JobCanceller>();
-        services.AddSingleton<SubmitLimits>();
-        services.AddSingleton<JobSubmitter>();
-        services.TryAddSingleton<IPromptValidator, PromptShapeValidator>();
+        services.AddSubmission();
         services.AddSingleton<CloudJobViews>();
 
         services.AddSingleton<EventHub>();
-        services.AddSingleton(sp => new ContentStore(sp.GetRequiredService<IOptions<GantryOptions>>().Value.DataDirectory));
+        services.AddSingleton(sp => new ContentStore(sp.GetRequiredService<IOptions<DataOptions>>().Value.DataDirectory));
         services.AddSingleton<OutputImporter>();
         services.AddComfyNative();
 

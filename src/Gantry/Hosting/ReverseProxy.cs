@@ -9,6 +9,8 @@ namespace Gantry.Hosting;
 /// </summary>
 public sealed class ProxyOptions
 {
+    public const string SectionName = "Gantry:Proxy";
+
     /// <summary>Addresses of trusted proxies (<c>10.0.0.2</c>, <c>::1</c>).</summary>
     public List<string> KnownProxies { get; set; } = [];
 

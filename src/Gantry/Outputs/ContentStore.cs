@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Gantry.Hosting;
+using Gantry.Store;
 
 namespace Gantry.Outputs;
 

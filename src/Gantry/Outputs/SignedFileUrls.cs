@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Gantry.Hosting;
+using Gantry.Store;
 
 namespace Gantry.Outputs;
 
@@ -22,7 +22,7 @@ public sealed class SignedFileUrls
     private readonly TimeProvider _time;
     private readonly TimeSpan _lifetime;
 
-    public SignedFileUrls(GantryOptions options, TimeSpan lifetime, TimeProvider time)
+    public SignedFileUrls(DataOptions options, TimeSpan lifetime, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         _key = LoadOrCreateKey(Path.Combine(Path.GetFullPath(options.DataDirectory), KeyFileName));

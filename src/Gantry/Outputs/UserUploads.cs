@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Gantry.Hosting;
 using Gantry.Store;
 using Microsoft.Extensions.Options;
 
@@ -12,13 +11,21 @@ namespace Gantry.Outputs;
 /// <c>overwrite</c>, a different file already under the name makes the new one <c>name (1).ext</c>,
 /// <c>name (2).ext</c>, …; the same bytes reuse the existing name.
 /// </summary>
-public sealed class UserUploads(ContentStore blobs, IFileIndex index, IOptions<GantryOptions> options, TimeProvider time)
+public sealed class UserUploads(ContentStore blobs, IFileIndex index, IOptions<DataOptions> options, TimeProvider time)
 {
+    /// <summary>What <see cref="ExistingHashAsync"/> answers for a name a folder holds: never equal to a hash.</summary>
+    private const string FolderMarker = "folder";
+
     private readonly SemaphoreSlim[] _locks = [.. Enumerable.Range(0, 32).Select(_ => new SemaphoreSlim(1, 1))];
 
-    /// <summary>Stores <paramref name="content"/> (at most <paramref name="maxBytes"/>) under the request's name, or the next free one.</summary>
+    /// <summary>
+    /// Stores <paramref name="content"/> (at most <paramref name="maxBytes"/>) under the request's name, or the next free one.
+    /// A user's uploads are stored one at a time, and what is on disk is checked before anything is written: a request
+    /// that cannot be stored (a subfolder part that is a file, an existing folder to overwrite) comes back as a conflict
+    /// with nothing written, neither the blob nor the input file.
+    /// </summary>
     /// <exception cref="InvalidDataException">The content is larger than <paramref name="maxBytes"/>.</exception>
-    public async Task<StoredFile> SaveAsync(long userId, UploadRequest request, Stream content, long maxBytes, CancellationToken cancellationToken)
+    public async Task<UploadOutcome> SaveAsync(long userId, UploadRequest request, Stream content, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Type == UserFiles.Input && UserFiles.InputPath(options.Value, userId, request.Subfolder, request.Filename) is null)
@@ -26,11 +33,16 @@ public sealed class UserUploads(ContentStore blobs, IFileIndex index, IOptions<G
             throw new UnsafeUploadPathException();
         }
 
-        var blob = await blobs.PutAsync(content, maxBytes, cancellationToken);
         var gate = _locks[(int)((ulong)userId % (ulong)_locks.Length)];
         await gate.WaitAsync(cancellationToken);
         try
         {
+            if (request.Type == UserFiles.Input && InputConflict(userId, request) is { } conflict)
+            {
+                return UploadOutcome.Conflict(conflict);
+            }
+
+            var blob = await blobs.PutAsync(content, maxBytes, cancellationToken);
             var name = request.Overwrite ? request.Filename : await ChooseNameAsync(userId, request, blob.Sha256, cancellationToken);
             if (request.Type == UserFiles.Input)
             {
@@ -49,12 +61,31 @@ public sealed class UserUploads(ContentStore blobs, IFileIndex index, IOptions<G
                 CreatedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
             };
             await index.AddFilesAsync([file], cancellationToken);
-            return file;
+            return UploadOutcome.Stored(file);
         }
         finally
         {
             gate.Release();
         }
+    }
+
+    /// <summary>Why the input file cannot go where the request puts it, or null: a subfolder part is a file, or the file to overwrite is a folder.</summary>
+    private string? InputConflict(long userId, UploadRequest request)
+    {
+        var root = UserFiles.InputDirectory(options.Value, userId);
+        var folder = root;
+        foreach (var part in request.Subfolder.Length == 0 ? [] : request.Subfolder.Split('/'))
+        {
+            folder = Path.Combine(folder, part);
+            if (File.Exists(folder))
+            {
+                return $"The subfolder cannot be created: '{Path.GetRelativePath(root, folder).Replace('\\', '/')}' is a file.";
+            }
+        }
+
+        return request.Overwrite && Directory.Exists(Path.Combine(folder, request.Filename))
+            ? $"'{request.Filename}' is a folder and cannot be overwritten by a file."
+            : null;
     }
 
     private async Task<string> ChooseNameAsync(long userId, UploadRequest request, string sha256, CancellationToken cancellationToken)
@@ -85,6 +116,11 @@ public sealed class UserUploads(ContentStore blobs, IFileIndex index, IOptions<G
 
         // For inputs the folder on disk is what LoadImage sees, so it decides whether the name is taken.
         var path = UserFiles.InputPath(options.Value, userId, subfolder, name);
+        if (path is not null && Directory.Exists(path))
+        {
+            return FolderMarker;   // a folder holds the name: the file gets the next one, as ComfyUI does
+        }
+
         if (path is null || !File.Exists(path))
         {
             return null;
@@ -137,3 +173,11 @@ public sealed class UnsafeUploadPathException()
 /// (<c>input</c>, <c>temp</c> or <c>output</c>), the subfolder (canonical) and whether to replace an existing file.
 /// </summary>
 public sealed record UploadRequest(string Filename, string Type, string Subfolder, bool Overwrite);
+
+/// <summary>What an upload came to: the stored file, or why nothing was stored (a conflict with what the user already has).</summary>
+public sealed record UploadOutcome(StoredFile? File, string? ConflictMessage)
+{
+    public static UploadOutcome Stored(StoredFile file) => new(file, null);
+
+    public static UploadOutcome Conflict(string message) => new(null, message);
+}

@@ -125,7 +125,7 @@ public sealed partial class Dispatcher
             PromptJson = payload.PromptJson,
             ExtraDataJson = payload.ExtraDataJson,
             OutputsToExecute = payload.OutputsToExecute,
-            InputDirectory = UserFiles.InputDirectory(_gantryOptions, placement.UserId),
+            InputDirectory = UserFiles.InputDirectory(_data, placement.UserId),
         };
     }
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Gantry.Auth;
 using Gantry.Events;
-using Gantry.Hosting;
 using Gantry.Jobs;
 using Gantry.Store;
 using Gantry.Workers;
@@ -29,7 +28,7 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
     private readonly TimeProvider _time;
     private readonly ILogger<Dispatcher> _logger;
     private readonly SchedulerOptions _options;
-    private readonly GantryOptions _gantryOptions;
+    private readonly DataOptions _data;
     private readonly FairQueue _queue;
     private readonly Channel<Command> _commands = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<Guid, Placement> _placements = new();
@@ -52,7 +51,8 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
         JobSignals signals,
         EventHub hub,
         TimeProvider time,
-        IOptions<GantryOptions> options,
+        IOptions<SchedulerOptions> options,
+        IOptions<DataOptions> data,
         ILogger<Dispatcher> logger)
     {
         _store = store;
@@ -62,9 +62,9 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
         _hub = hub;
         _time = time;
         _logger = logger;
-        _options = options.Value.Scheduler;
-        _gantryOptions = options.Value;
-        _queue = new FairQueue(_options.DefaultWeight > 0 ? _options.DefaultWeight : 1, _options.MaxRunningPerUser);
+        _options = options.Value;
+        _data = data.Value;
+        _queue = new FairQueue(_options.DefaultWeight, _options.MaxRunningPerUser);
     }
 
     /// <summary>Completes once the workers are started and the store's active jobs are loaded.</summary>

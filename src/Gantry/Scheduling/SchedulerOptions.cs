@@ -1,22 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Gantry.Scheduling;
 
 /// <summary>How the dispatcher shares the workers and guards jobs: the <c>Gantry:Scheduler</c> section.</summary>
 public sealed class SchedulerOptions
 {
+    public const string SectionName = "Gantry:Scheduler";
+
     /// <summary>
     /// Most jobs of one user on workers at once (dispatched, running or being cancelled), unless the user has their
     /// own limit; 0 for no limit. Default 3.
     /// </summary>
+    [Range(0, int.MaxValue)]
     public int MaxRunningPerUser { get; set; } = 3;
 
-    /// <summary>The fair-share weight of users without their own: a user of weight 2 holds twice the workers of one of weight 1. Default 1.</summary>
+    /// <summary>The fair-share weight of users without their own: a user of weight 2 holds twice the workers of one of weight 1; above 0. Default 1.</summary>
+    [Range(double.Epsilon, double.MaxValue)]
     public double DefaultWeight { get; set; } = 1;
 
-    /// <summary>
-    /// How many jobs a worker holds beyond the one it runs, so it starts the next without waiting for Gantry
-    /// (its slots are 1 + this). Used by the embedded workers; ComfyUI workers report their own slots. Default 1.
-    /// </summary>
-    public int Prefetch { get; set; } = 1;
+    // Gantry:Scheduler:Prefetch is read by the workers that use it (Workers.Embedded.PrefetchOptions).
 
     /// <summary>
     /// How long a job may run on a worker (from <c>execution_start</c>) before it is interrupted and failed with
@@ -27,6 +29,7 @@ public sealed class SchedulerOptions
     /// <summary>
     /// How many times a job is handed to a worker before a lost worker fails it instead of requeueing it. Default 3.
     /// </summary>
+    [Range(1, int.MaxValue)]
     public int MaxAttempts { get; set; } = 3;
 
     /// <summary>

@@ -1,4 +1,3 @@
-using Gantry.Hosting;
 using Gantry.Store;
 using Gantry.Workers.Embedded;
 using Microsoft.Extensions.Options;
@@ -9,19 +8,16 @@ namespace Gantry.Workers;
 /// Every worker of this Gantry: the embedded ones and the ComfyUI servers from settings, the ComfyUI servers
 /// added at run time (kept in <see cref="IWorkerRegistry"/>), started with the dispatcher as their callbacks.
 /// As <see cref="IWorkerFleet"/> it is what the catalog endpoints and submit-time validation read.
-/// A ComfyUI registration needs an <see cref="IComfyUiWorkerFactory"/>; without one it is listed as offline
-/// with the reason, and runs nothing.
+/// ComfyUI workers are made by the <see cref="IComfyUiWorkerFactory"/> (tests pass a scripted one).
 /// </summary>
 public sealed partial class WorkerPool : IWorkerFleet, IAsyncDisposable
 {
     public const string EmbeddedKind = "embedded";
     public const string ComfyUiKind = "comfyui";
-    public const string NoComfyUiSupport = "ComfyUI workers are not available in this build (no IComfyUiWorkerFactory is registered).";
-
     private readonly WorkerPoolOptions _options;
     private readonly IWorkerRegistry _registry;
     private readonly EmbeddedWorkerFactory _embedded;
-    private readonly IComfyUiWorkerFactory? _comfyUi;
+    private readonly IComfyUiWorkerFactory _comfyUi;
     private readonly ILogger<WorkerPool> _logger;
     private readonly Lock _gate = new();
     private readonly List<PoolEntry> _entries = [];
@@ -29,16 +25,16 @@ public sealed partial class WorkerPool : IWorkerFleet, IAsyncDisposable
     private IWorkerLoad? _load;
 
     public WorkerPool(
-        IOptions<GantryOptions> options,
+        IOptions<WorkerPoolOptions> options,
         IWorkerRegistry registry,
         EmbeddedWorkerFactory embedded,
-        IServiceProvider services,
+        IComfyUiWorkerFactory comfyUi,
         ILogger<WorkerPool> logger)
     {
-        _options = options.Value.Workers;
+        _options = options.Value;
         _registry = registry;
         _embedded = embedded;
-        _comfyUi = services.GetService<IComfyUiWorkerFactory>();
+        _comfyUi = comfyUi;
         _logger = logger;
     }
 
@@ -155,7 +151,7 @@ public sealed partial class WorkerPool : IWorkerFleet, IAsyncDisposable
             throw new InvalidOperationException($"A worker named '{registration.Name}' exists already.");
         }
 
-        var entry = _comfyUi is null ? PoolEntry.Unavailable(registration, NoComfyUiSupport) : PoolEntry.ForWorker(_comfyUi.Create(registration), WorkerOrigin.Registry, registration);
+        var entry = PoolEntry.ForWorker(_comfyUi.Create(registration), WorkerOrigin.Registry, registration);
         if (!await AddEntryAsync(entry, cancellationToken))
         {
             throw new InvalidOperationException($"A worker named '{registration.Name}' exists already.");
@@ -224,6 +220,38 @@ public sealed partial class WorkerPool : IWorkerFleet, IAsyncDisposable
         return true;
     }
 
+    /// <summary>Undoes <see cref="Drain"/>: the worker takes new jobs again. False when there is none by that name.</summary>
+    public bool Resume(string name)
+    {
+        PoolEntry? entry;
+        lock (_gate)
+        {
+            entry = _entries.FirstOrDefault(e => e.Name == name);
+            if (entry is not null)
+            {
+                entry.Draining = false;
+            }
+        }
+
+        if (entry is null)
+        {
+            return false;
+        }
+
+        entry.Worker?.Resume();
+        WorkersLog.Resumed(_logger, name);
+        if (entry.Worker is { } worker)
+        {
+            _callbacks?.OnWorkerChanged(worker);
+        }
+        else
+        {
+            Changed?.Invoke();
+        }
+
+        return true;
+    }
+
     public async ValueTask DisposeAsync()
     {
         PoolEntry[] entries;
@@ -251,12 +279,6 @@ public sealed partial class WorkerPool : IWorkerFleet, IAsyncDisposable
 
     private PoolEntry CreateComfyUi(WorkerRegistration registration, WorkerOrigin origin)
     {
-        if (_comfyUi is null)
-        {
-            WorkersLog.ComfyUiUnsupported(_logger, registration.Name, Auth.Secrets.Redact(registration.Url) ?? "");
-            return PoolEntry.Unavailable(registration, NoComfyUiSupport, origin);
-        }
-
         try
         {
             return PoolEntry.ForWorker(_comfyUi.Create(registration), origin, registration);

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Gantry.Workers;
 
 /// <summary>
@@ -6,13 +8,17 @@ namespace Gantry.Workers;
 /// </summary>
 public sealed class WorkerPoolOptions
 {
+    public const string SectionName = "Gantry:Workers";
+
     /// <summary>
     /// How many embedded workers run jobs in this process on the built-in engine (<c>Gantry:Workers:Embedded</c>,
     /// <c>gantry serve --embedded-workers N</c>); 0 for none. Default 1.
     /// </summary>
+    [Range(0, int.MaxValue)]
     public int Embedded { get; set; } = 1;
 
     /// <summary>How many node results the embedded workers' shared cache keeps between prompts. Default 256.</summary>
+    [Range(0, int.MaxValue)]
     public int EmbeddedCacheSize { get; set; } = 256;
 
     /// <summary>ComfyUI servers to drive (<c>Gantry:Workers:ComfyUi:0:Url</c>, …).</summary>

@@ -6,9 +6,6 @@ internal static partial class WorkersLog
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Worker {Name} ({Kind}, {Where}) started")]
     public static partial void Started(ILogger logger, string name, string kind, string where);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "ComfyUI worker {Name} ({Url}) is not started: this build has no ComfyUI worker support (no IComfyUiWorkerFactory is registered)")]
-    public static partial void ComfyUiUnsupported(ILogger logger, string name, string url);
-
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Worker {Name} is skipped: a worker with that name exists already")]
     public static partial void DuplicateName(ILogger logger, string name);
 
@@ -20,6 +17,9 @@ internal static partial class WorkersLog
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Worker {Name} is draining")]
     public static partial void Draining(ILogger logger, string name);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Worker {Name} takes jobs again (drain undone)")]
+    public static partial void Resumed(ILogger logger, string name);
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Worker {Name} did not stop cleanly")]
     public static partial void StopFailed(ILogger logger, string name, Exception exception);

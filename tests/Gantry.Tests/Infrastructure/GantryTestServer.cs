@@ -15,6 +15,7 @@ public sealed class GantryTestServer : IAsyncDisposable
 {
     private readonly TempDirectory _data;
     private readonly PostgresTestDatabase? _database;
+    private bool _handedOver;
 
     private GantryTestServer(WebApplication app, TempDirectory data, PostgresTestDatabase? database, string adminKey)
     {
@@ -52,27 +53,12 @@ public sealed class GantryTestServer : IAsyncDisposable
         PostgresTestDatabase? database = null;
         try
         {
-            var args = new List<string>
-            {
-                "--urls=http://127.0.0.1:0", $"--Gantry:DataDirectory={data.Path}", "--Logging:LogLevel:Default=Warning", "--Gantry:Workers:Embedded=0",
-            };
             if (kind == StoreKind.Postgres)
             {
                 database = await PostgresTestDatabase.CreateAsync(CancellationToken.None);
-                args.Add($"--Gantry:Store:Postgres={database.ConnectionString}");
             }
 
-            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-            {
-                args.Add($"--{key}={value}");
-            }
-
-            var app = GantryApp.Build([.. args], configure);
-            using var timeout = new CancellationTokenSource(TestTimeouts.Default);
-            var adminKey = await GantryApp.InitializeAsync(app, timeout.Token)
-                ?? throw new InvalidOperationException("A fresh data folder must create the admin key.");
-            await app.StartAsync(timeout.Token);
-            return new GantryTestServer(app, data, database, adminKey);
+            return await LaunchAsync(data, database, adminKey: null, settings, configure);
         }
         catch
         {
@@ -87,8 +73,45 @@ public sealed class GantryTestServer : IAsyncDisposable
     }
 
     /// <summary>
+    /// Stops this server and starts a new one on the same data folder and database (a restart), with
+    /// <paramref name="settings"/>; the new server owns both from then on.
+    /// </summary>
+    public async Task<GantryTestServer> RestartAsync(IReadOnlyDictionary<string, string>? settings = null)
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        _handedOver = true;
+        return await LaunchAsync(_data, _database, AdminKey, settings, configure: null);
+    }
+
+    private static async Task<GantryTestServer> LaunchAsync(
+        TempDirectory data, PostgresTestDatabase? database, string? adminKey, IReadOnlyDictionary<string, string>? settings, Action<WebApplicationBuilder>? configure)
+    {
+        var args = new List<string>
+        {
+            "--urls=http://127.0.0.1:0", $"--Gantry:DataDirectory={data.Path}", "--Logging:LogLevel:Default=Warning", "--Gantry:Workers:Embedded=0",
+        };
+        if (database is not null)
+        {
+            args.Add($"--Gantry:Store:Postgres={database.ConnectionString}");
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            args.Add($"--{key}={value}");
+        }
+
+        var app = GantryApp.Build([.. args], configure);
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        var created = await GantryApp.InitializeAsync(app, timeout.Token);
+        adminKey ??= created ?? throw new InvalidOperationException("A fresh data folder must create the admin key.");
+        await app.StartAsync(timeout.Token);
+        return new GantryTestServer(app, data, database, adminKey);
+    }
+
+    /// <summary>
     /// A second instance on this server's PostgreSQL database (its own data folder), as a multi-instance deployment
-    /// runs; it is disposed on its own, before this one.
+    /// runs; it is disposed on its own, before this one, and does not own the database.
     /// </summary>
     public async Task<GantryTestServer> StartSecondInstanceAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
@@ -96,17 +119,8 @@ public sealed class GantryTestServer : IAsyncDisposable
         var data = new TempDirectory("gantry-server");
         try
         {
-            var args = new List<string>
-            {
-                "--urls=http://127.0.0.1:0", $"--Gantry:DataDirectory={data.Path}", "--Logging:LogLevel:Default=Warning", "--Gantry:Workers:Embedded=0",
-                $"--Gantry:Store:Postgres={connectionString}",
-            };
-            args.AddRange((settings ?? new Dictionary<string, string>()).Select(setting => $"--{setting.Key}={setting.Value}"));
-            var app = GantryApp.Build([.. args]);
-            using var timeout = new CancellationTokenSource(TestTimeouts.Default);
-            await GantryApp.InitializeAsync(app, timeout.Token);
-            await app.StartAsync(timeout.Token);
-            return new GantryTestServer(app, data, null, AdminKey);
+            var all = new Dictionary<string, string>(settings ?? new Dictionary<string, string>()) { ["Gantry:Store:Postgres"] = connectionString };
+            return await LaunchAsync(data, database: null, AdminKey, all, configure: null);
         }
         catch
         {
@@ -142,6 +156,11 @@ public sealed class GantryTestServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_handedOver)
+        {
+            return;
+        }
+
         await App.StopAsync();
         await App.DisposeAsync();
         if (_database is not null)

@@ -1,4 +1,4 @@
-using Gantry.Hosting;
+using Gantry.Store;
 using Gantry.Outputs;
 using Gantry.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
@@ -61,11 +61,11 @@ public sealed class SignedFileUrlsTests : IDisposable
         Create().Verify(hash, filename, exp, sig).ShouldBe(SignatureCheck.Valid);
 
         using var elsewhere = new TempDirectory("gantry-links-other");
-        new SignedFileUrls(new GantryOptions { DataDirectory = elsewhere.Path }, TimeSpan.FromMinutes(10), _time)
+        new SignedFileUrls(new DataOptions { DataDirectory = elsewhere.Path }, TimeSpan.FromMinutes(10), _time)
             .Verify(hash, filename, exp, sig).ShouldBe(SignatureCheck.Invalid);
     }
 
-    private SignedFileUrls Create() => new(new GantryOptions { DataDirectory = _data.Path }, TimeSpan.FromMinutes(10), _time);
+    private SignedFileUrls Create() => new(new DataOptions { DataDirectory = _data.Path }, TimeSpan.FromMinutes(10), _time);
 
     private static (string Hash, string Filename, string Exp, string Sig) Parts(string path)
     {

@@ -1,4 +1,4 @@
-using Gantry.Hosting;
+using Gantry.Store;
 using Gantry.Outputs;
 using Microsoft.AspNetCore.Http;
 
@@ -49,7 +49,7 @@ public sealed class UserFilesTests
     [Fact]
     public void The_input_directory_is_per_user_under_the_data_folder_and_paths_stay_inside_it()
     {
-        var options = new GantryOptions { DataDirectory = "/srv/gantry-data" };
+        var options = new DataOptions { DataDirectory = "/srv/gantry-data" };
         UserFiles.InputDirectory(options, 42).ShouldBe("/srv/gantry-data/inputs/42");
         UserFiles.InputPath(options, 42, "sub", "cat.png").ShouldBe("/srv/gantry-data/inputs/42/sub/cat.png");
         UserFiles.InputPath(options, 42, "", "../43/cat.png").ShouldBeNull();

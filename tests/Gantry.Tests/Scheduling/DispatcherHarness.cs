@@ -2,7 +2,6 @@ using System.Text;
 using Gantry.Auth;
 using Gantry.Engine.Catalog;
 using Gantry.Events;
-using Gantry.Hosting;
 using Gantry.Jobs;
 using Gantry.Outputs;
 using Gantry.Scheduling;
@@ -10,7 +9,6 @@ using Gantry.Store;
 using Gantry.Tests.Infrastructure;
 using Gantry.Workers;
 using Gantry.Workers.Embedded;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -31,21 +29,16 @@ internal sealed class DispatcherHarness : IAsyncDisposable
         Store = store;
         Clock = clock;
         Workers = workers;
-        var options = Options.Create(new GantryOptions
+        var data = Options.Create(new DataOptions { DataDirectory = dataDirectory });
+        var pool = Options.Create(new WorkerPoolOptions
         {
-            DataDirectory = dataDirectory,
-            Scheduler = scheduler,
-            Workers = new WorkerPoolOptions
-            {
-                Embedded = 0,
-                ComfyUi = [.. configured.Select(w => new ComfyUiWorkerSettings { Name = w.Name, Url = w.Url! })],
-            },
+            Embedded = 0,
+            ComfyUi = [.. configured.Select(w => new ComfyUiWorkerSettings { Name = w.Name, Url = w.Url! })],
         });
-        var services = new ServiceCollection().AddSingleton<IComfyUiWorkerFactory>(workers).BuildServiceProvider();
         var importer = new OutputImporter(new ContentStore(dataDirectory), store, clock);
-        var embedded = new EmbeddedWorkerFactory(NodeCatalog.CreateDefault(), options, importer, clock, NullLoggerFactory.Instance);
-        Pool = new WorkerPool(options, store, embedded, services, NullLogger<WorkerPool>.Instance);
-        Dispatcher = new Dispatcher(store, store, Pool, Signals, Hub, clock, options, NullLogger<Dispatcher>.Instance);
+        var embedded = new EmbeddedWorkerFactory(NodeCatalog.CreateDefault(), data, pool, Options.Create(new PrefetchOptions()), importer, clock, NullLoggerFactory.Instance);
+        Pool = new WorkerPool(pool, store, embedded, workers, NullLogger<WorkerPool>.Instance);
+        Dispatcher = new Dispatcher(store, store, Pool, Signals, Hub, clock, Options.Create(scheduler), data, NullLogger<Dispatcher>.Instance);
         Fleet = new FleetAdmin(Pool, store, Dispatcher, clock);
     }
 

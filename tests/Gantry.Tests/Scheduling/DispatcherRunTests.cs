@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Gantry.Hosting;
+using Gantry.Store;
 using Gantry.Jobs;
 using Gantry.Outputs;
 using Gantry.Scheduling;
@@ -28,7 +28,7 @@ public sealed class DispatcherRunTests : DispatcherTestBase
         given.UserId.ShouldBe(user.Id);
         Encoding.UTF8.GetString(given.PromptJson).ShouldBe(DispatcherHarness.Prompt);
         given.OutputsToExecute.ShouldBe(["2"]);
-        given.InputDirectory.ShouldBe(UserFiles.InputDirectory(new GantryOptions { DataDirectory = h.DataDirectory }, user.Id));
+        given.InputDirectory.ShouldBe(UserFiles.InputDirectory(new DataOptions { DataDirectory = h.DataDirectory }, user.Id));
         var dispatched = await h.WaitForStateAsync(id, JobState.Dispatched);
         dispatched.Worker.ShouldBe("gpu-1");
         dispatched.Attempts.ShouldBe(1);

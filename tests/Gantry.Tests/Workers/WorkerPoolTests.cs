@@ -1,5 +1,4 @@
 using Gantry.Engine.Catalog;
-using Gantry.Hosting;
 using Gantry.Outputs;
 using Gantry.Store;
 using Gantry.Tests.Infrastructure;
@@ -7,7 +6,6 @@ using Gantry.Tests.Scheduling;
 using Gantry.Tests.Workers.Embedded;
 using Gantry.Workers;
 using Gantry.Workers.Embedded;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -60,26 +58,6 @@ public sealed class WorkerPoolTests : IAsyncLifetime
         pool.Workers.ShouldBeEmpty();
         pool.Nodes.ShouldBeNull();
         "{}"u8.ToArray().ShouldBe(pool.Catalog.ObjectInfoJson);
-    }
-
-    [Fact]
-    public async Task ComfyUI_workers_without_a_factory_are_listed_offline_with_the_reason_and_a_warning()
-    {
-        await _store.SaveWorkerAsync(new WorkerRegistration { Name = "from-registry", Url = "http://10.0.0.9:8188", CreatedAtMs = 1 }, CancellationToken.None);
-        var pool = await StartAsync(new WorkerPoolOptions { Embedded = 0, ComfyUi = [new ComfyUiWorkerSettings { Url = "http://10.0.0.5:8188" }] });
-
-        pool.Workers.Select(w => (w.Name, w.Kind, w.State, w.LastError, w.Slots)).ShouldBe([
-            ("comfyui-1", "comfyui", WorkerState.Offline, WorkerPool.NoComfyUiSupport, 0),
-            ("from-registry", "comfyui", WorkerState.Offline, WorkerPool.NoComfyUiSupport, 0),
-        ]);
-        pool.LiveWorkers.ShouldBeEmpty();
-        pool.Find("comfyui-1").ShouldBeNull();
-        _log.Warnings.Count(w => w.Contains("no ComfyUI worker support", StringComparison.Ordinal)).ShouldBe(2);
-
-        // Adding one at run time keeps the registration, listed the same way.
-        var added = await pool.AddAsync(new WorkerRegistration { Name = "later", Url = "http://10.0.0.6:8188", CreatedAtMs = 2 }, CancellationToken.None);
-        added.State.ShouldBe(WorkerState.Offline);
-        added.LastError.ShouldBe(WorkerPool.NoComfyUiSupport);
     }
 
     [Fact]
@@ -147,16 +125,11 @@ public sealed class WorkerPoolTests : IAsyncLifetime
 
     private async Task<WorkerPool> StartAsync(WorkerPoolOptions workers, IComfyUiWorkerFactory? factory = null, int prefetch = 1)
     {
-        var options = Options.Create(new GantryOptions { DataDirectory = _data.Path, Workers = workers, Scheduler = new Gantry.Scheduling.SchedulerOptions { Prefetch = prefetch } });
-        var services = new ServiceCollection();
-        if (factory is not null)
-        {
-            services.AddSingleton(factory);
-        }
-
+        var data = Options.Create(new DataOptions { DataDirectory = _data.Path });
         var importer = new OutputImporter(new ContentStore(_data.Path), _store, TimeProvider.System);
-        var embedded = new EmbeddedWorkerFactory(NodeCatalog.CreateDefault(), options, importer, TimeProvider.System, NullLoggerFactory.Instance);
-        _pool = new WorkerPool(options, _store, embedded, services.BuildServiceProvider(), _log);
+        var embedded = new EmbeddedWorkerFactory(
+            NodeCatalog.CreateDefault(), data, Options.Create(workers), Options.Create(new PrefetchOptions { Prefetch = prefetch }), importer, TimeProvider.System, NullLoggerFactory.Instance);
+        _pool = new WorkerPool(Options.Create(workers), _store, embedded, factory ?? new ScriptedWorkerFactory(), _log);
         await _pool.StartAsync(_callbacks, new FixedLoad(7), CancellationToken.None);
         return _pool;
     }

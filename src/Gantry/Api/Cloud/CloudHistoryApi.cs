@@ -1,7 +1,6 @@
 using Gantry.Api.Cloud.Contracts;
 using Gantry.Api.Json;
 using Gantry.Auth;
-using Gantry.Hosting;
 using Gantry.Jobs;
 using Gantry.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,12 +24,12 @@ public static class CloudHistoryApi
 
     /// <summary>Deletes finished jobs (listed, or all with <c>clear</c>); jobs still waiting or running are not history and stay.</summary>
     public static Task<Results<Ok, JsonHttpResult<ErrorResponse>>> ManageAsync(
-        HttpContext context, IJobStore store, IOptions<GantryOptions> options)
+        HttpContext context, IJobStore store, IOptions<ApiOptions> options)
         => HandleManageAsync(context, store, options.Value, allowOtherProperties: false);
 
     /// <summary>The same for ComfyUI's bare <c>POST /history</c>, which ignores properties other than <c>delete</c> and <c>clear</c>.</summary>
     public static async Task<Results<Ok, JsonHttpResult<ErrorResponse>>> HandleManageAsync(
-        HttpContext context, IJobStore store, GantryOptions options, bool allowOtherProperties)
+        HttpContext context, IJobStore store, ApiOptions options, bool allowOtherProperties)
     {
         var (document, error) = await JsonBodyReader.ReadAsync(context, options, allowEmpty: false);
         using (document)

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Gantry.Api.Cloud.Contracts;
 using Gantry.Api.Json;
-using Gantry.Hosting;
 using Gantry.Jobs;
 using Microsoft.Extensions.Options;
 
@@ -11,10 +10,10 @@ namespace Gantry.Api.Cloud;
 /// Turns stored jobs into the Cloud API's shapes. Terminal-only fields (outputs, preview, counts,
 /// execution times) appear only in terminal states, as the spec says.
 /// </summary>
-public sealed class CloudJobViews(IOptions<GantryOptions> options)
+public sealed class CloudJobViews(IOptions<ApiOptions> options)
 {
-    private readonly bool _milliseconds = options.Value.Api.TimestampsInMilliseconds;
-    private readonly bool _failedWord = options.Value.Api.JobStatusFailed;
+    private readonly bool _milliseconds = options.Value.TimestampsInMilliseconds;
+    private readonly bool _failedWord = options.Value.JobStatusFailed;
 
     public JobStatusResponse ToStatus(JobRecord job) => new(
         job.Id.ToString("D"),

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Gantry.Api.Cloud.Contracts;
 using Gantry.Api.Json;
 using Gantry.Auth;
-using Gantry.Hosting;
 using Gantry.Jobs;
 using Gantry.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -33,7 +32,7 @@ public static class CloudQueueApi
 
     /// <summary>Cancels the listed jobs whatever their state (a superset of the spec's pending-only), and with <c>clear</c> every waiting job.</summary>
     public static async Task<Results<Ok<QueueManageResponse>, JsonHttpResult<ErrorResponse>>> ManageAsync(
-        HttpContext context, IJobStore store, JobCanceller canceller, IOptions<GantryOptions> options)
+        HttpContext context, IJobStore store, JobCanceller canceller, IOptions<ApiOptions> options)
     {
         var (document, error) = await JsonBodyReader.ReadAsync(context, options.Value, allowEmpty: false);
         using (document)
@@ -63,7 +62,7 @@ public static class CloudQueueApi
 
     /// <summary>Cancels the caller's running jobs, or only the job named by an optional <c>{"prompt_id"}</c>.</summary>
     public static async Task<Results<Ok, JsonHttpResult<ErrorResponse>>> InterruptAsync(
-        HttpContext context, IJobStore store, JobCanceller canceller, IOptions<GantryOptions> options)
+        HttpContext context, IJobStore store, JobCanceller canceller, IOptions<ApiOptions> options)
     {
         var (document, error) = await JsonBodyReader.ReadAsync(context, options.Value, allowEmpty: true);
         using (document)

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Gantry.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Gantry.Api.Cloud;
@@ -9,9 +8,9 @@ public static class JsonBodyReader
 {
     /// <summary>Null body (and null error) when the body is empty and <paramref name="allowEmpty"/>.</summary>
     public static async Task<(JsonDocument? Document, JsonHttpResult<ErrorResponse>? Error)> ReadAsync(
-        HttpContext context, GantryOptions options, bool allowEmpty)
+        HttpContext context, ApiOptions options, bool allowEmpty)
     {
-        var limit = options.Api.MaxRequestBodyBytes;
+        var limit = options.MaxRequestBodyBytes;
         var body = await RequestBody.ReadAsync(context.Request, limit, context.RequestAborted);
         if (body is null)
         {

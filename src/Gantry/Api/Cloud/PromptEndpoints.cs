@@ -1,7 +1,6 @@
 using Gantry.Api.Cloud.Contracts;
 using Gantry.Api.Json;
 using Gantry.Auth;
-using Gantry.Hosting;
 using Gantry.Jobs;
 using Gantry.Jobs.Submission;
 using Gantry.Jobs.Validation;
@@ -26,9 +25,9 @@ public static class PromptEndpoints
     }
 
     public static async Task<Results<Ok<PromptResponse>, JsonHttpResult<PromptErrorResponse>, JsonHttpResult<PromptRefusal>>> SubmitAsync(
-        HttpContext context, JobSubmitter submitter, IOptions<GantryOptions> options)
+        HttpContext context, JobSubmitter submitter, IOptions<ApiOptions> options)
     {
-        var limit = options.Value.Api.MaxRequestBodyBytes;
+        var limit = options.Value.MaxRequestBodyBytes;
         var body = await RequestBody.ReadAsync(context.Request, limit, context.RequestAborted);
         if (body is null)
         {

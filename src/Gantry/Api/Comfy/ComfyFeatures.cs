@@ -2,7 +2,6 @@ using System.Text.Json;
 using Gantry.Api.Comfy.Contracts;
 using Gantry.Api.Json;
 using Gantry.Events;
-using Gantry.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Gantry.Api.Comfy;
@@ -10,10 +9,10 @@ namespace Gantry.Api.Comfy;
 /// <summary>The server's feature flags, and the socket message carrying them (serialised once).</summary>
 public sealed class ComfyFeatures
 {
-    public ComfyFeatures(IOptions<GantryOptions> options)
+    public ComfyFeatures(IOptions<ComfyOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Flags = new ServerFeatures(SupportsPreviewMetadata: true, MaxUploadSize: options.Value.Comfy.MaxUploadBytes);
+        Flags = new ServerFeatures(SupportsPreviewMetadata: true, MaxUploadSize: options.Value.MaxUploadBytes);
         var message = new FeatureFlagsMessage("feature_flags", Flags);
         FeatureFlagsReply = EventFrame.Text(message.Type, null, JsonSerializer.SerializeToUtf8Bytes(message, GantryJsonContext.Default.FeatureFlagsMessage));
     }

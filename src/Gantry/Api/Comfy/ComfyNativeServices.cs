@@ -1,6 +1,6 @@
 using Gantry.Events;
-using Gantry.Hosting;
 using Gantry.Outputs;
+using Gantry.Store;
 using Microsoft.Extensions.Options;
 
 namespace Gantry.Api.Comfy;
@@ -10,18 +10,25 @@ public static class ComfyNativeServices
 {
     public static IServiceCollection AddComfyNative(this IServiceCollection services)
     {
+        services.AddOptions<ComfyOptions>().BindConfiguration(ComfyOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.SignedUrlLifetime > TimeSpan.Zero, "Gantry:Comfy:SignedUrlLifetime must be positive.")
+            .Validate(o => o.SocketCloseTimeout >= TimeSpan.Zero, "Gantry:Comfy:SocketCloseTimeout must not be negative.")
+            .ValidateOnStart();
         services.AddSingleton<ComfyFeatures>();
         services.AddSingleton<UserUploads>();
         services.AddSingleton(sp =>
         {
-            var options = sp.GetRequiredService<IOptions<GantryOptions>>().Value;
-            return new SignedFileUrls(options, options.Comfy.SignedUrlLifetime, sp.GetRequiredService<TimeProvider>());
+            var data = sp.GetRequiredService<IOptions<DataOptions>>().Value;
+            var options = sp.GetRequiredService<IOptions<ComfyOptions>>().Value;
+            return new SignedFileUrls(data, options.SignedUrlLifetime, sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton(sp =>
         {
-            var options = sp.GetRequiredService<IOptions<GantryOptions>>().Value.Comfy;
+            var options = sp.GetRequiredService<IOptions<ComfyOptions>>().Value;
             return new EventSocketSettings(options.SocketBufferFrames, options.SocketCloseTimeout, sp.GetRequiredService<ComfyFeatures>().FeatureFlagsReply);
         });
+        services.AddSingleton(sp => new ImageConverter(sp.GetRequiredService<IOptions<ComfyOptions>>().Value.MaxImagePixels));
         services.AddSingleton<EventSocketServer>();
         services.AddHostedService<QueueStatusBroadcaster>();
         return services;

@@ -1,6 +1,5 @@
 using Gantry.Api.Comfy.Contracts;
 using Gantry.Auth;
-using Gantry.Hosting;
 using Gantry.Outputs;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,12 +24,12 @@ public static class ImageUpload
     /// <param name="options">The limits.</param>
     /// <param name="tooLargeStatus">413 on the bare path (as ComfyUI's server), 400 under <c>/api</c> (as the Cloud documents).</param>
     public static async Task<Results<Ok<UploadResponse>, JsonHttpResult<ErrorResponse>>> UploadAsync(
-        HttpContext context, UserUploads uploads, GantryOptions options, int tooLargeStatus)
+        HttpContext context, UserUploads uploads, ComfyOptions options, int tooLargeStatus)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(uploads);
         ArgumentNullException.ThrowIfNull(options);
-        var limits = options.Comfy;
+        var limits = options;
         var tooLarge = ApiResults.Error(tooLargeStatus, ErrorCodes.PayloadTooLarge, $"The upload is larger than the limit of {limits.MaxUploadBytes} bytes.");
         if (!context.Request.HasFormContentType)
         {
@@ -57,9 +56,18 @@ public static class ImageUpload
         {
             return tooLarge;
         }
+        catch (BadHttpRequestException ex)
+        {
+            return ApiResults.Error(ex.StatusCode, ErrorCodes.InvalidRequest, $"The request body is unreadable: {ex.Message}");
+        }
         catch (InvalidDataException ex)
         {
             return ApiResults.BadRequest(ErrorCodes.InvalidRequest, $"The multipart body is unreadable: {ex.Message}");
+        }
+        catch (IOException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // The body ended before the multipart framing did (a truncated upload).
+            return ApiResults.BadRequest(ErrorCodes.InvalidRequest, "The multipart body ends before its closing boundary.");
         }
 
         if (form.Files.GetFile("image") is not { } image)
@@ -88,6 +96,11 @@ public static class ImageUpload
             return ApiResults.BadRequest(ErrorCodes.InvalidParameter, "The file needs a plain name: not empty, no '..' parts, not an absolute path.");
         }
 
+        if (UserFiles.NameProblem(subfolder, filename) is { } nameProblem)
+        {
+            return ApiResults.BadRequest(ErrorCodes.InvalidParameter, nameProblem);
+        }
+
         await using (var header = image.OpenReadStream())
         {
             if (ImageLimits.Check(header, limits.MaxImageEdge, limits.MaxImagePixels) is { } problem)
@@ -97,7 +110,7 @@ public static class ImageUpload
         }
 
         var overwrite = form["overwrite"].ToString() is var flag && (flag == "1" || flag.Equals("true", StringComparison.OrdinalIgnoreCase));
-        StoredFile saved;
+        UploadOutcome saved;
         try
         {
             await using var content = image.OpenReadStream();
@@ -113,6 +126,11 @@ public static class ImageUpload
             return ApiResults.BadRequest(ErrorCodes.InvalidParameter, unsafePath.Message);
         }
 
-        return TypedResults.Ok(new UploadResponse(saved.Filename, saved.Subfolder, saved.Type));
+        if (saved.File is not { } file)
+        {
+            return ApiResults.Error(StatusCodes.Status409Conflict, ErrorCodes.Conflict, saved.ConflictMessage ?? "The upload conflicts with an existing file or folder.");
+        }
+
+        return TypedResults.Ok(new UploadResponse(file.Filename, file.Subfolder, file.Type));
     }
 }

@@ -4,7 +4,6 @@ using Gantry.Api.Cloud.Contracts;
 using Gantry.Api.Comfy.Contracts;
 using Gantry.Api.Json;
 using Gantry.Auth;
-using Gantry.Hosting;
 using Gantry.Jobs;
 using Gantry.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -26,9 +25,9 @@ public static class JobsBatchCancelApi
 
     /// <summary><c>{"cancelled": true}</c> when at least one listed job was cancelled (or is being cancelled).</summary>
     public static async Task<Results<Ok<CancelResponse>, JsonHttpResult<OssError>, JsonHttpResult<OssInvalidIdsError>>> CancelAsync(
-        HttpContext context, IJobStore store, JobCanceller canceller, IOptions<GantryOptions> options)
+        HttpContext context, IJobStore store, JobCanceller canceller, IOptions<ApiOptions> options)
     {
-        var limit = options.Value.Api.MaxRequestBodyBytes;
+        var limit = options.Value.MaxRequestBodyBytes;
         var body = await RequestBody.ReadAsync(context.Request, limit, context.RequestAborted);
         if (body is null)
         {

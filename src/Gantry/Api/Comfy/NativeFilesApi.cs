@@ -1,6 +1,5 @@
 using Gantry.Api.Comfy.Contracts;
 using Gantry.Auth;
-using Gantry.Hosting;
 using Gantry.Outputs;
 using Gantry.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,7 +10,7 @@ namespace Gantry.Api.Comfy;
 /// <summary>
 /// ComfyUI's bare file routes: <c>GET /view</c> answers the bytes (200, or 206 for a range) of one of the caller's
 /// files; <c>POST /upload/image</c> stores an upload. (<c>/api/view</c> redirects instead: see <c>Cloud.FilesApi</c>.)
-/// <c>preview=</c> and <c>channel=</c> are ignored: the file is always sent as stored.
+/// <c>channel=</c> and <c>preview=</c> convert an image as ComfyUI does (<see cref="ViewConversion"/>).
 /// </summary>
 public static class NativeFilesApi
 {
@@ -22,13 +21,24 @@ public static class NativeFilesApi
         return app;
     }
 
-    public static async Task<Results<PhysicalFileHttpResult, JsonHttpResult<ErrorResponse>>> ViewAsync(
-        HttpContext context, IFileIndex index, ContentStore blobs)
+    public static async Task<Results<PhysicalFileHttpResult, FileContentHttpResult, JsonHttpResult<ErrorResponse>>> ViewAsync(
+        HttpContext context, IFileIndex index, ContentStore blobs, ImageConverter converter)
     {
         var (file, error) = await FindAsync(context, index);
         if (file is null)
         {
             return error!;
+        }
+
+        var converted = await FileResponses.ServeConvertedAsync(context, blobs, converter, file.Sha256, file.Filename);
+        if (converted.File is not null)
+        {
+            return converted.File;
+        }
+
+        if (converted.Error is not null)
+        {
+            return converted.Error;
         }
 
         return FileResponses.Serve(context, blobs, file.Sha256, file.Filename, file.ContentType) is { } served
@@ -37,7 +47,7 @@ public static class NativeFilesApi
     }
 
     public static Task<Results<Ok<UploadResponse>, JsonHttpResult<ErrorResponse>>> UploadAsync(
-        HttpContext context, UserUploads uploads, IOptions<GantryOptions> options)
+        HttpContext context, UserUploads uploads, IOptions<ComfyOptions> options)
         => ImageUpload.UploadAsync(context, uploads, options.Value, StatusCodes.Status413PayloadTooLarge);
 
     /// <summary>

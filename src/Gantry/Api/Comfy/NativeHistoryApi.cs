@@ -2,7 +2,6 @@ using Gantry.Api.Cloud;
 using Gantry.Api.Comfy.Contracts;
 using Gantry.Api.Json;
 using Gantry.Auth;
-using Gantry.Hosting;
 using Gantry.Jobs;
 using Gantry.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -88,7 +87,7 @@ public static class NativeHistoryApi
     }
 
     /// <summary><c>{"clear": true}</c> and/or <c>{"delete": [ids]}</c> of the caller's finished jobs; other properties are ignored. Empty 200.</summary>
-    public static Task<Results<Ok, JsonHttpResult<ErrorResponse>>> ManageAsync(HttpContext context, IJobStore store, IOptions<GantryOptions> options)
+    public static Task<Results<Ok, JsonHttpResult<ErrorResponse>>> ManageAsync(HttpContext context, IJobStore store, IOptions<ApiOptions> options)
         => CloudHistoryApi.HandleManageAsync(context, store, options.Value, allowOtherProperties: true);
 
     /// <summary>A finished job as ComfyUI's history keeps it.</summary>

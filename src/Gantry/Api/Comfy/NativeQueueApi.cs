@@ -2,7 +2,6 @@ using System.Text.Json;
 using Gantry.Api.Cloud;
 using Gantry.Api.Cloud.Contracts;
 using Gantry.Auth;
-using Gantry.Hosting;
 using Gantry.Jobs;
 using Gantry.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -36,7 +35,7 @@ public static class NativeQueueApi
     /// <c>clear</c> every waiting job; other properties are ignored; the answer is an empty 200.
     /// </summary>
     public static async Task<Results<Ok, JsonHttpResult<ErrorResponse>>> ManageAsync(
-        HttpContext context, IJobStore store, JobCanceller canceller, IOptions<GantryOptions> options)
+        HttpContext context, IJobStore store, JobCanceller canceller, IOptions<ApiOptions> options)
     {
         var (document, error) = await JsonBodyReader.ReadAsync(context, options.Value, allowEmpty: false);
         using (document)
@@ -67,16 +66,23 @@ public static class NativeQueueApi
 
     /// <summary>
     /// As ComfyUI: <c>{"prompt_id": …}</c> interrupts that job if it is the caller's and on a worker (else nothing);
-    /// any other body, even an unreadable one, interrupts all of the caller's running jobs. Always an empty 200.
+    /// any other body, even an unreadable one, interrupts all of the caller's running jobs, with an empty 200. A body that
+    /// breaks Gantry's reader rule (a lone surrogate, which ComfyUI would read as a prompt id it does not know) is refused
+    /// with 400 and interrupts nothing.
     /// </summary>
     public static async Task<Results<Ok, JsonHttpResult<ErrorResponse>>> InterruptAsync(
-        HttpContext context, IJobStore store, JobCanceller canceller, IOptions<GantryOptions> options)
+        HttpContext context, IJobStore store, JobCanceller canceller, IOptions<ApiOptions> options)
     {
-        var limit = options.Value.Api.MaxRequestBodyBytes;
+        var limit = options.Value.MaxRequestBodyBytes;
         var body = await RequestBody.ReadAsync(context.Request, limit, context.RequestAborted);
         if (body is null)
         {
             return ApiResults.TooLarge(limit);
+        }
+
+        if (RequestBody.BreaksReaderRule(body) is { } broken)
+        {
+            return ApiResults.BadRequest(ErrorCodes.InvalidJson, $"The request body is not valid JSON: {broken}");
         }
 
         var userId = context.GetCaller().UserId;

@@ -1,5 +1,4 @@
 using Gantry.Auth;
-using Gantry.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Gantry.Jobs.Submission;
@@ -15,16 +14,16 @@ namespace Gantry.Jobs.Submission;
 /// a per-user advisory lock held until commit. Checking before the insert, with a count from another moment, let
 /// concurrent submits through together (150 submitters at a cap of 100 got 198 accepted).
 /// </remarks>
-public sealed class SubmitLimits(IOptions<GantryOptions> options)
+public sealed class SubmitLimits(IOptions<LimitOptions> options)
 {
     /// <summary>The waiting-job cap for the caller, or null for none.</summary>
     public int? MaxWaitingFor(Caller caller)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var limit = caller.User.MaxQueued ?? options.Value.Limits.MaxQueuedPerUser;
+        var limit = caller.User.MaxQueued ?? options.Value.MaxQueuedPerUser;
         return limit > 0 ? limit : null;
     }
 
     /// <summary>The refusal for a full queue, with the Retry-After from settings.</summary>
-    public SubmitOutcome.QueueFull Refusal(int waiting, int limit) => new(waiting, limit, options.Value.Limits.QueueFullRetryAfter);
+    public SubmitOutcome.QueueFull Refusal(int waiting, int limit) => new(waiting, limit, options.Value.QueueFullRetryAfter);
 }

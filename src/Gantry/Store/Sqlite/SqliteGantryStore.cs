@@ -123,16 +123,16 @@ public sealed partial class SqliteGantryStore : RelationalGantryStore
         var folder = Path.GetDirectoryName(DatabasePath);
         if (!string.IsNullOrEmpty(folder))
         {
-            Hosting.DataFolder.CreateDirectory(folder);
+            DataFolder.CreateDirectory(folder);
         }
 
         // The database is 0600 before SQLite opens it, and SQLite creates its -wal and -shm files with the same mode.
-        Hosting.DataFolder.EnsurePrivateFile(DatabasePath);
+        DataFolder.EnsurePrivateFile(DatabasePath);
         foreach (var companion in new[] { DatabasePath + "-wal", DatabasePath + "-shm" })
         {
             if (File.Exists(companion))
             {
-                Hosting.DataFolder.EnsurePrivateFile(companion);
+                DataFolder.EnsurePrivateFile(companion);
             }
         }
 

@@ -10,7 +10,7 @@ public static class ComfyUiWorkerServices
     /// </summary>
     public static IServiceCollection AddComfyUiWorkers(this IServiceCollection services)
     {
-        services.AddOptions<ComfyUiWorkerOptions>().BindConfiguration(ComfyUiWorkerOptions.SectionName);
+        services.AddOptions<ComfyUiWorkerOptions>().BindConfiguration(ComfyUiWorkerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IComfyUiWorkerFactory, ComfyUiWorkerFactory>();
         return services;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Gantry.Hosting;
+using Gantry.Store;
 using Gantry.Outputs;
 using Gantry.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
@@ -103,7 +103,7 @@ public abstract class UploadApiTests(ServerFixture fixture) : ServerTestBase(fix
         Directory.Exists(InputFolder(user)).ShouldBeFalse();
     }
 
-    private string InputFolder(TestUser user) => UserFiles.InputDirectory(Server.GetService<IOptions<GantryOptions>>().Value, user.User.Id);
+    private string InputFolder(TestUser user) => UserFiles.InputDirectory(Server.GetService<IOptions<DataOptions>>().Value, user.User.Id);
 
     private static async Task<string> NameAsync(TestUser user, string filename, byte[] content)
         => (await UploadAsync(user.Client, "upload/image", filename, content)).GetProperty("name").GetString()!;

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
-using Gantry.Hosting;
 using Gantry.Outputs;
 using Gantry.Store;
 using Gantry.Tests.Infrastructure;
@@ -31,9 +30,9 @@ public sealed class EmbeddedWorkerTests : IAsyncLifetime
     {
         _store = GantryStoreFactory.Create(null, _data.Path);
         await _store.InitializeAsync(CancellationToken.None);
-        var options = Options.Create(new GantryOptions { DataDirectory = _data.Path, Scheduler = new Gantry.Scheduling.SchedulerOptions { Prefetch = 1 } });
         var importer = new OutputImporter(new ContentStore(_data.Path), _store, TimeProvider.System);
-        var factory = new EmbeddedWorkerFactory(EngineTestNodes.Catalog(), options, importer, TimeProvider.System, NullLoggerFactory.Instance);
+        var factory = new EmbeddedWorkerFactory(
+            EngineTestNodes.Catalog(), Options.Create(new DataOptions { DataDirectory = _data.Path }), Options.Create(new WorkerPoolOptions()), Options.Create(new PrefetchOptions { Prefetch = 1 }), importer, TimeProvider.System, NullLoggerFactory.Instance);
         _worker = factory.Create("embedded-1");
         await _worker.StartAsync(_callbacks, CancellationToken.None);
     }
@@ -240,7 +239,8 @@ public sealed class EmbeddedWorkerTests : IAsyncLifetime
         var stored = await _store.FindFileAsync(job.UserId, "output", "", file.Filename, CancellationToken.None);
         stored!.JobId.ShouldBe(job.JobId);
         File.ReadAllText(new ContentStore(_data.Path).PathOf(stored.Sha256)).ShouldBe("some text");
-        Directory.GetFiles(Path.Combine(_data.Path, "workers", "embedded-1", "output")).ShouldHaveSingleItem();
+        // Written into the user's own folder of the worker's output: another user's counters never see it.
+        Directory.GetFiles(Path.Combine(_data.Path, "workers", "embedded-1", "output", $"user-{user.Id}")).ShouldHaveSingleItem();
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-namespace Gantry.Hosting;
+namespace Gantry.Store;
 
 /// <summary>
 /// Files and folders under the data folder are Gantry's alone: folders are created 0700 and files 0600, so other

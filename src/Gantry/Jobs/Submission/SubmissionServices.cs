@@ -1,0 +1,16 @@
+namespace Gantry.Jobs.Submission;
+
+public static class SubmissionServices
+{
+    /// <summary>Binds and validates <c>Gantry:Limits</c>, and registers the submit path's limits and submitter.</summary>
+    public static IServiceCollection AddSubmission(this IServiceCollection services)
+    {
+        services.AddOptions<LimitOptions>().BindConfiguration(LimitOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.QueueFullRetryAfter >= TimeSpan.Zero, "Gantry:Limits:QueueFullRetryAfter must not be negative.")
+            .ValidateOnStart();
+        services.AddSingleton<SubmitLimits>();
+        services.AddSingleton<JobSubmitter>();
+        return services;
+    }
+}
