@@ -84,7 +84,7 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
-    public void An_option_outside_a_v1_combo_is_not_in_list_with_the_bare_combo_as_config()
+    public void An_option_outside_a_v1_combo_is_not_in_list_with_the_combo_and_empty_options_as_config()
     {
         var result = _runner.Validate("""
             {"1": {"class_type": "EmptyImage", "inputs": {"width": 8, "height": 8, "batch_size": 1, "color": 0}},
@@ -95,7 +95,7 @@ public sealed class BadInputTests : IDisposable
         result.NodeErrorsJson()["2"].ShouldBeOfType<JObject>()["errors"].ShouldNotBeNull().ShouldBeJson("""
             [{"type": "value_not_in_list", "message": "Value not in list",
               "details": "upscale_method: 'magic' not in ['nearest-exact', 'bilinear', 'area', 'bicubic', 'lanczos']",
-              "extra_info": {"input_name": "upscale_method", "input_config": [["nearest-exact", "bilinear", "area", "bicubic", "lanczos"]], "received_value": "magic"}}]
+              "extra_info": {"input_name": "upscale_method", "input_config": [["nearest-exact", "bilinear", "area", "bicubic", "lanczos"], {}], "received_value": "magic"}}]
             """);
     }
 
