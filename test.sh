@@ -2,7 +2,8 @@
 # Runs the whole test suite from a clean checkout and ends with one line: "N passed, N failed".
 # It starts what the tests need itself: a local PostgreSQL (scripts/start-postgres.sh) and the npm
 # packages of the external-client tests (tests/clients). Exit code 0 only when nothing failed.
-#   ./test.sh [--real-comfyui]
+#   ./test.sh [--real-comfyui] [--full]
+# --full runs the fuzz and soak tests (tests/Gantry.Tests/Fuzz, Soak) at full size (GANTRY_TEST_FULL=1) instead of the small default.
 # The real-ComfyUI tier runs when GANTRY_TEST_COMFYUI names a ComfyUI URL (yours), or with --real-comfyui, which
 # starts one with GANTRY_COMFYUI_START (default ../shared/comfyui/start.sh) in a temp folder and stops it at the end.
 set -uo pipefail
@@ -12,7 +13,8 @@ real_comfyui=0
 for arg in "$@"; do
   case "$arg" in
     --real-comfyui) real_comfyui=1;;
-    *) echo "unknown argument: $arg (usage: ./test.sh [--real-comfyui])" >&2; exit 2;;
+    --full) export GANTRY_TEST_FULL=1;;
+    *) echo "unknown argument: $arg (usage: ./test.sh [--real-comfyui] [--full])" >&2; exit 2;;
   esac
 done
 

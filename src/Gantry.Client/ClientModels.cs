@@ -43,11 +43,17 @@ public sealed record JobReport
     /// <summary>The files the job produced, once done.</summary>
     public IReadOnlyList<OutputFile>? Outputs { get; init; }
 
+    /// <summary>The text the job produced (PreviewAny, string nodes), once done.</summary>
+    public IReadOnlyList<OutputText>? Texts { get; init; }
+
     [JsonIgnore]
     public bool Succeeded => Status == "completed";
 
     public static JobReport NotFound(string promptId) => new() { PromptId = promptId, Found = false };
 }
+
+/// <summary>A text a node put in its outputs (<c>{"text": ["…"]}</c>, as PreviewAny does).</summary>
+public sealed record OutputText(string NodeId, string Text);
 
 /// <summary>Why a job failed or ended: the node, the exception type and the message, as far as they are known.</summary>
 public sealed record JobFailure(string? NodeId, string? NodeType, string? Type, string Message);

@@ -54,11 +54,13 @@ public sealed partial class GantryApiClient : IDisposable
     /// <summary>
     /// How many of the caller's jobs are ahead of this one: those running, then those waiting before it. Read from the
     /// light <c>/api/jobs</c> list (no workflows), in submission order as the queue runs them. A running job counts
-    /// only the running ones before it; null when the job already finished or lies past the first page.
+    /// only the running ones before it; null when the job already finished or lies past the first page. The waiting
+    /// list is read first: a job that starts between the two reads is then found among the running ones, never in neither.
     /// </summary>
     public async Task<int?> QueuePositionAsync(string promptId, CancellationToken cancellationToken)
     {
         const int Page = 1000;
+        var pending = await ListJobsAsync(new JobListFilter { Status = "pending", SortOrder = "asc", Limit = Page }, cancellationToken);
         var running = await ListJobsAsync(new JobListFilter { Status = "in_progress", SortOrder = "asc", Limit = Page }, cancellationToken);
         var runningIds = Ids(running);
         if (runningIds.IndexOf(promptId) is var runningIndex and >= 0)
@@ -66,7 +68,6 @@ public sealed partial class GantryApiClient : IDisposable
             return runningIndex;
         }
 
-        var pending = await ListJobsAsync(new JobListFilter { Status = "pending", SortOrder = "asc", Limit = Page }, cancellationToken);
         var index = Ids(pending).IndexOf(promptId);
         return index < 0 ? null : (int)running.GetProperty("pagination").GetProperty("total").GetInt64() + index;
 
@@ -83,8 +84,9 @@ public sealed partial class GantryApiClient : IDisposable
             var detail = await _http.GetAsync($"api/jobs/{path}", cancellationToken);
             return JobReports.From(promptId, status, detail);
         }
-        catch (GantryHttpException ex) when (ex.Status == HttpStatusCode.NotFound)
+        catch (GantryHttpException ex) when (ex.Status == HttpStatusCode.NotFound && ex.Code != "invalid_job_id")
         {
+            // A malformed id (also a 404) is the caller's mistake, reported as such.
             return JobReport.NotFound(promptId);
         }
     }

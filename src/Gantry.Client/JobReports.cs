@@ -24,7 +24,30 @@ public static class JobReports
             Error = FailureOf(state, detail, Text(status, "error_message")),
             Stats = done ? StatsOf(status, detail, executionStatus) : null,
             Outputs = done ? OutputsOf(detail.TryGetProperty("outputs", out var outputs) ? outputs : default) : null,
+            Texts = done ? TextsOf(detail.TryGetProperty("outputs", out var texts) ? texts : default) : null,
         };
+    }
+
+    /// <summary>Every string in a ComfyUI <c>outputs</c> object's lists (<c>{node: {text: ["…"]}}</c>), by node.</summary>
+    public static IReadOnlyList<OutputText> TextsOf(JsonElement outputs)
+    {
+        var texts = new List<OutputText>();
+        if (outputs.ValueKind != JsonValueKind.Object)
+        {
+            return texts;
+        }
+
+        foreach (var node in outputs.EnumerateObject().Where(n => n.Value.ValueKind == JsonValueKind.Object))
+        {
+            foreach (var kind in node.Value.EnumerateObject().Where(k => k.Value.ValueKind == JsonValueKind.Array))
+            {
+                texts.AddRange(kind.Value.EnumerateArray()
+                    .Where(item => item.ValueKind == JsonValueKind.String)
+                    .Select(item => new OutputText(node.Name, item.GetString()!)));
+            }
+        }
+
+        return texts;
     }
 
     /// <summary>Every file in a ComfyUI <c>outputs</c> object: <c>{node: {images|gifs|audio|…: [{filename, subfolder, type}]}}</c>.</summary>

@@ -1,6 +1,7 @@
 using Gantry.Engine.Catalog;
 using Gantry.Engine.Execution;
 using Gantry.Engine.Json;
+using Gantry.Engine.Tensors;
 using Gantry.Engine.Validation;
 
 namespace Gantry.Engine;
@@ -13,6 +14,12 @@ public sealed class ComfyEngineOptions
 
     /// <summary>ComfyUI throttles progress updates to one per 100 ms per node; zero sends every update.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The most nodes one prompt may have; more is refused at validation (<c>prompt_too_large</c>).</summary>
+    public int MaxNodesPerPrompt { get; init; } = PromptValidator.DefaultMaxNodes;
+
+    /// <summary>What one run may allocate for images and masks (<see cref="JobMemoryLimits"/>).</summary>
+    public JobMemoryLimits MemoryLimits { get; init; } = JobMemoryLimits.Default;
 }
 
 /// <summary>
@@ -62,7 +69,11 @@ public sealed class ComfyEngine
 
     /// <summary>Validates an already parsed prompt against this engine's nodes.</summary>
     public ValidationResult Validate(JValue prompt, IReadOnlyCollection<string>? partialExecutionTargets = null) =>
-        PromptValidator.Validate(prompt, Catalog.AsSource(Folders), partialExecutionTargets);
+        PromptValidator.Validate(prompt, Catalog.AsSource(Folders), partialExecutionTargets, _options.MaxNodesPerPrompt);
+
+    /// <summary>Validates against this engine's nodes as seen from <paramref name="folders"/> (a user's inputs).</summary>
+    public ValidationResult Validate(JValue prompt, EngineFolders folders, IReadOnlyCollection<string>? partialExecutionTargets = null) =>
+        PromptValidator.Validate(prompt, Catalog.AsSource(folders), partialExecutionTargets, _options.MaxNodesPerPrompt);
 
     /// <summary>
     /// Executes a validated prompt on the thread pool. Events go to <paramref name="sink"/> in ComfyUI's
@@ -89,6 +100,7 @@ public sealed class ComfyEngine
             sink ?? NullEventSink.Instance,
             _options.TimeProvider,
             _options.ProgressInterval,
+            _options.MemoryLimits,
             cancellationToken);
         return Task.Run(run.Run, CancellationToken.None);
     }

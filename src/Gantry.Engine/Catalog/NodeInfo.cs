@@ -88,6 +88,28 @@ public sealed class NodeInfo
     /// <summary>This class's <c>/object_info</c> entry (the raw one when parsed from a worker).</summary>
     public JObject ToJson() => Raw ?? NodeInfoJson.Write(this);
 
+    /// <summary>A copy with another input validation (a worker's class checked as the built-in node checks it).</summary>
+    public NodeInfo WithCustomValidation(CustomInputValidation? validation) => new(Name, Inputs, Outputs)
+    {
+        DisplayName = DisplayName,
+        Category = Category,
+        Description = Description,
+        PythonModule = PythonModule,
+        OutputNode = OutputNode,
+        IsInputList = IsInputList,
+        Deprecated = Deprecated,
+        Experimental = Experimental,
+        DevOnly = DevOnly,
+        ApiNode = ApiNode,
+        HasIntermediateOutput = HasIntermediateOutput,
+        NotIdempotent = NotIdempotent,
+        Hidden = Hidden,
+        SearchAliases = SearchAliases,
+        EssentialsCategory = EssentialsCategory,
+        CustomValidation = validation,
+        Raw = Raw,
+    };
+
     /// <summary>Reads one <c>/object_info</c> entry; lenient (odd members are skipped, never thrown).</summary>
     public static NodeInfo FromObjectInfo(string name, JValue json) => NodeInfoJson.Read(name, json);
 

@@ -25,4 +25,10 @@ public sealed class ExecutionRequest
     /// Null: nothing is reused and <c>execution_cached</c> lists no nodes.
     /// </summary>
     public NodeResultCache? Cache { get; init; }
+
+    /// <summary>
+    /// Who the cached results belong to (a user): a run only reuses results stored under the same scope, so a
+    /// shared cache tells no one what others ran. Null: the unscoped part of the cache (a single-user engine).
+    /// </summary>
+    public string? CacheScope { get; init; }
 }

@@ -49,6 +49,12 @@ public sealed class ExecutionResult
 
     public string PromptId { get; }
 
+    /// <summary>Input signatures the run computed (each node's at most once: the work grows with the graph, not its square).</summary>
+    public int SignaturesComputed { get; init; }
+
+    /// <summary>Bytes of IMAGE and MASK tensors the run created (what its memory limit counts).</summary>
+    public long TensorBytes { get; init; }
+
     public ExecutionOutcome Outcome { get; }
 
     /// <summary>"success" or "error" (an interrupt is an error, as in ComfyUI).</summary>

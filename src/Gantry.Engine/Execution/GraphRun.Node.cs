@@ -18,7 +18,7 @@ internal sealed partial class GraphRun
             inputs = GatherInputs(nodeId, info);
             _sink.Emit(new ExecutingEvent(PromptId, nodeId, nodeId));
             var node = _catalog.Create(classType) ?? throw NodeException.KeyError(classType);
-            var context = new NodeContext(PromptId, nodeId, classType, _folders, Prompt.Json, _request.ExtraData, _cancellation, _progress);
+            var context = new NodeContext(PromptId, nodeId, classType, _folders, _signatures.PromptAsRecorded(), _request.ExtraData, _cancellation, _progress);
             var calls = Invoke(node, info, inputs, context);
             var result = new CachedNodeResult(MergeOutputs(calls, info), UiOutput.Merge([.. calls.Select(c => c.Ui).OfType<UiOutput>()]));
             if (result.Ui is not null)
@@ -28,9 +28,9 @@ internal sealed partial class GraphRun
             }
 
             _results[nodeId] = result;
-            if (_request.Cache is { } cache && _signatures.Of(nodeId) is { } signature)
+            if (_request.Cache is { } cache && CacheKey(nodeId) is { } key)
             {
-                cache.Set(signature, result);
+                cache.Set(key, result);
             }
 
             _progress.Finish(nodeId);
@@ -95,7 +95,7 @@ internal sealed partial class GraphRun
         {
             IReadOnlyList<object?> hiddenValue = hidden.Kind switch
             {
-                HiddenKinds.Prompt => [Prompt.Json],
+                HiddenKinds.Prompt => [_signatures.PromptAsRecorded()],
                 HiddenKinds.ExtraPngInfo => [_request.ExtraData["extra_pnginfo"]],
                 HiddenKinds.UniqueId => [nodeId],
                 _ => [null],

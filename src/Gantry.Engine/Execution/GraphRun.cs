@@ -1,6 +1,7 @@
 using Gantry.Engine.Catalog;
 using Gantry.Engine.Graph;
 using Gantry.Engine.Json;
+using Gantry.Engine.Tensors;
 
 namespace Gantry.Engine.Execution;
 
@@ -17,6 +18,8 @@ internal sealed partial class GraphRun
     private readonly IExecutionEventSink _sink;
     private readonly TimeProvider _time;
     private readonly CancellationToken _cancellation;
+    private readonly JobMemoryLimits _memoryLimits;
+    private readonly HashSet<string> _uiNodes = new(StringComparer.Ordinal);
     private readonly ProgressTracker _progress;
     private readonly NodeSignatures _signatures;
     private readonly Dictionary<string, NodeInfo?> _infos = new(StringComparer.Ordinal);
@@ -34,6 +37,7 @@ internal sealed partial class GraphRun
         IExecutionEventSink sink,
         TimeProvider time,
         TimeSpan progressInterval,
+        JobMemoryLimits memoryLimits,
         CancellationToken cancellation)
     {
         _request = request;
@@ -42,6 +46,7 @@ internal sealed partial class GraphRun
         _sink = sink;
         _time = time;
         _cancellation = cancellation;
+        _memoryLimits = memoryLimits;
         _progress = new ProgressTracker(request.PromptId, sink, time, progressInterval);
         _signatures = new NodeSignatures(request.Prompt, InfoOf, catalog.Create, folders);
     }
@@ -54,10 +59,11 @@ internal sealed partial class GraphRun
 
     public ExecutionResult Run()
     {
+        using var budget = TensorMemory.Enter(_memoryLimits);
         Record(new ExecutionStartEvent(PromptId, Now));
         foreach (var node in Prompt.Nodes)
         {
-            if (_request.Cache is { } cache && _signatures.Of(node.Id) is { } signature && cache.Get(signature) is { } entry)
+            if (_request.Cache is { } cache && CacheKey(node.Id) is { } key && cache.Get(key) is { } entry)
             {
                 _cachedAtStart[node.Id] = entry;
             }
@@ -72,7 +78,11 @@ internal sealed partial class GraphRun
             Record(new ExecutionSuccessEvent(PromptId, Now));
         }
 
-        return new ExecutionResult(PromptId, outcome, _messages, _uiOutputs, _meta, _executed, cachedNodes);
+        return new ExecutionResult(PromptId, outcome, _messages, _uiOutputs, _meta, _executed, cachedNodes)
+        {
+            SignaturesComputed = _signatures.Computed,
+            TensorBytes = budget.Bytes,
+        };
     }
 
     private ExecutionOutcome Execute(ExecutionPlan plan)
@@ -112,8 +122,13 @@ internal sealed partial class GraphRun
             return atStart;
         }
 
-        return _request.Cache is { } cache && _signatures.Of(nodeId) is { } signature ? cache.Get(signature) : null;
+        return _request.Cache is { } cache && CacheKey(nodeId) is { } key ? cache.Get(key) : null;
     }
+
+    // The node's signature within the request's scope; null when the node is never cached.
+    private string? CacheKey(string nodeId) => _signatures.Of(nodeId) is not { } signature ? null
+        : _request.CacheScope is { } scope ? $"{scope}\0{signature}"
+        : signature;
 
     private void UseCached(string nodeId, CachedNodeResult cached)
     {
@@ -129,55 +144,81 @@ internal sealed partial class GraphRun
 
     private void AddUiOutput(string nodeId, JObject ui)
     {
-        _uiOutputs.RemoveAll(o => o.Key == nodeId);
+        if (!_uiNodes.Add(nodeId))
+        {
+            _uiOutputs.RemoveAll(o => o.Key == nodeId);
+            _meta.RemoveAll(m => m.Key == nodeId);
+        }
+
         _uiOutputs.Add(new(nodeId, ui));
-        _meta.RemoveAll(m => m.Key == nodeId);
         _meta.Add(new(nodeId, new NodeMeta(nodeId, nodeId, null, nodeId)));
     }
 
-    /// <summary>Dependencies first, depth-first from each requested output in order; cached nodes are not expanded.</summary>
+    /// <summary>
+    /// Dependencies first, depth-first from each requested output in order; cached nodes are not expanded.
+    /// Iterative (its own stack), so a chain of any length is planned without deepening the thread's stack.
+    /// </summary>
     private ExecutionPlan Plan()
     {
         var order = new List<string>();
         var done = new HashSet<string>(StringComparer.Ordinal);
         var inProgress = new HashSet<string>(StringComparer.Ordinal);
-        string? cycleAt = null;
-
-        void Visit(string nodeId)
-        {
-            if (cycleAt is not null || done.Contains(nodeId))
-            {
-                return;
-            }
-
-            if (!inProgress.Add(nodeId))
-            {
-                cycleAt = nodeId;
-                return;
-            }
-
-            if (!_cachedAtStart.ContainsKey(nodeId) && Prompt.Find(nodeId)?.Inputs is { } inputs)
-            {
-                foreach (var (_, value) in inputs)
-                {
-                    if (PromptLink.TryParse(value, out var link) && Prompt.Contains(link.NodeId) && !_cachedAtStart.ContainsKey(link.NodeId))
-                    {
-                        Visit(link.NodeId);
-                    }
-                }
-            }
-
-            inProgress.Remove(nodeId);
-            done.Add(nodeId);
-            order.Add(nodeId);
-        }
-
+        var stack = new List<(string NodeId, List<string> Dependencies, int Next)>();
         foreach (var output in _request.OutputsToExecute)
         {
-            Visit(output);
+            if (done.Contains(output))
+            {
+                continue;
+            }
+
+            inProgress.Add(output);
+            stack.Add((output, DependenciesOf(output), 0));
+            while (stack.Count > 0)
+            {
+                var (nodeId, dependencies, next) = stack[^1];
+                if (next < dependencies.Count)
+                {
+                    stack[^1] = (nodeId, dependencies, next + 1);
+                    var dependency = dependencies[next];
+                    if (done.Contains(dependency))
+                    {
+                        continue;
+                    }
+
+                    if (!inProgress.Add(dependency))
+                    {
+                        return new ExecutionPlan(order, dependency);
+                    }
+
+                    stack.Add((dependency, DependenciesOf(dependency), 0));
+                    continue;
+                }
+
+                stack.RemoveAt(stack.Count - 1);
+                inProgress.Remove(nodeId);
+                done.Add(nodeId);
+                order.Add(nodeId);
+            }
         }
 
-        return new ExecutionPlan(order, cycleAt);
+        return new ExecutionPlan(order, null);
+    }
+
+    private List<string> DependenciesOf(string nodeId)
+    {
+        var dependencies = new List<string>();
+        if (!_cachedAtStart.ContainsKey(nodeId) && Prompt.Find(nodeId)?.Inputs is { } inputs)
+        {
+            foreach (var (_, value) in inputs)
+            {
+                if (PromptLink.TryParse(value, out var link) && Prompt.Contains(link.NodeId) && !_cachedAtStart.ContainsKey(link.NodeId))
+                {
+                    dependencies.Add(link.NodeId);
+                }
+            }
+        }
+
+        return dependencies;
     }
 
     private NodeInfo? InfoOf(string classType)

@@ -9,22 +9,42 @@ internal sealed record CachedNodeResult(IReadOnlyList<IReadOnlyList<object?>> Ou
 /// Node results kept between prompts, keyed by ComfyUI's recursive input signature (class type,
 /// literal inputs, ancestry, fingerprint; node id for NOT_IDEMPOTENT / UNIQUE_ID nodes). A repeated
 /// prompt re-runs only changed nodes. Least recently used entries are dropped beyond
-/// <see cref="Capacity"/>. Thread-safe: several runs may share one cache, or each worker may own one.
+/// <see cref="Capacity"/> entries or <see cref="MaxBytes"/> bytes (a result larger than that is not kept).
+/// Keys may carry a scope (<see cref="ExecutionRequest.CacheScope"/>) so that runs of one user never see
+/// another's results. Thread-safe: several runs may share one cache, or each worker may own one.
 /// </summary>
 public sealed class NodeResultCache
 {
-    private readonly Dictionary<string, LinkedListNode<(string Key, CachedNodeResult Value)>> _entries = new(StringComparer.Ordinal);
-    private readonly LinkedList<(string Key, CachedNodeResult Value)> _recency = new();
+    private readonly Dictionary<string, LinkedListNode<Entry>> _entries = new(StringComparer.Ordinal);
+    private readonly LinkedList<Entry> _recency = new();
     private readonly Lock _lock = new();
+    private long _bytes;
 
-    /// <param name="capacity">The most node results kept (images can be large: size it to memory).</param>
-    public NodeResultCache(int capacity)
+    /// <param name="capacity">The most node results kept.</param>
+    /// <param name="maxBytes">The most bytes they may hold together (tensors dominate: size it to memory).</param>
+    public NodeResultCache(int capacity, long maxBytes = long.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
         Capacity = capacity;
+        MaxBytes = maxBytes;
     }
 
     public int Capacity { get; }
+
+    public long MaxBytes { get; }
+
+    /// <summary>About how many bytes the kept results hold.</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _bytes;
+            }
+        }
+    }
 
     public int Count
     {
@@ -44,6 +64,7 @@ public sealed class NodeResultCache
         {
             _entries.Clear();
             _recency.Clear();
+            _bytes = 0;
         }
     }
 
@@ -64,20 +85,30 @@ public sealed class NodeResultCache
 
     internal void Set(string key, CachedNodeResult value)
     {
+        var size = ResultSize.Of(value);
         lock (_lock)
         {
-            if (_entries.TryGetValue(key, out var existing))
+            if (_entries.Remove(key, out var existing))
             {
                 _recency.Remove(existing);
+                _bytes -= existing.Value.Bytes;
             }
 
-            var node = _recency.AddFirst((key, value));
-            _entries[key] = node;
-            while (_entries.Count > Capacity && _recency.Last is { } oldest)
+            if (size > MaxBytes || Capacity == 0)
+            {
+                return;
+            }
+
+            _entries[key] = _recency.AddFirst(new Entry(key, value, size));
+            _bytes += size;
+            while ((_entries.Count > Capacity || _bytes > MaxBytes) && _recency.Last is { } oldest)
             {
                 _recency.RemoveLast();
                 _entries.Remove(oldest.Value.Key);
+                _bytes -= oldest.Value.Bytes;
             }
         }
     }
+
+    private sealed record Entry(string Key, CachedNodeResult Value, long Bytes);
 }

@@ -21,7 +21,10 @@ internal sealed class NodeSignatures
     private readonly Func<string, ComfyNode?> _create;
     private readonly EngineFolders _folders;
     private readonly Dictionary<string, string?> _signatures = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _inProgress = new(StringComparer.Ordinal);
+
+    // IS_CHANGED results by node: the fingerprint, or NaN where it threw (as ComfyUI records a failed IS_CHANGED).
+    private readonly Dictionary<string, JValue> _isChanged = new(StringComparer.Ordinal);
+    private JObject? _promptAsRecorded;
 
     public NodeSignatures(Prompt prompt, Func<string, NodeInfo?> infoOf, Func<string, ComfyNode?> create, EngineFolders folders)
     {
@@ -31,6 +34,13 @@ internal sealed class NodeSignatures
         _folders = folders;
     }
 
+    /// <summary>Signatures computed so far (each node's once).</summary>
+    public int Computed { get; private set; }
+
+    /// <summary>
+    /// The node's signature. Its ancestors' come first, in an iterative depth-first walk with its own stack (a chain
+    /// of any length takes no thread stack); an ancestor met again on the walk's path is a cycle and has none.
+    /// </summary>
     public string? Of(string nodeId)
     {
         if (_signatures.TryGetValue(nodeId, out var known))
@@ -38,21 +48,41 @@ internal sealed class NodeSignatures
             return known;
         }
 
-        if (!_inProgress.Add(nodeId))
+        var onPath = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<(string NodeId, bool Expanded)>([(nodeId, false)]);
+        while (stack.Count > 0)
         {
-            return null;
+            var (id, expanded) = stack.Pop();
+            if (_signatures.ContainsKey(id))
+            {
+                continue;
+            }
+
+            if (expanded)
+            {
+                onPath.Remove(id);
+                _signatures[id] = Compute(id);
+                Computed++;
+                continue;
+            }
+
+            onPath.Add(id);
+            stack.Push((id, true));
+            if (_prompt.Find(id)?.Inputs is not { } inputs)
+            {
+                continue;
+            }
+
+            foreach (var (_, value) in inputs)
+            {
+                if (PromptLink.TryParse(value, out var link) && !onPath.Contains(link.NodeId) && !_signatures.ContainsKey(link.NodeId))
+                {
+                    stack.Push((link.NodeId, false));
+                }
+            }
         }
 
-        try
-        {
-            var signature = Compute(nodeId);
-            _signatures[nodeId] = signature;
-            return signature;
-        }
-        finally
-        {
-            _inProgress.Remove(nodeId);
-        }
+        return _signatures[nodeId];
     }
 
     private string? Compute(string nodeId)
@@ -81,7 +111,8 @@ internal sealed class NodeSignatures
             text.Append("input\0").Append(name).Append('\0');
             if (PromptLink.TryParse(value, out var link))
             {
-                if (Of(link.NodeId) is not { } ancestor)
+                // Computed before this node, unless it is on the path to it (a cycle): then there is no signature.
+                if (_signatures.GetValueOrDefault(link.NodeId) is not { } ancestor)
                 {
                     return null;
                 }
@@ -97,6 +128,30 @@ internal sealed class NodeSignatures
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
+    /// <summary>
+    /// The prompt as ComfyUI hands it to nodes (and writes into the PNG <c>prompt</c> chunk): each node whose class
+    /// has IS_CHANGED gains <c>"is_changed": [result]</c> (LoadImage: the file's SHA-256), NaN when it threw,
+    /// as ComfyUI's cache pass writes into the prompt's node dicts before anything runs.
+    /// </summary>
+    public JObject PromptAsRecorded()
+    {
+        if (_promptAsRecorded is { } known)
+        {
+            return known;
+        }
+
+        foreach (var (nodeId, _) in _prompt.Json)
+        {
+            Of(nodeId);
+        }
+
+        var members = _prompt.Json.Select(member => member.Value is JObject node && _isChanged.TryGetValue(member.Key, out var changed) && !node.TryGetValue("is_changed", out _)
+            ? new KeyValuePair<string, JValue>(member.Key, node.With("is_changed", changed))
+            : member);
+        _promptAsRecorded = _isChanged.Count == 0 ? _prompt.Json : new JObject(members);
+        return _promptAsRecorded;
+    }
+
     private bool TryFingerprint(string nodeId, PromptNode node, NodeInfo info, JObject inputs, out string? fingerprint)
     {
         fingerprint = null;
@@ -109,10 +164,16 @@ internal sealed class NodeSignatures
         {
             var constants = ConstantInputs.ToInputs(ConstantInputs.Build(nodeId, info, inputs));
             fingerprint = instance.Fingerprint(constants, new NodeEnvironment(nodeId, _folders));
+            if (fingerprint is not null)
+            {
+                _isChanged[nodeId] = JArray.OfStrings([fingerprint]);
+            }
+
             return true;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            _isChanged[nodeId] = new JFloat(double.NaN);
             return false;
         }
     }

@@ -8,9 +8,15 @@ namespace Gantry.Engine.Execution;
 /// <c>progress</c> and previews for node reports. Updates are throttled like ComfyUI's ProgressBar:
 /// at most one per interval per node and only for a change of at least 0.5 %, except the first,
 /// the last (value ≥ max) and preview-carrying ones. Safe to call from a node's parallel loops.
+/// ComfyUI lists every non-pending node in each <c>progress_state</c>, which costs the square of the graph's size;
+/// here one lists the <see cref="StatesSent"/> most recently started nodes (the running one among them: nodes run
+/// one at a time), which is all of them in any graph of that size or less.
 /// </summary>
 internal sealed class ProgressTracker : IProgressSink
 {
+    /// <summary>The most node states one <c>progress_state</c> carries.</summary>
+    internal const int StatesSent = 64;
+
     private static readonly JValue Zero = new JFloat(0.0);
     private static readonly JValue One = new JFloat(1.0);
 
@@ -87,5 +93,15 @@ internal sealed class ProgressTracker : IProgressSink
         return true;
     }
 
-    private void SendState() => _sink.Emit(new ProgressStateEvent(_promptId, [.. _nodes.Values]));
+    private void SendState()
+    {
+        var first = Math.Max(0, _nodes.Count - StatesSent);
+        var states = new NodeProgressState[_nodes.Count - first];
+        for (var i = 0; i < states.Length; i++)
+        {
+            states[i] = _nodes.GetAt(first + i).Value;
+        }
+
+        _sink.Emit(new ProgressStateEvent(_promptId, states));
+    }
 }

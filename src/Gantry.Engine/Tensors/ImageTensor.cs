@@ -12,7 +12,7 @@ public sealed class ImageTensor
     private readonly int _offset;
 
     public ImageTensor(int batch, int height, int width, int channels)
-        : this(new float[checked(batch * height * width * channels)], 0, batch, height, width, channels)
+        : this(TensorMemory.Allocate(batch, height, width, channels), 0, batch, height, width, channels)
     {
     }
 

@@ -10,7 +10,7 @@ public sealed class MaskTensor
     private readonly int _offset;
 
     public MaskTensor(int batch, int height, int width)
-        : this(new float[checked(batch * height * width)], 0, batch, height, width)
+        : this(TensorMemory.Allocate(batch, height, width, 1), 0, batch, height, width)
     {
     }
 

@@ -11,23 +11,31 @@ namespace Gantry.Engine.Validation;
 /// </summary>
 public static class PromptValidator
 {
+    /// <summary>The default most nodes one prompt may have (<see cref="ComfyEngineOptions.MaxNodesPerPrompt"/>).</summary>
+    public const int DefaultMaxNodes = 5_000;
+
     /// <summary>Validates parsed JSON; a non-object gives an <c>invalid_prompt</c> error, never an exception.</summary>
-    public static ValidationResult Validate(JValue prompt, INodeInfoSource nodes, IReadOnlyCollection<string>? partialExecutionTargets = null)
+    public static ValidationResult Validate(JValue prompt, INodeInfoSource nodes, IReadOnlyCollection<string>? partialExecutionTargets = null, int maxNodes = DefaultMaxNodes)
     {
         ArgumentNullException.ThrowIfNull(prompt);
         return Graph.Prompt.TryCreate(prompt, out var parsed)
-            ? Validate(parsed, nodes, partialExecutionTargets)
+            ? Validate(parsed, nodes, partialExecutionTargets, maxNodes)
             : new ValidationResult(ValidationErrors.InvalidPrompt("Prompt must be a JSON object", $"Got {PyFormat.TypeName(prompt)}"), [], [], null);
     }
 
     /// <summary>
     /// Validates <paramref name="prompt"/>. <paramref name="partialExecutionTargets"/> (ComfyUI's
-    /// <c>partial_execution_targets</c>) limits the output nodes considered; null means all.
+    /// <c>partial_execution_targets</c>) limits the output nodes considered; null means all. A prompt of more than
+    /// <paramref name="maxNodes"/> nodes is refused with <c>prompt_too_large</c> before anything else is checked.
     /// </summary>
-    public static ValidationResult Validate(Prompt prompt, INodeInfoSource nodes, IReadOnlyCollection<string>? partialExecutionTargets = null)
+    public static ValidationResult Validate(Prompt prompt, INodeInfoSource nodes, IReadOnlyCollection<string>? partialExecutionTargets = null, int maxNodes = DefaultMaxNodes)
     {
         ArgumentNullException.ThrowIfNull(prompt);
         ArgumentNullException.ThrowIfNull(nodes);
+        if (prompt.Count > maxNodes)
+        {
+            return Rejected(ValidationErrors.TooManyNodes(prompt.Count, maxNodes), prompt);
+        }
 
         var outputs = new List<string>();
         foreach (var node in prompt.Nodes)
@@ -63,13 +71,14 @@ public static class PromptValidator
         var good = new List<string>();
         var failed = new List<(string Output, IReadOnlyList<PromptError> Reasons)>();
         var nodeErrors = new List<KeyValuePair<string, (List<PromptError> Errors, List<string> Dependents, string ClassType)>>();
+        var nodeErrorAt = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var output in outputs)
         {
             bool valid;
             IReadOnlyList<PromptError> reasons;
             try
             {
-                var result = run.Validate(output, []);
+                var result = run.Validate(output);
                 valid = result.Valid;
                 reasons = result.Errors;
             }
@@ -87,19 +96,13 @@ public static class PromptValidator
             }
 
             failed.Add((output, reasons));
-            var ancestry = run.Ancestry(output);
-            foreach (var (nodeId, result) in run.Validated)
+            foreach (var (nodeId, result) in run.FailedAncestry(output))
             {
-                if (result.Valid || result.Errors.Count == 0 || !ancestry.Contains(nodeId))
-                {
-                    continue;
-                }
-
-                var at = nodeErrors.FindIndex(e => e.Key == nodeId);
-                if (at < 0)
+                if (!nodeErrorAt.TryGetValue(nodeId, out var at))
                 {
                     nodeErrors.Add(new(nodeId, ([.. result.Errors], [], prompt.Find(nodeId)?.ClassType ?? string.Empty)));
                     at = nodeErrors.Count - 1;
+                    nodeErrorAt[nodeId] = at;
                 }
 
                 nodeErrors[at].Value.Dependents.Add(output);

@@ -55,7 +55,7 @@ internal static class ValidationErrors
         "bad_linked_input",
         "Bad linked input, must be a length-2 list of [node_id, slot_index]",
         input.Name,
-        new JObjectBuilder { ["input_name"] = input.Name, ["input_config"] = input.ToConfigJson(), ["received_value"] = received }.Build());
+        new JObjectBuilder { ["input_name"] = input.Name, ["input_config"] = ErrorConfig(input), ["received_value"] = received }.Build());
 
     public static PromptError ReturnTypeMismatch(InputSpec input, JValue receivedType, JValue link) => new(
         "return_type_mismatch",
@@ -64,7 +64,7 @@ internal static class ValidationErrors
         new JObjectBuilder
         {
             ["input_name"] = input.Name,
-            ["input_config"] = input.ToConfigJson(),
+            ["input_config"] = ErrorConfig(input),
             ["received_type"] = receivedType,
             ["linked_node"] = link,
         }.Build());
@@ -76,7 +76,7 @@ internal static class ValidationErrors
         new JObjectBuilder
         {
             ["input_name"] = input.Name,
-            ["input_config"] = input.ToConfigJson(),
+            ["input_config"] = ErrorConfig(input),
             ["exception_message"] = exception.Message,
             ["exception_type"] = PythonExceptions.TypeName(exception),
             ["traceback"] = JArray.OfStrings(PythonExceptions.Traceback(exception)),
@@ -100,7 +100,7 @@ internal static class ValidationErrors
         new JObjectBuilder
         {
             ["input_name"] = input.Name,
-            ["input_config"] = input.ToConfigJson(),
+            ["input_config"] = ErrorConfig(input),
             ["received_value"] = received,
             ["exception_message"] = exception.Message,
         }.Build());
@@ -109,13 +109,13 @@ internal static class ValidationErrors
         "value_smaller_than_min",
         $"Value {PyFormat.Str(received)} smaller than min of {PyFormat.Str(min)}",
         input.Name,
-        Received(input, input.ToConfigJson(), received));
+        Received(input, ErrorConfig(input), received));
 
     public static PromptError BiggerThanMax(InputSpec input, JValue received, JValue max) => new(
         "value_bigger_than_max",
         $"Value {PyFormat.Str(received)} bigger than max of {PyFormat.Str(max)}",
         input.Name,
-        Received(input, input.ToConfigJson(), received));
+        Received(input, ErrorConfig(input), received));
 
     public static PromptError NotInList(InputSpec input, JValue received, IReadOnlyList<JValue> invalid, JValue options, int optionCount)
     {
@@ -125,7 +125,7 @@ internal static class ValidationErrors
             "value_not_in_list",
             "Value not in list",
             $"{input.Name}: {string.Join(", ", invalid.Select(PyFormat.Repr))} not in {listInfo}",
-            Received(input, large ? JNull.Instance : input.ToConfigJson(), received));
+            Received(input, large ? JNull.Instance : ErrorConfig(input), received));
     }
 
     public static PromptError CustomValidationFailed(string input, string? message) => new(
@@ -134,11 +134,30 @@ internal static class ValidationErrors
         message is null ? input : $"{input} - {message}",
         new JObjectBuilder { ["input_name"] = input }.Build());
 
-    public static PromptError DependencyCycle(string nodeId, string path, IReadOnlyList<string> cycleNodes) => new(
-        "dependency_cycle",
-        "Dependency cycle detected",
-        path,
-        new JObjectBuilder { ["node_id"] = nodeId, ["cycle_nodes"] = JArray.OfStrings(cycleNodes) }.Build());
+    /// <summary>ComfyUI's cycle error; a cycle longer than the nodes listed also says its length (<c>cycle_length</c>).</summary>
+    public static PromptError DependencyCycle(string nodeId, string path, IReadOnlyList<string> cycleNodes, int cycleLength)
+    {
+        var extra = new JObjectBuilder { ["node_id"] = nodeId, ["cycle_nodes"] = JArray.OfStrings(cycleNodes) };
+        if (cycleLength > cycleNodes.Count)
+        {
+            extra["cycle_length"] = cycleLength;
+        }
+
+        return new("dependency_cycle", "Dependency cycle detected", path, extra.Build());
+    }
+
+    /// <summary>More nodes than the limit: refused before any node is looked at (ComfyUI has no such limit).</summary>
+    public static PromptError TooManyNodes(int count, int limit) => new(
+        "prompt_too_large",
+        "Prompt has too many nodes",
+        $"The prompt has {count} nodes; at most {limit} are allowed.",
+        new JObjectBuilder { ["node_count"] = count, ["max_nodes"] = limit }.Build());
+
+    /// <summary>
+    /// <c>input_config</c> as ComfyUI's validation errors show it: always <c>[type, options]</c>, with <c>{}</c> for a
+    /// declaration without options (0.3.64 builds it from the parsed input, not the declared tuple; seen on a real ComfyUI).
+    /// </summary>
+    private static JArray ErrorConfig(InputSpec input) => JArray.Of(input.Type, input.Options);
 
     private static JObject Received(InputSpec input, JValue config, JValue received) =>
         new JObjectBuilder { ["input_name"] = input.Name, ["input_config"] = config, ["received_value"] = received }.Build();

@@ -22,6 +22,10 @@ public static class ApiResults
     public static JsonHttpResult<ErrorResponse> InvalidJobId(string text)
         => BadRequest(ErrorCodes.InvalidJobId, $"'{Truncate(text)}' is not a job id: expected a UUID such as 0b6f0f5e-6d7b-4f43-9b1a-3c7d2f0a9e11.");
 
+    /// <summary>A job path whose id is not a UUID: no such job (404), with the reason.</summary>
+    public static JsonHttpResult<ErrorResponse> NoSuchJobId(string text)
+        => Error(StatusCodes.Status404NotFound, ErrorCodes.InvalidJobId, $"'{Truncate(text)}' is not a job id: expected a UUID such as 0b6f0f5e-6d7b-4f43-9b1a-3c7d2f0a9e11.");
+
     public static JsonHttpResult<ErrorResponse> TooLarge(long limit)
         => Error(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, $"The request body is larger than the limit of {limit} bytes.");
 

@@ -19,5 +19,6 @@ public static class ErrorCodes
     public const string InvalidJobId = "invalid_job_id";
     public const string PayloadTooLarge = "payload_too_large";
     public const string QueueFull = "queue_full";
+    public const string Conflict = "conflict";
     public const string InternalError = "internal_error";
 }

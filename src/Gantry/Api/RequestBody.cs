@@ -49,10 +49,9 @@ public static class RequestBody
     /// </summary>
     public static JsonDocument? TryParse(ReadOnlyMemory<byte> body, out string? error)
     {
-        var surrogate = JParser.IndexOfLoneSurrogateEscape(body.Span);
-        if (surrogate >= 0)
+        error = BreaksReaderRule(body.Span);
+        if (error is not null)
         {
-            error = string.Create(CultureInfo.InvariantCulture, $"Lone UTF-16 surrogate in \\uXXXX escape: char {surrogate}");
             return null;
         }
 
@@ -66,6 +65,13 @@ public static class RequestBody
             error = ex.Message;
             return null;
         }
+    }
+
+    /// <summary>Why the body breaks the reader rule every JSON body is held to beside its syntax (a lone surrogate escape), or null.</summary>
+    public static string? BreaksReaderRule(ReadOnlySpan<byte> body)
+    {
+        var surrogate = JParser.IndexOfLoneSurrogateEscape(body);
+        return surrogate < 0 ? null : string.Create(CultureInfo.InvariantCulture, $"Lone UTF-16 surrogate in \\uXXXX escape: char {surrogate}");
     }
 
     /// <summary>An empty body (or only whitespace) counts as no body.</summary>

@@ -25,6 +25,7 @@ public static class GantryCli
         root.Add(QueueCommand.Create());
         root.Add(CancelCommand.Create());
         root.Add(OutputsCommand.Create());
+        root.Add(UploadCommand.Create());
         root.Add(KeysCommand.Create());
         root.Add(UsersCommand.Create());
         root.Add(WorkersCommand.Create());

@@ -85,6 +85,8 @@ public static class OutputsCommand
                 {
                     Console.WriteLine($"Saved {file.Path}");
                 }
+
+                JobText.WriteTexts(Console.Out, report);
             }
 
             if (report.Status is "failed" or "cancelled")

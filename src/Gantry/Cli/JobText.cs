@@ -42,7 +42,24 @@ internal static class JobText
         {
             output.WriteLine($"  output:   node {file.NodeId}: {RelativePath(file)} ({file.Type})");
         }
+
+        foreach (var text in report.Texts ?? [])
+        {
+            output.WriteLine($"  text:     node {text.NodeId}: {Indent(text.Text, "            ")}");
+        }
     }
+
+    /// <summary>The job's text outputs (PreviewAny, string nodes), one <c>Text from node N (Class): …</c> each.</summary>
+    public static void WriteTexts(TextWriter output, JobReport report, IReadOnlyDictionary<string, string>? classTypes = null)
+    {
+        foreach (var text in report.Texts ?? [])
+        {
+            var name = classTypes is not null && classTypes.TryGetValue(text.NodeId, out var type) ? $" ({type})" : "";
+            output.WriteLine($"Text from node {text.NodeId}{name}: {Indent(text.Text, "  ")}");
+        }
+    }
+
+    private static string Indent(string text, string indent) => text.ReplaceLineEndings("\n" + indent);
 
     /// <summary>The one-line verdict printed when a waited-for job ends.</summary>
     public static string Verdict(JobReport report)

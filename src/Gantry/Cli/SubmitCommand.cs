@@ -31,8 +31,28 @@ public static class SubmitCommand
             WorkflowInput.ApplyAssignments(workflow, parse.GetValue(set) ?? []);
             // Listening before submitting: a quick job's events all arrive after this.
             await using var events = parse.GetValue(wait) ? await client.TryOpenEventsAsync(token) : null;
-            var submitted = await client.SubmitAsync(workflow, token);
             var asJson = parse.GetValue(json);
+            SubmittedJob submitted;
+            try
+            {
+                submitted = await client.SubmitAsync(workflow, token);
+            }
+            catch (GantryHttpException ex) when (SubmitRefusal.Parse(ex) is { } body)
+            {
+                // Why, node by node: not only "Prompt outputs failed validation".
+                if (asJson)
+                {
+                    GantryApiCommand.WriteJson(body, ClientJsonContext.Default.JsonElement);
+                }
+
+                foreach (var line in SubmitRefusal.Describe(ex)!)
+                {
+                    await Console.Error.WriteLineAsync(line);
+                }
+
+                return GantryHttpCommand.ExitCodeOf(ex);
+            }
+
             var progressOut = asJson ? Console.Error : Console.Out;
             if (!parse.GetValue(wait))
             {
@@ -72,6 +92,8 @@ public static class SubmitCommand
                 {
                     Console.WriteLine($"Saved {path.Path}");
                 }
+
+                JobText.WriteTexts(Console.Out, report, classTypes: ClassTypes(workflow));
             }
 
             return GantryApiCommand.ExitCodeOf(report);
@@ -129,7 +151,8 @@ public static class SubmitCommand
     private static Dictionary<string, string> ClassTypes(JsonObject workflow)
         => workflow.ToDictionary(n => n.Key, n => n.Value?["class_type"]?.GetValue<string>() ?? "?", StringComparer.Ordinal);
 
-    private static string Position(SubmittedJob submitted) => submitted.QueuePosition?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-";
+    private static string Position(SubmittedJob submitted)
+        => submitted.QueuePosition?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown: already finished, or over 1000 jobs ahead";
 
     private static bool IsInteractive() => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 }

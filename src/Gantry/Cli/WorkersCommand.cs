@@ -8,18 +8,19 @@ using Spectre.Console;
 namespace Gantry.Cli;
 
 /// <summary>
-/// <c>gantry workers add|list|remove|drain</c>: manage the workers of a running Gantry through its admin API
+/// <c>gantry workers add|list|remove|drain|resume</c>: manage the workers of a running Gantry through its admin API
 /// (<c>/api/admin/workers</c>), so changes take effect at once and are kept across restarts. Needs an admin key.
 /// </summary>
 public static class WorkersCommand
 {
     public static Command Create()
     {
-        var command = new Command("workers", "Add, list, drain and remove the workers of a running Gantry (needs an admin key).");
+        var command = new Command("workers", "Add, list, drain, resume and remove the workers of a running Gantry (needs an admin key).");
         command.Add(AddCommand());
         command.Add(ListCommand());
         command.Add(RemoveCommand());
         command.Add(DrainCommand());
+        command.Add(ResumeCommand());
         return command;
     }
 
@@ -83,6 +84,21 @@ public static class WorkersCommand
             var workerName = parse.GetRequiredValue(name);
             await client.DeleteAsync($"api/admin/workers/{GantryHttpClient.Segment(workerName)}", token);
             Console.WriteLine($"Removed worker '{workerName}'.");
+            return GantryCli.Success;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command ResumeCommand()
+    {
+        var http = new GantryHttpOptions();
+        var name = new Argument<string>("name") { Description = "The worker's name, as 'gantry workers list' shows it." };
+        var command = http.AddTo(new Command("resume", "Undo a drain: the worker takes new jobs again.") { name });
+        command.SetAction((parse, cancellationToken) => GantryHttpCommand.RunAsync(http, parse, async (client, token) =>
+        {
+            var workerName = parse.GetRequiredValue(name);
+            var resumed = (await client.PostAsync($"api/admin/workers/{GantryHttpClient.Segment(workerName)}/resume", null, token)).Deserialize(GantryJsonContext.Default.WorkerView)!;
+            Console.WriteLine($"Worker '{resumed.Name}' is {resumed.State}: it takes new jobs again.");
             return GantryCli.Success;
         }, cancellationToken));
         return command;

@@ -4,6 +4,7 @@ using Gantry.Api.Comfy;
 using Gantry.Auth;
 using Gantry.Mcp;
 using Gantry.Store;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace Gantry.Hosting;
@@ -42,6 +43,7 @@ public static class GantryApp
             app.UseForwardedHeaders(forwarded);
         }
 
+        app.UseStatusCodePages(UnknownRouteAsync);
         app.UseAuthentication();
         app.UseAuthorization();
         MapEndpoints(app);
@@ -74,6 +76,19 @@ public static class GantryApp
         }
 
         return admin;
+    }
+
+    /// <summary>A request no route matched gets a 404 with the usual <c>{code, message}</c> body, never an empty one.</summary>
+    private static Task UnknownRouteAsync(StatusCodeContext status)
+    {
+        var context = status.HttpContext;
+        if (context.Response.StatusCode != StatusCodes.Status404NotFound || context.GetEndpoint() is not null)
+        {
+            return Task.CompletedTask;
+        }
+
+        var path = Api.ApiResults.Truncate(context.Request.Path.Value ?? "/");
+        return Api.ApiResults.WriteErrorAsync(context, StatusCodes.Status404NotFound, Api.ErrorCodes.NotFound, $"No route {context.Request.Method} {path}.");
     }
 
     private static void MapEndpoints(WebApplication app)

@@ -23,13 +23,14 @@ public static class McpHttpEndpoint
         services.AddScoped(sp => sp.GetRequiredService<LoopbackApiClients>().ForCurrentRequest());
         services.AddMcpServer(GantryMcp.Configure)
             .WithHttpTransport(options => options.Stateless = true)
-            .WithGantryTools();
+            .WithGantryTools()
+            .WithClientErrors();
         return services;
     }
 
     public static IEndpointRouteBuilder MapGantryMcp(this IEndpointRouteBuilder app)
     {
-        app.MapMcp(Path).RequireAuthorization().ExcludeFromDescription();
+        app.MapMcp(Path).RequireAuthorization().ExcludeFromDescription().WithInvalidParamsAs400();
         return app;
     }
 }

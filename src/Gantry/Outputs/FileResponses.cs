@@ -39,6 +39,33 @@ public static class FileResponses
             enableRangeProcessing: true);
     }
 
+    /// <summary>
+    /// The blob converted as the query's <c>channel</c> and <c>preview</c> ask (<see cref="ViewConversion"/>), under the
+    /// file's name as ComfyUI sends it, or why it cannot be; neither when the query asks for the file as stored (or
+    /// the blob is gone).
+    /// </summary>
+    public static async Task<(FileContentHttpResult? File, JsonHttpResult<Api.ErrorResponse>? Error)> ServeConvertedAsync(
+        HttpContext context, ContentStore blobs, ImageConverter converter, string sha256, string filename)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(blobs);
+        ArgumentNullException.ThrowIfNull(converter);
+        if (ViewConversion.Read(context.Request.Query) is not { } conversion || !blobs.Contains(sha256))
+        {
+            return (null, null);
+        }
+
+        var (bytes, error) = await converter.ConvertAsync(blobs.PathOf(sha256), conversion, context.RequestAborted);
+        if (bytes is null)
+        {
+            return (null, Api.ApiResults.BadRequest(Api.ErrorCodes.InvalidParameter, error!));
+        }
+
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        context.Response.Headers.ContentDisposition = ContentDisposition(filename, attachment: false);
+        return (TypedResults.File(bytes, conversion.ContentType), null);
+    }
+
     /// <summary>Whether a browser would run or render this type as part of the page (script, markup, styles).</summary>
     public static bool IsActiveContent(string contentType)
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Gantry.Engine.Json;
 using Gantry.Store;
 using Gantry.Workers;
 using Microsoft.AspNetCore.StaticFiles;
@@ -21,8 +22,17 @@ public sealed class OutputImporter(ContentStore blobs, IFileIndex index, TimePro
     public const long MaxFileBytes = 4L * 1024 * 1024 * 1024;
 
     /// <param name="open">Opens the bytes of a named file, or returns null when the worker no longer has it.</param>
+    /// <param name="already">
+    /// The files of this job imported before (as each node's <c>executed</c> came): they are taken as they are, not
+    /// fetched again, and what this call imports is added to it.
+    /// </param>
     public async Task<ImportedOutputs> ImportAsync(
-        long userId, Guid jobId, byte[] outputsJson, Func<OutputFileRef, CancellationToken, Task<Stream?>> open, CancellationToken cancellationToken)
+        long userId,
+        Guid jobId,
+        byte[] outputsJson,
+        Func<OutputFileRef, CancellationToken, Task<Stream?>> open,
+        CancellationToken cancellationToken,
+        ImportedFileSet? already = null)
     {
         using var document = JsonDocument.Parse(outputsJson);
         if (document.RootElement.ValueKind != JsonValueKind.Object)
@@ -39,6 +49,13 @@ public sealed class OutputImporter(ContentStore blobs, IFileIndex index, TimePro
                 continue;
             }
 
+            if (already?.Find(reference) is { } known)
+            {
+                files.Add(known);
+                renames[reference] = known.Filename;
+                continue;
+            }
+
             await using var stream = await open(reference, cancellationToken);
             if (stream is null)
             {
@@ -50,6 +67,7 @@ public sealed class OutputImporter(ContentStore blobs, IFileIndex index, TimePro
             var file = new ProducedFile(reference.Type, reference.Subfolder, name, blob.Sha256, blob.Size, ContentTypeOf(name));
             files.Add(file);
             renames[reference] = name;
+            already?.Add(reference, file);
             await index.AddFilesAsync(
                 [new StoredFile
                 {
@@ -68,6 +86,26 @@ public sealed class OutputImporter(ContentStore blobs, IFileIndex index, TimePro
 
         var rewritten = renames.Any(r => r.Value != r.Key.Filename) ? Rewrite(document.RootElement, renames) : outputsJson;
         return new ImportedOutputs(rewritten, files);
+    }
+
+    /// <summary>
+    /// Imports the files one node's <c>executed</c> names (its UI <c>output</c> object) before the message goes out,
+    /// so a client that fetches them on <c>executed</c> finds them. Returns the output with the names as stored, or
+    /// null when every name stayed as it was (the message can go out unchanged).
+    /// </summary>
+    public async Task<JObject?> ImportNodeOutputAsync(
+        long userId, Guid jobId, string nodeId, JObject output, Func<OutputFileRef, CancellationToken, Task<Stream?>> open,
+        ImportedFileSet already, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var outputs = new JObject([new(nodeId, output)]).ToJsonBytes();
+        var imported = await ImportAsync(userId, jobId, outputs, open, cancellationToken, already);
+        if (ReferenceEquals(imported.OutputsJson, outputs))
+        {
+            return null;
+        }
+
+        return JParser.Parse(imported.OutputsJson) is JObject rewritten && rewritten[nodeId] is JObject node ? node : null;
     }
 
     public static string ContentTypeOf(string filename)
@@ -190,6 +228,32 @@ public sealed class OutputImporter(ContentStore blobs, IFileIndex index, TimePro
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+}
+
+/// <summary>
+/// The files of one job imported so far, by the name the worker gave them: what was imported as a node's
+/// <c>executed</c> came is reused by the job's final import, so each file is fetched once and keeps one name.
+/// </summary>
+public sealed class ImportedFileSet
+{
+    private readonly Dictionary<OutputFileRef, ProducedFile> _files = [];
+    private readonly Lock _gate = new();
+
+    public ProducedFile? Find(OutputFileRef reference)
+    {
+        lock (_gate)
+        {
+            return _files.GetValueOrDefault(reference);
+        }
+    }
+
+    public void Add(OutputFileRef reference, ProducedFile file)
+    {
+        lock (_gate)
+        {
+            _files[reference] = file;
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Gantry.Store;
 
 namespace Gantry.Outputs;
@@ -23,7 +24,44 @@ public static class UserFiles
         return Path.Combine(Path.GetFullPath(options.DataDirectory), "inputs", userId.ToString(CultureInfo.InvariantCulture));
     }
 
+    /// <summary>The longest file or folder name, in UTF-8 bytes, that the common file systems (ext4, XFS, APFS, NTFS) take.</summary>
+    public const int MaxNameBytes = 255;
+
+    /// <summary>The most folder levels a subfolder may have.</summary>
+    public const int MaxSubfolderDepth = 16;
+
     public static bool IsFolderType(string? type) => type is Output or Input or Temp;
+
+    /// <summary>
+    /// Why a canonical subfolder and file name cannot be stored, or null when they can: every part at most
+    /// <see cref="MaxNameBytes"/> UTF-8 bytes, at most <see cref="MaxSubfolderDepth"/> folder levels, and text that
+    /// encodes (no lone UTF-16 surrogates). Checked before anything is written.
+    /// </summary>
+    public static string? NameProblem(string subfolder, string filename)
+    {
+        ArgumentNullException.ThrowIfNull(subfolder);
+        ArgumentNullException.ThrowIfNull(filename);
+        var parts = subfolder.Length == 0 ? [] : subfolder.Split('/');
+        if (parts.Length > MaxSubfolderDepth)
+        {
+            return $"subfolder has {parts.Length} levels; at most {MaxSubfolderDepth} are allowed.";
+        }
+
+        foreach (var part in parts.Append(filename))
+        {
+            if (!IsEncodable(part))
+            {
+                return "File and folder names must be valid Unicode text.";
+            }
+
+            if (Encoding.UTF8.GetByteCount(part) > MaxNameBytes)
+            {
+                return $"'{Truncate(part)}' is longer than {MaxNameBytes} bytes: file and folder names must be at most {MaxNameBytes} bytes in UTF-8.";
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// A subfolder in canonical form: <c>/</c>-separated, no empty or <c>.</c> parts, no leading or trailing
@@ -99,6 +137,34 @@ public static class UserFiles
 
         var last = text[(text.LastIndexOf('/') + 1)..];
         return last is "" or "." ? null : last;
+    }
+
+    private static bool IsEncodable(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Truncate(string text)
+    {
+        if (text.Length <= 40)
+        {
+            return text;
+        }
+
+        var cut = char.IsHighSurrogate(text[39]) ? 39 : 40;
+        return text[..cut] + "…";
     }
 
     /// <summary>Where an input file of the user lives on disk; null if the name would leave the user's input folder.</summary>

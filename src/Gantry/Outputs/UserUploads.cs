@@ -13,18 +13,31 @@ namespace Gantry.Outputs;
 /// </summary>
 public sealed class UserUploads(ContentStore blobs, IFileIndex index, IOptions<DataOptions> options, TimeProvider time)
 {
+    /// <summary>What <see cref="ExistingHashAsync"/> answers for a name a folder holds: never equal to a hash.</summary>
+    private const string FolderMarker = "folder";
+
     private readonly SemaphoreSlim[] _locks = [.. Enumerable.Range(0, 32).Select(_ => new SemaphoreSlim(1, 1))];
 
-    /// <summary>Stores <paramref name="content"/> (at most <paramref name="maxBytes"/>) under the request's name, or the next free one.</summary>
+    /// <summary>
+    /// Stores <paramref name="content"/> (at most <paramref name="maxBytes"/>) under the request's name, or the next free one.
+    /// A user's uploads are stored one at a time, and what is on disk is checked before anything is written: a request
+    /// that cannot be stored (a subfolder part that is a file, an existing folder to overwrite) comes back as a conflict
+    /// with nothing written, neither the blob nor the input file.
+    /// </summary>
     /// <exception cref="InvalidDataException">The content is larger than <paramref name="maxBytes"/>.</exception>
-    public async Task<StoredFile> SaveAsync(long userId, UploadRequest request, Stream content, long maxBytes, CancellationToken cancellationToken)
+    public async Task<UploadOutcome> SaveAsync(long userId, UploadRequest request, Stream content, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var blob = await blobs.PutAsync(content, maxBytes, cancellationToken);
         var gate = _locks[(int)((ulong)userId % (ulong)_locks.Length)];
         await gate.WaitAsync(cancellationToken);
         try
         {
+            if (request.Type == UserFiles.Input && InputConflict(userId, request) is { } conflict)
+            {
+                return UploadOutcome.Conflict(conflict);
+            }
+
+            var blob = await blobs.PutAsync(content, maxBytes, cancellationToken);
             var name = request.Overwrite ? request.Filename : await ChooseNameAsync(userId, request, blob.Sha256, cancellationToken);
             if (request.Type == UserFiles.Input)
             {
@@ -43,12 +56,31 @@ public sealed class UserUploads(ContentStore blobs, IFileIndex index, IOptions<D
                 CreatedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
             };
             await index.AddFilesAsync([file], cancellationToken);
-            return file;
+            return UploadOutcome.Stored(file);
         }
         finally
         {
             gate.Release();
         }
+    }
+
+    /// <summary>Why the input file cannot go where the request puts it, or null: a subfolder part is a file, or the file to overwrite is a folder.</summary>
+    private string? InputConflict(long userId, UploadRequest request)
+    {
+        var root = UserFiles.InputDirectory(options.Value, userId);
+        var folder = root;
+        foreach (var part in request.Subfolder.Length == 0 ? [] : request.Subfolder.Split('/'))
+        {
+            folder = Path.Combine(folder, part);
+            if (File.Exists(folder))
+            {
+                return $"The subfolder cannot be created: '{Path.GetRelativePath(root, folder).Replace('\\', '/')}' is a file.";
+            }
+        }
+
+        return request.Overwrite && Directory.Exists(Path.Combine(folder, request.Filename))
+            ? $"'{request.Filename}' is a folder and cannot be overwritten by a file."
+            : null;
     }
 
     private async Task<string> ChooseNameAsync(long userId, UploadRequest request, string sha256, CancellationToken cancellationToken)
@@ -79,6 +111,11 @@ public sealed class UserUploads(ContentStore blobs, IFileIndex index, IOptions<D
 
         // For inputs the folder on disk is what LoadImage sees, so it decides whether the name is taken.
         var path = UserFiles.InputPath(options.Value, userId, subfolder, name);
+        if (path is not null && Directory.Exists(path))
+        {
+            return FolderMarker;   // a folder holds the name: the file gets the next one, as ComfyUI does
+        }
+
         if (path is null || !File.Exists(path))
         {
             return null;
@@ -128,3 +165,11 @@ public sealed class UserUploads(ContentStore blobs, IFileIndex index, IOptions<D
 /// (<c>input</c>, <c>temp</c> or <c>output</c>), the subfolder (canonical) and whether to replace an existing file.
 /// </summary>
 public sealed record UploadRequest(string Filename, string Type, string Subfolder, bool Overwrite);
+
+/// <summary>What an upload came to: the stored file, or why nothing was stored (a conflict with what the user already has).</summary>
+public sealed record UploadOutcome(StoredFile? File, string? ConflictMessage)
+{
+    public static UploadOutcome Stored(StoredFile file) => new(file, null);
+
+    public static UploadOutcome Conflict(string message) => new(null, message);
+}

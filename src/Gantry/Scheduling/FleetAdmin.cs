@@ -100,6 +100,25 @@ public sealed class FleetAdmin(WorkerPool pool, IWorkerRegistry registry, Dispat
         return FleetChange.Done(pool.Describe(name));
     }
 
+    /// <summary>Undoes a drain: the worker takes new jobs again (kept across restarts for run-time workers).</summary>
+    public async Task<FleetChange> ResumeAsync(string name, CancellationToken cancellationToken)
+    {
+        var origin = pool.OriginOf(name);
+        if (origin is null)
+        {
+            return FleetChange.NotFound(name);
+        }
+
+        if (origin == WorkerOrigin.Registry
+            && (await registry.ListWorkersAsync(cancellationToken)).FirstOrDefault(r => r.Name == name) is { } registration)
+        {
+            await registry.SaveWorkerAsync(registration with { Draining = false }, cancellationToken);
+        }
+
+        pool.Resume(name);
+        return FleetChange.Done(pool.Describe(name));
+    }
+
     private static bool IsValidName(string name)
         => name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 

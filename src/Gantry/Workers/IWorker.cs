@@ -49,6 +49,9 @@ public interface IWorker : IAsyncDisposable
 
     /// <summary>Stops taking new jobs; what it has runs to the end. <see cref="State"/> becomes draining.</summary>
     void Drain();
+
+    /// <summary>Undoes <see cref="Drain"/>: a draining worker takes new jobs again (<see cref="State"/> back to online).</summary>
+    void Resume();
 }
 
 public enum WorkerState

@@ -81,13 +81,16 @@ public sealed class UserScopedCatalog
     /// <summary>
     /// The fleet's description of a class, rebound to the user's folders. A description the built-in engine made
     /// (it carries the node's own check) is made again for those folders; another worker's (a ComfyUI worker's
-    /// LoadImage lists that worker's input folder) keeps its own text with the folder lists replaced by the user's.
+    /// LoadImage lists that worker's input folder) keeps its own text with the folder lists replaced by the user's,
+    /// and gets the built-in node's own check of those inputs (LoadImage: "Invalid image file: …" for a file the
+    /// user never uploaded), which a description read from <c>/object_info</c> cannot carry.
     /// </summary>
     private NodeInfo Rebind(NodeInfo fleetInfo, EngineFolders folders)
     {
         var builtInCheck = fleetInfo.CustomValidation?.Validate is not null;
         var listed = _folderLists.GetValueOrDefault(fleetInfo.Name);
-        if ((!builtInCheck && listed is null) || _builtIn.Describe(fleetInfo.Name, folders) is not { } own)
+        var borrowsCheck = !builtInCheck && fleetInfo.CustomValidation is not null;
+        if ((!builtInCheck && listed is null && !borrowsCheck) || _builtIn.Describe(fleetInfo.Name, folders) is not { } own)
         {
             return fleetInfo;
         }
@@ -97,16 +100,24 @@ public sealed class UserScopedCatalog
             return own;
         }
 
-        var json = fleetInfo.ToJson();
-        foreach (var input in listed!)
+        var rebound = fleetInfo;
+        if (listed is not null)
         {
-            if (own.FindInput(input)?.ComboValues is JArray values)
+            var json = fleetInfo.ToJson();
+            foreach (var input in listed)
             {
-                json = CatalogUnion.WithComboValues(json, input, values);
+                if (own.FindInput(input)?.ComboValues is JArray values)
+                {
+                    json = CatalogUnion.WithComboValues(json, input, values);
+                }
             }
+
+            rebound = NodeInfo.FromObjectInfo(fleetInfo.Name, json);
         }
 
-        return NodeInfo.FromObjectInfo(fleetInfo.Name, json);
+        return own.CustomValidation is { Validate: not null } check && check.InputNames.All(i => rebound.FindInput(i) is not null)
+            ? rebound.WithCustomValidation(check)
+            : rebound;
     }
 
     private sealed class UserSource(UserScopedCatalog owner, NodeInfoSet nodes, EngineFolders folders) : INodeInfoSource

@@ -220,6 +220,38 @@ public sealed partial class WorkerPool : IWorkerFleet, IAsyncDisposable
         return true;
     }
 
+    /// <summary>Undoes <see cref="Drain"/>: the worker takes new jobs again. False when there is none by that name.</summary>
+    public bool Resume(string name)
+    {
+        PoolEntry? entry;
+        lock (_gate)
+        {
+            entry = _entries.FirstOrDefault(e => e.Name == name);
+            if (entry is not null)
+            {
+                entry.Draining = false;
+            }
+        }
+
+        if (entry is null)
+        {
+            return false;
+        }
+
+        entry.Worker?.Resume();
+        WorkersLog.Resumed(_logger, name);
+        if (entry.Worker is { } worker)
+        {
+            _callbacks?.OnWorkerChanged(worker);
+        }
+        else
+        {
+            Changed?.Invoke();
+        }
+
+        return true;
+    }
+
     public async ValueTask DisposeAsync()
     {
         PoolEntry[] entries;

@@ -18,6 +18,9 @@ internal static partial class WorkersLog
     [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Worker {Name} is draining")]
     public static partial void Draining(ILogger logger, string name);
 
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Worker {Name} takes jobs again (drain undone)")]
+    public static partial void Resumed(ILogger logger, string name);
+
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Worker {Name} did not stop cleanly")]
     public static partial void StopFailed(ILogger logger, string name, Exception exception);
 }

@@ -80,6 +80,6 @@ public sealed class ExternalCatalogTests
         var error = result.NodeErrors.ShouldHaveSingleItem().Value.Errors.ShouldHaveSingleItem();
         error.Details.ShouldBe("images, received_type(MASK) mismatch input_type(IMAGE)");
         // The worker declared ("IMAGE",): ComfyUI reports that one-element tuple as it is.
-        error.ExtraInfo["input_config"].ShouldNotBeNull().ShouldBeJson("""["IMAGE"]""");
+        error.ExtraInfo["input_config"].ShouldNotBeNull().ShouldBeJson("""["IMAGE", {}]""");
     }
 }

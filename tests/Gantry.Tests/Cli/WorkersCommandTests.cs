@@ -57,6 +57,32 @@ public sealed class WorkersCommandTests
     }
 
     [Fact]
+    public async Task A_drained_worker_resumed_takes_jobs_again()
+    {
+        using var data = new TempDirectory();
+        using var outputs = new TempDirectory();
+        await using var server = await ServeProcess.StartAsync(["--data", data.Path, "--embedded-workers", "1"]);
+        string[] common = ["--url", server.BaseAddress.ToString(), "--data", data.Path];
+
+        var (drainCode, drained, drainError) = await GantryProcess.RunAsync(["workers", "drain", "embedded-1", .. common]);
+        drainCode.ShouldBe(0, drainError);
+        drained.ShouldContain("is draining");
+
+        var (resumeCode, resumed, resumeError) = await GantryProcess.RunAsync(["workers", "resume", "embedded-1", .. common]);
+        resumeCode.ShouldBe(0, resumeError);
+        resumed.ShouldContain("Worker 'embedded-1' is online: it takes new jobs again.");
+
+        // Only a worker that takes jobs again can run this one (it is the only worker).
+        var (runCode, run, runError) = await GantryProcess.RunAsync(["submit", RepositoryPaths.Example("text-preview.json"), "--wait", "--dir", outputs.Path, .. common]);
+        runCode.ShouldBe(0, run + runError);
+        run.ShouldContain("completed");
+
+        var (missingCode, _, missing) = await GantryProcess.RunAsync(["workers", "resume", "nobody", .. common]);
+        missingCode.ShouldBe(2);
+        missing.ShouldContain("No worker named 'nobody'.");
+    }
+
+    [Fact]
     public async Task A_non_admin_key_a_wrong_key_and_no_server_exit_with_3()
     {
         using var data = new TempDirectory();

@@ -22,7 +22,7 @@ public sealed class GantryAsWorkerTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task A_job_the_gantry_behind_refuses_fails_on_the_front_with_its_reason_and_the_owner_hears_of_it()
+    public async Task A_LoadImage_of_a_file_never_uploaded_is_refused_at_the_front_as_the_gantry_behind_refuses_it()
     {
         using var workerData = new TempDirectory("gantry-tier2");
         await using var worker = await ServeProcess.StartAsync(["--data", workerData.Path, "--no-auth", "--embedded-workers", "1"]);
@@ -31,19 +31,21 @@ public sealed class GantryAsWorkerTests
             ["Gantry:Workers:ComfyUi:0:Name"] = "tier-2",
             ["Gantry:Workers:ComfyUi:0:Url"] = worker.BaseAddress.ToString(),
         });
+        await FleetCatalogs.HasClassAsync(front, "LoadImage");
         using var user = await front.CreateUserAsync();
-        var (socket, _) = await TestSocket.OpenAsync(front, user.Key);
-        await using (socket)
-        {
-            // The front cannot check files the worker has: the graph names an image nobody uploaded.
-            var id = await JobWaiter.SubmitAsync(user.Client, InvertGraph.Replace("IMAGE", "never-uploaded.png", StringComparison.Ordinal));
+        var body = TestWorkflows.Body(InvertGraph.Replace("IMAGE", "never-uploaded.png", StringComparison.Ordinal));
 
-            var status = await JobWaiter.StatusAsync(front, user.Client, id, "error");
-            var message = status.GetProperty("error_message").GetString()!;
-            message.ShouldBe("Worker 'tier-2' refused the job: Prompt outputs failed validation; node 1 (LoadImage): image - Invalid image file: never-uploaded.png");
-            var frames = await SocketJournal.ReadJobAsync(socket, id);
-            frames.Single(f => f.Type == "execution_error").Data.GetProperty("exception_message").GetString().ShouldBe(message);
-        }
+        using var direct = worker.Client(null);
+        using var behind = await direct.PostAsync("prompt", TestWorkflows.Json(body), Ct);
+        var expected = await behind.ShouldBePromptErrorAsync(HttpStatusCode.BadRequest, "prompt_outputs_failed_validation");
+
+        using var refused = await user.Client.PostAsync("api/prompt", TestWorkflows.Json(body), Ct);
+        var answer = await refused.ShouldBePromptErrorAsync(HttpStatusCode.BadRequest, "prompt_outputs_failed_validation");
+        answer.GetProperty("node_errors").GetRawText().ShouldBe(expected.GetProperty("node_errors").GetRawText());
+        answer.GetProperty("node_errors").GetProperty("1").GetProperty("errors")[0].GetProperty("details").GetString()
+            .ShouldBe("image - Invalid image file: never-uploaded.png");
+        using var jobs = await user.Client.GetAsync("api/jobs", Ct);
+        (await jobs.ShouldBeJsonAsync(HttpStatusCode.OK)).GetProperty("jobs").GetArrayLength().ShouldBe(0);
     }
 
     [Theory]

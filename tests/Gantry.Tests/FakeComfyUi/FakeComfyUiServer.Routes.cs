@@ -26,6 +26,7 @@ public sealed partial class FakeComfyUiServer
         app.MapGet(prefix + "/queue", GetQueue);
         app.MapPost(prefix + "/queue", PostQueueAsync);
         app.MapPost(prefix + "/interrupt", PostInterruptAsync);
+        app.MapPost(prefix + "/free", PostFreeAsync);
         app.MapGet(prefix + "/history", GetHistory);
         app.MapGet(prefix + "/history/{promptId}", (HttpContext context, string promptId) =>
             WriteJsonAsync(context, VisibleHistory(promptId) is { } item ? new JObject([new(promptId, item)]) : JObject.Empty));
@@ -129,6 +130,16 @@ public sealed partial class FakeComfyUiServer
     {
         var body = await ReadJsonAsync(context);
         Interrupt(body is JObject obj ? obj["prompt_id"]?.AsString : null);
+    }
+
+    /// <summary>ComfyUI sets its unload/free flags from the body and answers 200 with nothing; the fake keeps the bodies.</summary>
+    private async Task PostFreeAsync(HttpContext context)
+    {
+        var body = await ReadJsonAsync(context);
+        lock (_lock)
+        {
+            FreeRequests.Add(body as JObject ?? JObject.Empty);
+        }
     }
 
     private Task CancelJob(HttpContext context, string promptId)

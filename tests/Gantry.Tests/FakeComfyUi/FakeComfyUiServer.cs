@@ -81,6 +81,9 @@ public sealed partial class FakeComfyUiServer : IAsyncDisposable
 
     public string Version { get; set; } = "0.33.1";
 
+    /// <summary>The bodies of the <c>POST /free</c> requests received (read under the fake's lock).</summary>
+    internal List<JObject> FreeRequests { get; } = [];
+
     /// <summary>Every request as <c>METHOD /path</c>, in arrival order.</summary>
     public IReadOnlyList<string> Requests
     {

@@ -15,6 +15,7 @@ public sealed class GantryTestServer : IAsyncDisposable
 {
     private readonly TempDirectory _data;
     private readonly PostgresTestDatabase? _database;
+    private bool _handedOver;
 
     private GantryTestServer(WebApplication app, TempDirectory data, PostgresTestDatabase? database, string adminKey)
     {
@@ -52,27 +53,12 @@ public sealed class GantryTestServer : IAsyncDisposable
         PostgresTestDatabase? database = null;
         try
         {
-            var args = new List<string>
-            {
-                "--urls=http://127.0.0.1:0", $"--Gantry:DataDirectory={data.Path}", "--Logging:LogLevel:Default=Warning", "--Gantry:Workers:Embedded=0",
-            };
             if (kind == StoreKind.Postgres)
             {
                 database = await PostgresTestDatabase.CreateAsync(CancellationToken.None);
-                args.Add($"--Gantry:Store:Postgres={database.ConnectionString}");
             }
 
-            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-            {
-                args.Add($"--{key}={value}");
-            }
-
-            var app = GantryApp.Build([.. args], configure);
-            using var timeout = new CancellationTokenSource(TestTimeouts.Default);
-            var adminKey = await GantryApp.InitializeAsync(app, timeout.Token)
-                ?? throw new InvalidOperationException("A fresh data folder must create the admin key.");
-            await app.StartAsync(timeout.Token);
-            return new GantryTestServer(app, data, database, adminKey);
+            return await LaunchAsync(data, database, adminKey: null, settings, configure);
         }
         catch
         {
@@ -84,6 +70,43 @@ public sealed class GantryTestServer : IAsyncDisposable
             data.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Stops this server and starts a new one on the same data folder and database (a restart), with
+    /// <paramref name="settings"/>; the new server owns both from then on.
+    /// </summary>
+    public async Task<GantryTestServer> RestartAsync(IReadOnlyDictionary<string, string>? settings = null)
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        _handedOver = true;
+        return await LaunchAsync(_data, _database, AdminKey, settings, configure: null);
+    }
+
+    private static async Task<GantryTestServer> LaunchAsync(
+        TempDirectory data, PostgresTestDatabase? database, string? adminKey, IReadOnlyDictionary<string, string>? settings, Action<WebApplicationBuilder>? configure)
+    {
+        var args = new List<string>
+        {
+            "--urls=http://127.0.0.1:0", $"--Gantry:DataDirectory={data.Path}", "--Logging:LogLevel:Default=Warning", "--Gantry:Workers:Embedded=0",
+        };
+        if (database is not null)
+        {
+            args.Add($"--Gantry:Store:Postgres={database.ConnectionString}");
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            args.Add($"--{key}={value}");
+        }
+
+        var app = GantryApp.Build([.. args], configure);
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        var created = await GantryApp.InitializeAsync(app, timeout.Token);
+        adminKey ??= created ?? throw new InvalidOperationException("A fresh data folder must create the admin key.");
+        await app.StartAsync(timeout.Token);
+        return new GantryTestServer(app, data, database, adminKey);
     }
 
     /// <summary>A client for the admin user, or for the given key (null: no key at all).</summary>
@@ -113,6 +136,11 @@ public sealed class GantryTestServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_handedOver)
+        {
+            return;
+        }
+
         await App.StopAsync();
         await App.DisposeAsync();
         if (_database is not null)

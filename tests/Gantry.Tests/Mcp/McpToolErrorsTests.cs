@@ -38,7 +38,7 @@ public sealed class McpToolErrorsTests(EmbeddedSqliteServerFixture fixture) : IC
 
         var malformed = await HttpMessageAsync(user.Client, "api/jobs/not-a-uuid");
         malformed.ShouldContain("is not a job id");
-        (await client.CallAsync("get_job_status", new { prompt_id = "not-a-uuid" })).Error().ShouldContain(malformed + " (HTTP 400 invalid_job_id)");
+        (await client.CallAsync("get_job_status", new { prompt_id = "not-a-uuid" })).Error().ShouldContain(malformed + " (HTTP 404 invalid_job_id)");
         (await client.CallAsync("get_job", new { prompt_id = "not-a-uuid" })).Error().ShouldContain(malformed);
         (await client.CallAsync("wait_for_job", new { prompt_id = "not-a-uuid", timeout_seconds = 60 })).Error().ShouldContain(malformed);
         (await client.CallAsync("cancel_job", new { prompt_id = "not-a-uuid" })).Error().ShouldContain(malformed);

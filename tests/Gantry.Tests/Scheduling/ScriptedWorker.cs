@@ -111,6 +111,14 @@ internal sealed class ScriptedWorker(
 
     public void Drain() => SetState(WorkerState.Draining);
 
+    public void Resume()
+    {
+        if (State == WorkerState.Draining)
+        {
+            SetState(WorkerState.Online);
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
         Disposed = true;

@@ -25,6 +25,7 @@ public static class AdminWorkersApi
         group.MapPost("", AddAsync).WithName("addWorker");
         group.MapDelete("/{name}", RemoveAsync).WithName("removeWorker");
         group.MapPost("/{name}/drain", DrainAsync).WithName("drainWorker");
+        group.MapPost("/{name}/resume", ResumeAsync).WithName("resumeWorker");
         return app;
     }
 
@@ -81,6 +82,15 @@ public static class AdminWorkersApi
         var change = await fleet.DrainAsync(name, context.RequestAborted);
         return change.Result == FleetChangeResult.Done && change.Worker is { } drained
             ? TypedResults.Ok(WorkerView.From(drained, pool.OriginOf(name)))
+            : Refusal(change);
+    }
+
+    /// <summary>Undoes a drain: the worker takes new jobs again.</summary>
+    public static async Task<Results<Ok<WorkerView>, JsonHttpResult<ErrorResponse>>> ResumeAsync(string name, FleetAdmin fleet, WorkerPool pool, HttpContext context)
+    {
+        var change = await fleet.ResumeAsync(name, context.RequestAborted);
+        return change.Result == FleetChangeResult.Done && change.Worker is { } resumed
+            ? TypedResults.Ok(WorkerView.From(resumed, pool.OriginOf(name)))
             : Refusal(change);
     }
 

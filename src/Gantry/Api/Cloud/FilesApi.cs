@@ -17,7 +17,7 @@ public static class FilesApi
 {
     public static IEndpointRouteBuilder MapCloudFiles(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/view", ViewAsync).WithName("viewFile").WithTags("file");
+        app.MapMethods("/api/view", [HttpMethods.Get, HttpMethods.Head], ViewAsync).WithName("viewFile").WithTags("file");
         app.MapMethods($"{SignedFileUrls.PathPrefix}{{sha256:length(64)}}", [HttpMethods.Get, HttpMethods.Head], Download)
             .AllowAnonymous().WithTags("file");
         app.MapPost("/api/upload/image", UploadAsync).WithName("uploadImage").WithTags("file");
@@ -36,12 +36,16 @@ public static class FilesApi
 
         // Absolute: the documented clients fetch Location as it is, and a relative one is no URL to them.
         var request = context.Request;
-        var location = $"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}{links.CreatePath(file.Sha256, file.Filename)}";
+        var location = $"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}{links.CreatePath(file.Sha256, file.Filename)}"
+            + ConversionQuery(request.Query);
         return TypedResults.Redirect(location);
     }
 
-    /// <summary>The blob behind a signed link, under the link's file name; 403 when the signature is wrong or expired.</summary>
-    public static Results<PhysicalFileHttpResult, JsonHttpResult<ErrorResponse>> Download(string sha256, HttpContext context, SignedFileUrls links, ContentStore blobs)
+    /// <summary>
+    /// The blob behind a signed link, under the link's file name (converted when <c>channel</c> or <c>preview</c> ask:
+    /// unsigned, as they only change how the same file is shown); 403 when the signature is wrong or expired.
+    /// </summary>
+    public static async Task<Results<PhysicalFileHttpResult, FileContentHttpResult, JsonHttpResult<ErrorResponse>>> Download(string sha256, HttpContext context, SignedFileUrls links, ContentStore blobs, ImageConverter converter)
     {
         var query = context.Request.Query;
         var filename = query["filename"].Count > 0 ? query["filename"].ToString() : null;
@@ -54,9 +58,35 @@ public static class FilesApi
                 return ApiResults.Forbidden("The link has expired; ask /api/view for a new link.");
         }
 
+        var converted = await FileResponses.ServeConvertedAsync(context, blobs, converter, sha256, filename!);
+        if (converted.File is not null)
+        {
+            return converted.File;
+        }
+
+        if (converted.Error is not null)
+        {
+            return converted.Error;
+        }
+
         return FileResponses.Serve(context, blobs, sha256, filename!, OutputImporter.ContentTypeOf(filename!)) is { } served
             ? served
             : ApiResults.NotFound("The file's content is no longer stored.");
+    }
+
+    /// <summary><c>&amp;channel=…&amp;preview=…</c> as the client gave them, for the signed link.</summary>
+    private static string ConversionQuery(IQueryCollection query)
+    {
+        var extra = "";
+        foreach (var name in (ReadOnlySpan<string>)["channel", "preview"])
+        {
+            if (query[name].Count > 0)
+            {
+                extra += $"&{name}={Uri.EscapeDataString(query[name].ToString())}";
+            }
+        }
+
+        return extra;
     }
 
     public static Task<Results<Ok<UploadResponse>, JsonHttpResult<ErrorResponse>>> UploadAsync(

@@ -6,8 +6,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Gantry.Api.Cloud;
 
 /// <summary>
-/// Finds a job for a caller and decides what they may know of it: a malformed id is 400,
-/// an unknown job 404, another user's job 403 (as the Cloud spec says), each with <c>{code, message}</c>.
+/// Finds a job for a caller and decides what they may know of it: a malformed id names no job, so it is 404 like an
+/// unknown one (the Cloud spec lists no 400 for its job paths; the code <c>invalid_job_id</c> says why), another
+/// user's job 403 (as the Cloud spec says), each with <c>{code, message}</c>.
 /// </summary>
 public static class JobAccess
 {
@@ -19,7 +20,7 @@ public static class JobAccess
     {
         if (!TryParseJobId(jobIdText, out var id))
         {
-            return (null, ApiResults.InvalidJobId(jobIdText));
+            return (null, ApiResults.NoSuchJobId(jobIdText));
         }
 
         var job = await store.GetJobAsync(id, cancellationToken);
@@ -36,7 +37,7 @@ public static class JobAccess
     {
         if (!TryParseJobId(jobIdText, out var id))
         {
-            return (null, ApiResults.InvalidJobId(jobIdText));
+            return (null, ApiResults.NoSuchJobId(jobIdText));
         }
 
         var detail = await store.GetJobDetailAsync(id, cancellationToken);

@@ -56,9 +56,18 @@ public static class ImageUpload
         {
             return tooLarge;
         }
+        catch (BadHttpRequestException ex)
+        {
+            return ApiResults.Error(ex.StatusCode, ErrorCodes.InvalidRequest, $"The request body is unreadable: {ex.Message}");
+        }
         catch (InvalidDataException ex)
         {
             return ApiResults.BadRequest(ErrorCodes.InvalidRequest, $"The multipart body is unreadable: {ex.Message}");
+        }
+        catch (IOException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // The body ended before the multipart framing did (a truncated upload).
+            return ApiResults.BadRequest(ErrorCodes.InvalidRequest, "The multipart body ends before its closing boundary.");
         }
 
         if (form.Files.GetFile("image") is not { } image)
@@ -87,6 +96,11 @@ public static class ImageUpload
             return ApiResults.BadRequest(ErrorCodes.InvalidParameter, "The file needs a plain name: not empty, no '..' parts, not an absolute path.");
         }
 
+        if (UserFiles.NameProblem(subfolder, filename) is { } nameProblem)
+        {
+            return ApiResults.BadRequest(ErrorCodes.InvalidParameter, nameProblem);
+        }
+
         await using (var header = image.OpenReadStream())
         {
             if (ImageLimits.Check(header, limits.MaxImageEdge, limits.MaxImagePixels) is { } problem)
@@ -96,7 +110,7 @@ public static class ImageUpload
         }
 
         var overwrite = form["overwrite"].ToString() is var flag && (flag == "1" || flag.Equals("true", StringComparison.OrdinalIgnoreCase));
-        StoredFile saved;
+        UploadOutcome saved;
         try
         {
             await using var content = image.OpenReadStream();
@@ -108,6 +122,11 @@ public static class ImageUpload
             return tooLarge;
         }
 
-        return TypedResults.Ok(new UploadResponse(saved.Filename, saved.Subfolder, saved.Type));
+        if (saved.File is not { } file)
+        {
+            return ApiResults.Error(StatusCodes.Status409Conflict, ErrorCodes.Conflict, saved.ConflictMessage ?? "The upload conflicts with an existing file or folder.");
+        }
+
+        return TypedResults.Ok(new UploadResponse(file.Filename, file.Subfolder, file.Type));
     }
 }

@@ -10,7 +10,7 @@ namespace Gantry.Api.Comfy;
 /// <summary>
 /// ComfyUI's bare file routes: <c>GET /view</c> answers the bytes (200, or 206 for a range) of one of the caller's
 /// files; <c>POST /upload/image</c> stores an upload. (<c>/api/view</c> redirects instead: see <c>Cloud.FilesApi</c>.)
-/// <c>preview=</c> and <c>channel=</c> are ignored: the file is always sent as stored.
+/// <c>channel=</c> and <c>preview=</c> convert an image as ComfyUI does (<see cref="ViewConversion"/>).
 /// </summary>
 public static class NativeFilesApi
 {
@@ -21,13 +21,24 @@ public static class NativeFilesApi
         return app;
     }
 
-    public static async Task<Results<PhysicalFileHttpResult, JsonHttpResult<ErrorResponse>>> ViewAsync(
-        HttpContext context, IFileIndex index, ContentStore blobs)
+    public static async Task<Results<PhysicalFileHttpResult, FileContentHttpResult, JsonHttpResult<ErrorResponse>>> ViewAsync(
+        HttpContext context, IFileIndex index, ContentStore blobs, ImageConverter converter)
     {
         var (file, error) = await FindAsync(context, index);
         if (file is null)
         {
             return error!;
+        }
+
+        var converted = await FileResponses.ServeConvertedAsync(context, blobs, converter, file.Sha256, file.Filename);
+        if (converted.File is not null)
+        {
+            return converted.File;
+        }
+
+        if (converted.Error is not null)
+        {
+            return converted.Error;
         }
 
         return FileResponses.Serve(context, blobs, file.Sha256, file.Filename, file.ContentType) is { } served

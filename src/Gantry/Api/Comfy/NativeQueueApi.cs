@@ -66,7 +66,9 @@ public static class NativeQueueApi
 
     /// <summary>
     /// As ComfyUI: <c>{"prompt_id": …}</c> interrupts that job if it is the caller's and on a worker (else nothing);
-    /// any other body, even an unreadable one, interrupts all of the caller's running jobs. Always an empty 200.
+    /// any other body, even an unreadable one, interrupts all of the caller's running jobs, with an empty 200. A body that
+    /// breaks Gantry's reader rule (a lone surrogate, which ComfyUI would read as a prompt id it does not know) is refused
+    /// with 400 and interrupts nothing.
     /// </summary>
     public static async Task<Results<Ok, JsonHttpResult<ErrorResponse>>> InterruptAsync(
         HttpContext context, IJobStore store, JobCanceller canceller, IOptions<ApiOptions> options)
@@ -76,6 +78,11 @@ public static class NativeQueueApi
         if (body is null)
         {
             return ApiResults.TooLarge(limit);
+        }
+
+        if (RequestBody.BreaksReaderRule(body) is { } broken)
+        {
+            return ApiResults.BadRequest(ErrorCodes.InvalidJson, $"The request body is not valid JSON: {broken}");
         }
 
         var userId = context.GetCaller().UserId;

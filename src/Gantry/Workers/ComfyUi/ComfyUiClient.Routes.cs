@@ -63,6 +63,10 @@ internal sealed partial class ComfyUiClient
     public Task InterruptAsync(Guid promptId, CancellationToken cancellationToken)
         => PostExpectingOkAsync("interrupt", $"{{\"prompt_id\":\"{PromptId(promptId)}\"}}", cancellationToken);
 
+    /// <summary><c>POST /free</c>: asks the worker to unload its models and/or free its cached memory.</summary>
+    public Task FreeAsync(bool unloadModels, bool freeMemory, CancellationToken cancellationToken)
+        => PostExpectingOkAsync("free", $"{{\"unload_models\":{(unloadModels ? "true" : "false")},\"free_memory\":{(freeMemory ? "true" : "false")}}}", cancellationToken);
+
     /// <summary>
     /// <c>POST /api/jobs/{id}/cancel</c> (ComfyUI ≥ 0.26: dequeues or interrupts atomically).
     /// Null when the worker has no such route.

@@ -19,6 +19,14 @@ public sealed partial class ComfyUiWorker
         }
 
         var stop = _stopping.Token;
+        Task relayed;
+        lock (job.Gate)
+        {
+            relayed = job.Relayed;
+        }
+
+        // The messages already taken (and the files their executed named) go out before the end.
+        await relayed;
         WorkerJobOutcome outcome;
         try
         {
@@ -35,7 +43,7 @@ public sealed partial class ComfyUiWorker
                 entry = job.Observed.ToHistoryEntry();
             }
 
-            outcome = await BuildOutcomeAsync(job.Job, entry, stop);
+            outcome = await BuildOutcomeAsync(job.Job, entry, stop, job.Imported);
         }
         catch (ComfyUiRequestException ex)
         {
@@ -77,7 +85,36 @@ public sealed partial class ComfyUiWorker
         }
     }
 
-    private async Task<WorkerJobOutcome> BuildOutcomeAsync(WorkerJob job, JObject entry, CancellationToken cancellationToken)
+    /// <summary>Imports the files an <c>executed</c> names, then passes it on with the names as stored.</summary>
+    private async Task RelayExecutedAsync(TrackedJob job, ComfyUiEvent message)
+    {
+        var forwarded = message;
+        try
+        {
+            var node = ComfyJson.String(message.Data, "node") ?? "";
+            var output = (JObject)ComfyJson.Strict(message.Data["output"]!);
+            if (await _importer.ImportNodeOutputAsync(job.Job.UserId, job.Id, node, output, (file, ct) => OpenOutputAsync(job.Id, file, ct), job.Imported, _stopping.Token) is { } stored)
+            {
+                forwarded = message with { Data = message.Data.With("output", stored) };
+            }
+        }
+        catch (Exception ex) when (ex is ComfyUiRequestException or System.Text.Json.JsonException or IOException)
+        {
+            // Not fetched now: the end fetches again from the history; the message goes as the worker sent it.
+            ComfyUiWorkerLog.OutcomeFailed(_logger, Name, job.Id, ex.Message);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        Notify(c => c.OnJobMessage(this, job.Id, forwarded.ToWorkerMessage(job.Id)));
+    }
+
+    private Task<Stream?> OpenOutputAsync(Guid jobId, Outputs.OutputFileRef file, CancellationToken cancellationToken)
+        => _client.OpenViewAsync(file, (f, status) => ComfyUiWorkerLog.OutputRefused(_logger, Name, jobId, f.Filename, (int)status), cancellationToken);
+
+    private async Task<WorkerJobOutcome> BuildOutcomeAsync(WorkerJob job, JObject entry, CancellationToken cancellationToken, Outputs.ImportedFileSet? already = null)
     {
         var run = ComfyUiRunStatus.From(entry["status"]);
         var outputs = ComfyJson.StrictBytes(entry["outputs"] as JObject ?? JObject.Empty);
@@ -85,8 +122,9 @@ public sealed partial class ComfyUiWorker
             job.UserId,
             job.JobId,
             outputs,
-            (file, ct) => _client.OpenViewAsync(file, (f, status) => ComfyUiWorkerLog.OutputRefused(_logger, Name, job.JobId, f.Filename, (int)status), ct),
-            cancellationToken);
+            (file, ct) => OpenOutputAsync(job.JobId, file, ct),
+            cancellationToken,
+            already);
         return new WorkerJobOutcome
         {
             Result = run.Result,

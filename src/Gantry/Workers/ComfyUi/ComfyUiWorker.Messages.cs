@@ -1,3 +1,5 @@
+using Gantry.Engine.Json;
+
 namespace Gantry.Workers.ComfyUi;
 
 /// <summary>
@@ -91,8 +93,25 @@ public sealed partial class ComfyUiWorker
             MarkRunning(job, message.Type == "execution_start" ? message.Timestamp : null);
         }
 
-        Notify(c => c.OnJobMessage(this, job.Id, message.ToWorkerMessage(job.Id)));
+        if (message.Type == "executed" && message.Data["output"] is JObject { Count: > 0 })
+        {
+            // The files it names are fetched first: whoever reads executed can download them at once, as from ComfyUI.
+            job.Relay(() => RelayExecutedAsync(job, message));
+            return;
+        }
+
+        job.Relay(() =>
+        {
+            Notify(c => c.OnJobMessage(this, job.Id, message.ToWorkerMessage(job.Id)));
+            return Task.CompletedTask;
+        });
     }
+
+    private void RelayFrame(TrackedJob job, byte[] frame) => job.Relay(() =>
+    {
+        Notify(c => c.OnJobMessage(this, job.Id, new WorkerMessage { Frame = frame }));
+        return Task.CompletedTask;
+    });
 
     /// <summary>The job is executing: tell the dispatcher once, and remember it as the target of id-less frames.</summary>
     private void MarkRunning(TrackedJob job, long? atMs)
@@ -137,7 +156,7 @@ public sealed partial class ComfyUiWorker
             }
             else if (!job.IsEnding)
             {
-                Notify(c => c.OnJobMessage(this, job.Id, new WorkerMessage { Frame = frame }));
+                RelayFrame(job, frame);
             }
         }
     }
@@ -157,7 +176,7 @@ public sealed partial class ComfyUiWorker
                 }
                 else if (early is byte[] frame && !job.IsEnding)
                 {
-                    Notify(c => c.OnJobMessage(this, job.Id, new WorkerMessage { Frame = frame }));
+                    RelayFrame(job, frame);
                 }
             }
 

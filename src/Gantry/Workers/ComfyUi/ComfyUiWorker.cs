@@ -150,6 +150,29 @@ public sealed partial class ComfyUiWorker : IWorker
         }
     }
 
+    public void Resume()
+    {
+        bool changed;
+        lock (_gate)
+        {
+            _draining = false;
+            changed = _state == WorkerState.Draining;
+            if (changed)
+            {
+                _state = WorkerState.Online;
+            }
+        }
+
+        if (changed)
+        {
+            Notify(c => c.OnWorkerChanged(this));
+        }
+    }
+
+    /// <summary>Passes a <c>POST /free</c> on to the worker (unload models, free cached memory).</summary>
+    public Task FreeAsync(bool unloadModels, bool freeMemory, CancellationToken cancellationToken)
+        => _client.FreeAsync(unloadModels, freeMemory, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)

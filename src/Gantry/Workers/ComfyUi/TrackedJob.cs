@@ -1,4 +1,5 @@
 using Gantry.Engine.Json;
+using Gantry.Outputs;
 
 namespace Gantry.Workers.ComfyUi;
 
@@ -39,7 +40,26 @@ internal sealed class TrackedJob(WorkerJob job, bool accepted)
     /// <summary>The run as the socket showed it, for when the worker's history never appears.</summary>
     public ObservedRun Observed { get; } = new();
 
+    /// <summary>The files imported so far: each <c>executed</c>'s as it came, then the history's.</summary>
+    public ImportedFileSet Imported { get; } = new();
+
+    /// <summary>Everything relayed so far has been passed on (read under <see cref="Gate"/>).</summary>
+    public Task Relayed { get; private set; } = Task.CompletedTask;
+
     public bool IsEnding => Volatile.Read(ref _ending) != 0;
+
+    /// <summary>
+    /// Passes something on after everything relayed before it (the caller holds <see cref="Gate"/>): runs at once
+    /// when nothing is pending, else waits its turn (an <c>executed</c> whose files are being imported holds back
+    /// what came after it). <paramref name="work"/> must not throw.
+    /// </summary>
+    public void Relay(Func<Task> work) => Relayed = Chain(Relayed, work);
+
+    private static async Task Chain(Task before, Func<Task> work)
+    {
+        await before;
+        await work();
+    }
 
     /// <summary>True for the one caller that gets to report the job's end.</summary>
     public bool TryClaimEnd() => Interlocked.CompareExchange(ref _ending, 1, 0) == 0;

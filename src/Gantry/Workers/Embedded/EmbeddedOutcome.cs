@@ -17,7 +17,7 @@ internal static class EmbeddedOutcome
         ImportedOutputs imported;
         try
         {
-            imported = await importer.ImportAsync(job.UserId, job.JobId, outputs, (file, _) => Task.FromResult<Stream?>(Open(run.Folders, file)), cancellationToken);
+            imported = await importer.ImportAsync(job.UserId, job.JobId, outputs, (file, _) => Task.FromResult<Stream?>(Open(run.Folders, file)), cancellationToken, run.Imported);
         }
         catch (JsonException ex)
         {
@@ -114,7 +114,7 @@ internal static class EmbeddedOutcome
         return string.IsNullOrEmpty(error.ExceptionType) ? text + node : $"{error.ExceptionType}: {text}{node}";
     }
 
-    private static FileStream? Open(EngineFolders folders, OutputFileRef file)
+    public static FileStream? Open(EngineFolders folders, OutputFileRef file)
     {
         string path;
         try

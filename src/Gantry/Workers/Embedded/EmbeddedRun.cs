@@ -1,6 +1,7 @@
 using Gantry.Engine;
 using Gantry.Engine.Graph;
 using Gantry.Engine.Json;
+using Gantry.Outputs;
 
 namespace Gantry.Workers.Embedded;
 
@@ -23,6 +24,9 @@ internal sealed class EmbeddedRun(WorkerJob job, Prompt prompt, IReadOnlyList<st
     public EngineFolders Folders { get; } = folders;
 
     public CancellationTokenSource Interrupt { get; } = new();
+
+    /// <summary>The files imported so far (each <c>executed</c>'s, then the outcome's).</summary>
+    public ImportedFileSet Imported { get; } = new();
 
     public bool IsRunning => Volatile.Read(ref _phase) == Running;
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Gantry.Engine.Execution;
 using Gantry.Engine.Json;
 
@@ -28,8 +29,6 @@ public sealed partial class EmbeddedWorker
     {
         var jobId = run.Job.JobId;
         EmbeddedLog.Running(_logger, Name, jobId);
-        WorkerJobOutcome outcome;
-        ExecutingEvent? completion = null;
         try
         {
             var request = new ExecutionRequest
@@ -40,44 +39,60 @@ public sealed partial class EmbeddedWorker
                 ExtraData = run.ExtraData,
                 Folders = run.Folders,
                 Cache = _cache,
+                CacheScope = UserFolder(run.Job.UserId),
             };
-            var result = await _engine.ExecuteAsync(request, new EngineEventForwarder(this, run.Job.JobId), run.Interrupt.Token);
+            var result = await _engine.ExecuteAsync(request, new EngineEventForwarder(this, run), run.Interrupt.Token);
             if (stopping.IsCancellationRequested)
             {
                 return;
             }
 
-            outcome = await EmbeddedOutcome.BuildAsync(result, run, Name, _importer, ImportFailed, stopping);
-            completion = result.CompletionEvent;
+            _runs.TryRemove(jobId, out _);
+            Report(run, () => EmbeddedOutcome.BuildAsync(result, run, Name, _importer, ImportFailed, _stopping.Token), result.CompletionEvent);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            return;
         }
         catch (Exception ex)
         {
             EmbeddedLog.RunFailed(_logger, Name, jobId, ex);
             LastError = $"Job {jobId}: {ex.Message}";
-            outcome = EmbeddedOutcome.Crashed(Name, ex, NowMs);
+            _runs.TryRemove(jobId, out _);
+            var crashed = EmbeddedOutcome.Crashed(Name, ex, NowMs);
+            Report(run, () => Task.FromResult(crashed), completion: null);
         }
-
-        _runs.TryRemove(jobId, out _);
-        Report(run, outcome, completion);
     }
 
     /// <summary>
     /// Queues the end report behind the job's messages, so the dispatcher hears it after all of them; ComfyUI's final
     /// <c>executing {node: null}</c> follows once the end is recorded (like ComfyUI, after the history is stored).
-    /// Neither the engine nor the outbox waits for that record: the next job runs and reports meanwhile, and the
-    /// records of consecutive jobs share group commits. (So a job's final <c>executing</c> may reach clients after
-    /// the next job's first messages; each job's own messages stay in order.)
+    /// The outcome (its files imported; those each <c>executed</c> brought are already in) is built in the outbox,
+    /// after the job's last message. Neither the engine nor the outbox waits for the record: the next job runs and
+    /// reports meanwhile, and the records of consecutive jobs share group commits. (So a job's final
+    /// <c>executing</c> may reach clients after the next job's first messages; each job's own messages stay in order.)
     /// </summary>
-    private void Report(EmbeddedRun run, WorkerJobOutcome outcome, ExecutingEvent? completion)
+    private void Report(EmbeddedRun run, Func<Task<WorkerJobOutcome>> build, ExecutingEvent? completion)
     {
         var jobId = run.Job.JobId;
-        EmbeddedLog.Finished(_logger, Name, jobId, outcome.Result);
-        Send(() =>
+        Send(async () =>
         {
+            WorkerJobOutcome outcome;
+            try
+            {
+                outcome = await build();
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                // Shutting down: not reported; the next start reconciles it.
+                return;
+            }
+            catch (Exception ex)
+            {
+                EmbeddedLog.RunFailed(_logger, Name, jobId, ex);
+                outcome = EmbeddedOutcome.Crashed(Name, ex, NowMs);
+            }
+
+            EmbeddedLog.Finished(_logger, Name, jobId, outcome.Result);
             Task recorded;
             try
             {
@@ -144,13 +159,29 @@ public sealed partial class EmbeddedWorker
 
     private IWorkerCallbacks Callbacks => _callbacks ?? throw new InvalidOperationException($"Worker '{Name}' has not been started.");
 
-    /// <summary>Sends one engine event to the dispatcher (through the outbox); never throws into the engine.</summary>
-    internal void Forward(Guid jobId, EngineEvent engineEvent)
+    /// <summary>
+    /// Sends one engine event to the dispatcher (through the outbox); never throws into the engine. An
+    /// <c>executed</c> that names files waits in the outbox until they are imported, so whoever fetches them on
+    /// <c>executed</c> finds them (ComfyUI writes its files before it sends <c>executed</c>), and carries the names
+    /// they are stored under.
+    /// </summary>
+    internal void Forward(EmbeddedRun run, EngineEvent engineEvent)
     {
+        var jobId = run.Job.JobId;
         try
         {
-            var message = EngineEventForwarder.ToMessage(engineEvent);
             var callbacks = Callbacks;
+            if (engineEvent is ExecutedEvent { Output: { } output } executed)
+            {
+                Send(async () =>
+                {
+                    var rewritten = await ImportNodeOutputAsync(run, executed.Node, output);
+                    callbacks.OnJobMessage(this, jobId, EngineEventForwarder.Text(rewritten is null ? executed : executed with { Output = rewritten }));
+                });
+                return;
+            }
+
+            var message = EngineEventForwarder.ToMessage(engineEvent);
             Send(() =>
             {
                 if (engineEvent is ExecutionStartEvent start)
@@ -164,6 +195,21 @@ public sealed partial class EmbeddedWorker
         catch (Exception ex)
         {
             EmbeddedLog.CallbackFailed(_logger, Name, jobId, ex);
+        }
+    }
+
+    private async Task<JObject?> ImportNodeOutputAsync(EmbeddedRun run, string nodeId, JObject output)
+    {
+        try
+        {
+            return await _importer.ImportNodeOutputAsync(
+                run.Job.UserId, run.Job.JobId, nodeId, output, (file, _) => Task.FromResult<Stream?>(EmbeddedOutcome.Open(run.Folders, file)), run.Imported, _stopping.Token);
+        }
+        catch (JsonException ex)
+        {
+            // Outputs the strict reader cannot take (a NaN in a UI value): the message goes as it is, without files.
+            ImportFailed(run.Job.JobId, ex);
+            return null;
         }
     }
 }

@@ -3,7 +3,6 @@ using System.Threading.Channels;
 using Gantry.Engine;
 using Gantry.Engine.Execution;
 using Gantry.Engine.Json;
-using Gantry.Engine.Validation;
 using Gantry.Outputs;
 
 namespace Gantry.Workers.Embedded;
@@ -153,7 +152,8 @@ public sealed partial class EmbeddedWorker : IWorker
         {
             // Taken out of the queue before it ran: the report goes through the outbox, off the caller's stack.
             _runs.TryRemove(jobId, out _);
-            Report(run, CancelledBeforeRun(run), completion: null);
+            var cancelled = CancelledBeforeRun(run);
+            Report(run, () => Task.FromResult(cancelled), completion: null);
         }
         else
         {
@@ -183,6 +183,23 @@ public sealed partial class EmbeddedWorker : IWorker
             }
 
             _state = WorkerState.Draining;
+            callbacks = _callbacks;
+        }
+
+        callbacks?.OnWorkerChanged(this);
+    }
+
+    public void Resume()
+    {
+        IWorkerCallbacks? callbacks;
+        lock (_gate)
+        {
+            if (_state != WorkerState.Draining)
+            {
+                return;
+            }
+
+            _state = WorkerState.Online;
             callbacks = _callbacks;
         }
 
@@ -224,17 +241,22 @@ public sealed partial class EmbeddedWorker : IWorker
 
     public override string ToString() => $"{Name} (embedded)";
 
-    /// <summary>Validates the graph as the engine sees it (the user's uploads are its input folder); a refusal is final.</summary>
+    /// <summary>
+    /// Validates the graph as the engine sees it (the user's uploads are its input folder); a refusal is final.
+    /// The job writes into its user's own output and temp folders, so one user's file names and counters
+    /// (<c>prefix_00002_.png</c>) say nothing about another's.
+    /// </summary>
     private EmbeddedRun Prepare(WorkerJob job)
     {
-        var folders = new EngineFolders(job.InputDirectory, _outputDirectory, _tempDirectory);
+        var user = UserFolder(job.UserId);
+        var folders = new EngineFolders(job.InputDirectory, Path.Combine(_outputDirectory, user), Path.Combine(_tempDirectory, user));
         if (!JParser.TryParse(job.PromptJson, out var prompt, out var parseError))
         {
             throw new WorkerRejectedJobException($"Invalid prompt: {parseError}");
         }
 
         var targets = job.OutputsToExecute.Count > 0 ? job.OutputsToExecute : null;
-        var validation = PromptValidator.Validate(prompt, _engine.Catalog.AsSource(folders), targets?.ToArray());
+        var validation = _engine.Validate(prompt, folders, targets?.ToArray());
         if (validation.Error is { } error)
         {
             var details = string.IsNullOrEmpty(error.Details) ? "" : $": {error.Details}";
@@ -246,6 +268,9 @@ public sealed partial class EmbeddedWorker : IWorker
             : JObject.Empty;
         return new EmbeddedRun(job, validation.Prompt!, validation.Outputs, extraData, folders);
     }
+
+    /// <summary>The name of a user's folder in the worker's output and temp folders; also the user's cache scope.</summary>
+    internal static string UserFolder(long userId) => $"user-{userId.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
     private void ClearTemp()
     {

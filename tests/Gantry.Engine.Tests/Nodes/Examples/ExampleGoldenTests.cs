@@ -40,7 +40,7 @@ public sealed class ExampleGoldenTests : IDisposable
     {
         var (result, _) = await _run.RunAsync(name);
 
-        var prompt = _run.Validate(ExampleRun.PromptText(name)).Prompt.ShouldNotBeNull().Json;
+        var prompt = WithIsChanged(_run.Validate(ExampleRun.PromptText(name)).Prompt.ShouldNotBeNull().Json);
         foreach (var file in result.Files())
         {
             var text = PngMetadata.ReadText(File.ReadAllBytes(_run.PathOf(file.ToJson())));
@@ -49,9 +49,16 @@ public sealed class ExampleGoldenTests : IDisposable
                 new("prompt", PythonJson.Dumps(prompt)),
                 new("workflow", $$"""{"example": "{{name}}", "version": 0.4}"""),
             ]);
-            JsonAssert.Parse(text[0].Value).ShouldBeJson(ExampleRun.PromptText(name));
+            JsonAssert.Parse(text[0].Value).ShouldBeJson(prompt.ToJsonString());
         }
     }
+
+    /// <summary>As ComfyUI records the prompt while running: each LoadImage node gains <c>is_changed</c>, its file's SHA-256.</summary>
+    private JObject WithIsChanged(JObject prompt) => new(prompt.Select(member =>
+        member.Value is JObject node && node["class_type"]?.AsString == "LoadImage" && (node["inputs"] as JObject)?["image"]?.AsString is { } image
+            ? new KeyValuePair<string, JValue>(member.Key, node.With("is_changed", JArray.OfStrings([
+                Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(_run.Folders.Input, image))))])))
+            : member));
 
     /// <summary>goldens.txt: lines of "{example} {node}/{index} ...", blank lines and # comments ignored.</summary>
     private static class Goldens

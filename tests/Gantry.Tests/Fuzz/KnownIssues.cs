@@ -1,0 +1,32 @@
+namespace Gantry.Tests.Fuzz;
+
+/// <summary>
+/// Findings another change owns and has not landed yet: reported by the fuzzer, left out of its assertion until the
+/// owner's fix is merged. Each entry names the owner; remove it when the fix lands (the fuzzer then asserts it).
+/// </summary>
+public static class KnownIssues
+{
+    private static readonly (string Owner, string What, Func<string, string, bool> Matches)[] s_entries =
+    [
+        // Issue 10 item 9, branch `pipeline` (JSON bodies): a string with invalid UTF-8 bytes in the body of POST /queue,
+        // /api/queue, /interrupt or /api/interrupt answers 500 (ManageRequest.Read: JsonElement.GetString throws
+        // InvalidOperationException "Cannot transcode invalid UTF-8"). Lone surrogates and depth are asserted: fixed on main.
+        ("pipeline", "invalid UTF-8 in a JSON body's strings", (template, kind) => kind.StartsWith("json-utf8", StringComparison.Ordinal)
+            && (template.EndsWith("/queue", StringComparison.Ordinal) || template.EndsWith("/interrupt", StringComparison.Ordinal))),
+    ];
+
+    /// <summary>The owner of a finding for this route and mutation kind, or null when nobody owns it (then it fails the run).</summary>
+    public static string? OwnerOf(FuzzRoute route, string kind)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        foreach (var (owner, what, matches) in s_entries)
+        {
+            if (matches(route.Template, kind))
+            {
+                return $"{owner}: {what}";
+            }
+        }
+
+        return null;
+    }
+}
