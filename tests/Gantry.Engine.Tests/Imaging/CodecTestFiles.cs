@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using Gantry.Engine.Imaging.Codecs;
 
 namespace Gantry.Engine.Tests.Imaging;
 
@@ -33,7 +32,7 @@ internal static class CodecTestFiles
         BinaryPrimitives.WriteInt32BigEndian(chunk, data.Length);
         System.Text.Encoding.ASCII.GetBytes(type).CopyTo(chunk, 4);
         data.CopyTo(chunk, 8);
-        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Length), Crc32.Compute(chunk.AsSpan(4, 4 + data.Length)));
+        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Length), System.IO.Hashing.Crc32.HashToUInt32(chunk.AsSpan(4, 4 + data.Length)));
         return [.. png.AsSpan(0, insertAt), .. chunk, .. png.AsSpan(insertAt)];
     }
 
@@ -58,7 +57,7 @@ internal static class CodecTestFiles
         "IDAT"u8.CopyTo(idat.AsSpan(4));
         byte[] zlib = [0x78, 0x01, 0x62, 0x60, 0x00, 0x00, 0x00, 0x00];
         zlib.CopyTo(idat, 8);
-        BinaryPrimitives.WriteUInt32BigEndian(idat.AsSpan(16), Crc32.Compute(idat.AsSpan(4, 12)));
+        BinaryPrimitives.WriteUInt32BigEndian(idat.AsSpan(16), System.IO.Hashing.Crc32.HashToUInt32(idat.AsSpan(4, 12)));
         return [.. PngHeaderOnly(width, height), .. idat];
     }
 
@@ -74,7 +73,7 @@ internal static class CodecTestFiles
         BinaryPrimitives.WriteInt32BigEndian(chunk, 13);
         "IHDR"u8.CopyTo(chunk.AsSpan(4));
         ihdr.CopyTo(chunk, 8);
-        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(21), Crc32.Compute(chunk.AsSpan(4, 17)));
+        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(21), System.IO.Hashing.Crc32.HashToUInt32(chunk.AsSpan(4, 17)));
         return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, .. chunk];
     }
 }

@@ -160,7 +160,7 @@ public sealed class PngCodecTests
     [Fact]
     public void Crc32_and_Adler32_match_their_check_values()
     {
-        Crc32.Compute("123456789"u8).ShouldBe(0xCBF43926u);
+        System.IO.Hashing.Crc32.HashToUInt32("123456789"u8).ShouldBe(0xCBF43926u);
         Adler32.Compute("Wikipedia"u8).ShouldBe(0x11E60398u);
         var all = "a longer run of bytes, split anywhere"u8.ToArray();
         var first = all.AsSpan(0, 11);

@@ -80,8 +80,10 @@ public static class PngEncoder
         BinaryPrimitives.WriteInt32BigEndian(destination, data.Length);
         type.CopyTo(destination[4..]);
         data.CopyTo(destination[8..]);
-        var crc = Crc32.Finish(Crc32.Append(Crc32.Append(Crc32.Start, type), data));
-        BinaryPrimitives.WriteUInt32BigEndian(destination[(8 + data.Length)..], crc);
+        var crc = new System.IO.Hashing.Crc32();
+        crc.Append(type);
+        crc.Append(data);
+        BinaryPrimitives.WriteUInt32BigEndian(destination[(8 + data.Length)..], crc.GetCurrentHashAsUInt32());
         return ChunkSize(data.Length);
     }
 

@@ -38,7 +38,10 @@ public static class PngMetadata
             var type = png.Slice(at + 4, 4);
             var data = png.Slice(at + 8, length);
             var stored = BinaryPrimitives.ReadUInt32BigEndian(png[(at + 8 + length)..]);
-            var computed = Crc32.Finish(Crc32.Append(Crc32.Append(Crc32.Start, type), data));
+            var crc = new System.IO.Hashing.Crc32();
+            crc.Append(type);
+            crc.Append(data);
+            var computed = crc.GetCurrentHashAsUInt32();
             var name = Encoding.ASCII.GetString(type);
             chunks.Add(new PngChunk(name, at + 8, length, stored == computed));
             at += 12 + length;
