@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Gantry.Api.Cloud;
 using Gantry.Auth;
-using Gantry.Hosting;
 using Gantry.Workers;
 using Gantry.Workers.ComfyUi;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -34,7 +33,7 @@ public static partial class MaintenanceApi
     /// unload); another user's is accepted and goes nowhere, since unloading models slows every user's jobs.
     /// </summary>
     public static async Task<Results<Ok, JsonHttpResult<ErrorResponse>>> FreeAsync(
-        HttpContext context, WorkerPool pool, IOptions<GantryOptions> options, ILogger<WorkerPool> logger)
+        HttpContext context, WorkerPool pool, IOptions<ApiOptions> options, ILogger<WorkerPool> logger)
     {
         var (document, error) = await JsonBodyReader.ReadAsync(context, options.Value, allowEmpty: true);
         using (document)
