@@ -11,29 +11,46 @@ namespace Gantry.Engine.Json;
 [JsonConverter(typeof(JValueJsonConverterFactory))]
 public sealed class JObject : JValue, IReadOnlyList<KeyValuePair<string, JValue>>
 {
+    /// <summary>Up to this many members a key is found by a scan; a larger object keeps an index (most graphs' objects are small).</summary>
+    private const int ScanLimit = 8;
+
     private readonly KeyValuePair<string, JValue>[] _members;
-    private readonly Dictionary<string, int> _index;
+    private readonly Dictionary<string, int>? _index;
 
     public JObject(IEnumerable<KeyValuePair<string, JValue>> members)
     {
         ArgumentNullException.ThrowIfNull(members);
-        var list = new List<KeyValuePair<string, JValue>>();
-        _index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var list = members is ICollection<KeyValuePair<string, JValue>> collection
+            ? new List<KeyValuePair<string, JValue>>(collection.Count)
+            : [];
+        Dictionary<string, int>? index = null;
         foreach (var member in members)
         {
             ArgumentNullException.ThrowIfNull(member.Value);
-            if (_index.TryGetValue(member.Key, out var at))
+            var at = IndexOf(list, index, member.Key);
+            if (at >= 0)
             {
                 list[at] = member;
+                continue;
             }
-            else
+
+            list.Add(member);
+            if (index is not null)
             {
-                _index[member.Key] = list.Count;
-                list.Add(member);
+                index[member.Key] = list.Count - 1;
+            }
+            else if (list.Count > ScanLimit)
+            {
+                index = new Dictionary<string, int>(list.Count * 2, StringComparer.Ordinal);
+                for (var i = 0; i < list.Count; i++)
+                {
+                    index[list[i].Key] = i;
+                }
             }
         }
 
         _members = [.. list];
+        _index = index;
     }
 
     public static JObject Empty { get; } = new([]);
@@ -50,11 +67,12 @@ public sealed class JObject : JValue, IReadOnlyList<KeyValuePair<string, JValue>
 
     public IEnumerable<string> Keys => _members.Select(m => m.Key);
 
-    public bool ContainsKey(string key) => _index.ContainsKey(key);
+    public bool ContainsKey(string key) => IndexOf(_members, _index, key) >= 0;
 
     public bool TryGetValue(string key, [NotNullWhen(true)] out JValue? value)
     {
-        if (_index.TryGetValue(key, out var at))
+        var at = IndexOf(_members, _index, key);
+        if (at >= 0)
         {
             value = _members[at].Value;
             return true;
@@ -72,6 +90,24 @@ public sealed class JObject : JValue, IReadOnlyList<KeyValuePair<string, JValue>
     public IEnumerator<KeyValuePair<string, JValue>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, JValue>>)_members).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private static int IndexOf(IReadOnlyList<KeyValuePair<string, JValue>> members, Dictionary<string, int>? index, string key)
+    {
+        if (index is not null)
+        {
+            return index.TryGetValue(key, out var at) ? at : -1;
+        }
+
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (string.Equals(members[i].Key, key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     public override bool Equals(JValue? other)
     {

@@ -268,10 +268,15 @@ public static partial class JParser
                 }
             }
 
-            var literal = Encoding.ASCII.GetString(_text[start..Position]);
-            return isFloat
-                ? new JFloat(double.Parse(literal, NumberStyles.Float, CultureInfo.InvariantCulture))
-                : new JInt(BigInteger.Parse(literal, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture));
+            var literal = _text[start..Position];
+            if (isFloat)
+            {
+                return new JFloat(double.Parse(literal, NumberStyles.Float, CultureInfo.InvariantCulture));
+            }
+
+            return long.TryParse(literal, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var small)
+                ? new JInt(small)
+                : new JInt(BigInteger.Parse(Encoding.ASCII.GetString(literal), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture));
         }
 
         private void SkipDigits()
@@ -287,6 +292,20 @@ public static partial class JParser
         private string ReadString()
         {
             Position++; // opening quote
+            var start = Position;
+            while (Position < _text.Length && _text[Position] != '"' && _text[Position] != '\\' && _text[Position] >= 0x20)
+            {
+                Position++;
+            }
+
+            // Most strings (keys, class types, file names) have no escape: one decode, no builder.
+            if (Position < _text.Length && _text[Position] == '"')
+            {
+                Position++;
+                return Decode(_text[start..(Position - 1)]);
+            }
+
+            Position = start;
             var builder = new StringBuilder();
             while (true)
             {
@@ -319,6 +338,18 @@ public static partial class JParser
                 }
 
                 ReadEscape(builder);
+            }
+        }
+
+        private readonly string Decode(ReadOnlySpan<byte> bytes)
+        {
+            try
+            {
+                return StrictUtf8.GetString(bytes);
+            }
+            catch (DecoderFallbackException)
+            {
+                throw Fail("Invalid UTF-8");
             }
         }
 

@@ -29,7 +29,7 @@ public static class GantryServices
         services.AddGantryStore();
         services.AddAuthOptions();
         services.AddApiOptions();
-        services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName);
+        services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName).ValidateOnStart();
 
         services.AddSingleton<JobSignals>();
         services.AddSingleton<JobCanceller>();

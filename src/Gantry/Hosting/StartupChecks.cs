@@ -117,6 +117,7 @@ public static class StartupChecks
             IOException io when io.Message.StartsWith("Failed to bind", StringComparison.Ordinal) => new(StartupFailureKind.CannotListen, io.Message, exception),
             SqliteException sqlite => new(StartupFailureKind.StoreUnavailable, $"Cannot use the SQLite store: {sqlite.Message}", exception),
             NpgsqlException postgres => new(StartupFailureKind.StoreUnavailable, $"Cannot use the PostgreSQL store: {postgres.Message}", exception),
+            Microsoft.Extensions.Options.OptionsValidationException invalid => new(StartupFailureKind.BadSetting, $"Bad setting: {invalid.Message}", exception),
             UnauthorizedAccessException access => new(StartupFailureKind.StoreUnavailable, $"Cannot use the data folder: {access.Message}", exception),
             _ => new(StartupFailureKind.StoreUnavailable, $"Gantry could not start: {exception.GetType().Name}: {exception.Message}", exception),
         };

@@ -42,7 +42,7 @@ public sealed class FailureTests : IDisposable
             """);
 
         var error = result.Error.ShouldNotBeNull();
-        error.Traceback.ShouldNotBeEmpty();
+        error.Traceback.ShouldBeEmpty("a .NET stack names server source files; the type and message say what failed");
         var data = error.ToData();
         data.Keys.ShouldBe([
             "prompt_id", "node_id", "node_type", "executed", "exception_message", "exception_type", "traceback",

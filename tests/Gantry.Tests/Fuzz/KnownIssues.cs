@@ -8,13 +8,11 @@ public static class KnownIssues
 {
     private static readonly (string Owner, string What, Func<string, string, bool> Matches)[] s_entries =
     [
-        // Issue 10 item 3/9, branch `pipeline`: lone surrogates and invalid UTF-8 in JSON bodies (prompt, POST /history and
-        // /queue delete lists, /api/interrupt's prompt_id, client_id) answer 500 (DecoderFallbackException) today.
-        ("pipeline", "lone surrogates / invalid UTF-8 in JSON bodies", (_, kind) => kind.StartsWith("json-surrogate", StringComparison.Ordinal)
-            || kind.StartsWith("json-utf8", StringComparison.Ordinal)),
-
-        // Issue 10 item 3, branch `pipeline`: one JSON depth limit everywhere.
-        ("pipeline", "JSON nested past the depth limit", (_, kind) => kind.StartsWith("json-depth", StringComparison.Ordinal)),
+        // Issue 10 item 9, branch `pipeline` (JSON bodies): a string with invalid UTF-8 bytes in the body of POST /queue,
+        // /api/queue, /interrupt or /api/interrupt answers 500 (ManageRequest.Read: JsonElement.GetString throws
+        // InvalidOperationException "Cannot transcode invalid UTF-8"). Lone surrogates and depth are asserted: fixed on main.
+        ("pipeline", "invalid UTF-8 in a JSON body's strings", (template, kind) => kind.StartsWith("json-utf8", StringComparison.Ordinal)
+            && (template.EndsWith("/queue", StringComparison.Ordinal) || template.EndsWith("/interrupt", StringComparison.Ordinal))),
     ];
 
     /// <summary>The owner of a finding for this route and mutation kind, or null when nobody owns it (then it fails the run).</summary>

@@ -28,7 +28,7 @@ public static class ComfyNativeServices
             var options = sp.GetRequiredService<IOptions<ComfyOptions>>().Value;
             return new EventSocketSettings(options.SocketBufferFrames, options.SocketCloseTimeout, sp.GetRequiredService<ComfyFeatures>().FeatureFlagsReply);
         });
-        services.AddSingleton(sp => new ImageConverter(sp.GetRequiredService<IOptions<GantryOptions>>().Value.Comfy.MaxImagePixels));
+        services.AddSingleton(sp => new ImageConverter(sp.GetRequiredService<IOptions<ComfyOptions>>().Value.MaxImagePixels));
         services.AddSingleton<EventSocketServer>();
         services.AddHostedService<QueueStatusBroadcaster>();
         return services;

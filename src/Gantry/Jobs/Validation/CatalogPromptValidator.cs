@@ -1,6 +1,8 @@
 using Gantry.Engine.Validation;
 using Gantry.Jobs.Submission;
 using Gantry.Workers;
+using Gantry.Workers.Embedded;
+using Microsoft.Extensions.Options;
 
 namespace Gantry.Jobs.Validation;
 
@@ -11,17 +13,19 @@ namespace Gantry.Jobs.Validation;
 /// the folder their job reads from (<see cref="UserScopedCatalog"/>). Before any worker has reported a catalog,
 /// only the graph's shape is checked.
 /// </summary>
-public sealed class CatalogPromptValidator(UserScopedCatalog catalog) : IPromptValidator
+public sealed class CatalogPromptValidator(UserScopedCatalog catalog, IOptions<EngineSettings> options) : IPromptValidator
 {
+    private readonly int _maxNodes = options.Value.MaxNodesPerPrompt;
+
     public PromptValidation Validate(PromptSubmission submission, long userId)
     {
         if (catalog.For(userId) is not { } source)
         {
-            return PromptShapeValidator.Validate(submission.Prompt);
+            return PromptShapeValidator.Validate(submission.Prompt, _maxNodes);
         }
 
         // The graph was parsed once, at the edge, by the same parser the engine uses.
-        var result = PromptValidator.Validate(submission.Prompt, source, submission.PartialExecutionTargets?.ToArray());
+        var result = PromptValidator.Validate(submission.Prompt, source, submission.PartialExecutionTargets?.ToArray(), _maxNodes);
         var nodeErrors = result.NodeErrorsJson().ToJsonBytes();
         if (result.Error is { } error)
         {

@@ -1,7 +1,10 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using Gantry.Engine.Json;
 using Gantry.Jobs.Submission;
+using Gantry.Workers.Embedded;
+using Microsoft.Extensions.Options;
 
 namespace Gantry.Jobs.Validation;
 
@@ -10,12 +13,20 @@ namespace Gantry.Jobs.Validation;
 /// and an <c>inputs</c> object, and every link <c>["id", slot]</c> points at a node that exists.
 /// Used when no worker has told Gantry which nodes it has; error types and wording follow ComfyUI.
 /// </summary>
-public sealed class PromptShapeValidator : IPromptValidator
+public sealed class PromptShapeValidator(IOptions<EngineSettings> options) : IPromptValidator
 {
-    public PromptValidation Validate(PromptSubmission submission, long userId) => Validate(submission.Prompt);
+    public PromptValidation Validate(PromptSubmission submission, long userId) => Validate(submission.Prompt, options.Value.MaxNodesPerPrompt);
 
-    public static PromptValidation Validate(JObject prompt)
+    /// <summary>The shape checks; a prompt of more than <paramref name="maxNodes"/> nodes is refused first (the engine's <c>prompt_too_large</c>).</summary>
+    public static PromptValidation Validate(JObject prompt, int maxNodes)
     {
+        if (prompt.Count > maxNodes)
+        {
+            var extraInfo = Encoding.UTF8.GetBytes($$"""{"node_count": {{prompt.Count}}, "max_nodes": {{maxNodes}}}""");
+            return PromptValidation.Reject(
+                "prompt_too_large", "Prompt has too many nodes", $"The prompt has {prompt.Count} nodes; at most {maxNodes} are allowed.", extraInfo);
+        }
+
         foreach (var (nodeId, node) in prompt)
         {
             if (node is not JObject nodeObject || nodeObject["class_type"] is not JString classType)

@@ -39,6 +39,7 @@ public sealed partial class EmbeddedWorker
                 ExtraData = run.ExtraData,
                 Folders = run.Folders,
                 Cache = _cache,
+                CacheScope = UserFolder(run.Job.UserId),
             };
             var result = await _engine.ExecuteAsync(request, new EngineEventForwarder(this, run), run.Interrupt.Token);
             if (stopping.IsCancellationRequested)

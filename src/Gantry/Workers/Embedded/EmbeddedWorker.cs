@@ -3,7 +3,6 @@ using System.Threading.Channels;
 using Gantry.Engine;
 using Gantry.Engine.Execution;
 using Gantry.Engine.Json;
-using Gantry.Engine.Validation;
 using Gantry.Outputs;
 
 namespace Gantry.Workers.Embedded;
@@ -242,17 +241,22 @@ public sealed partial class EmbeddedWorker : IWorker
 
     public override string ToString() => $"{Name} (embedded)";
 
-    /// <summary>Validates the graph as the engine sees it (the user's uploads are its input folder); a refusal is final.</summary>
+    /// <summary>
+    /// Validates the graph as the engine sees it (the user's uploads are its input folder); a refusal is final.
+    /// The job writes into its user's own output and temp folders, so one user's file names and counters
+    /// (<c>prefix_00002_.png</c>) say nothing about another's.
+    /// </summary>
     private EmbeddedRun Prepare(WorkerJob job)
     {
-        var folders = new EngineFolders(job.InputDirectory, _outputDirectory, _tempDirectory);
+        var user = UserFolder(job.UserId);
+        var folders = new EngineFolders(job.InputDirectory, Path.Combine(_outputDirectory, user), Path.Combine(_tempDirectory, user));
         if (!JParser.TryParse(job.PromptJson, out var prompt, out var parseError))
         {
             throw new WorkerRejectedJobException($"Invalid prompt: {parseError}");
         }
 
         var targets = job.OutputsToExecute.Count > 0 ? job.OutputsToExecute : null;
-        var validation = PromptValidator.Validate(prompt, _engine.Catalog.AsSource(folders), targets?.ToArray());
+        var validation = _engine.Validate(prompt, folders, targets?.ToArray());
         if (validation.Error is { } error)
         {
             var details = string.IsNullOrEmpty(error.Details) ? "" : $": {error.Details}";
@@ -264,6 +268,9 @@ public sealed partial class EmbeddedWorker : IWorker
             : JObject.Empty;
         return new EmbeddedRun(job, validation.Prompt!, validation.Outputs, extraData, folders);
     }
+
+    /// <summary>The name of a user's folder in the worker's output and temp folders; also the user's cache scope.</summary>
+    internal static string UserFolder(long userId) => $"user-{userId.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
     private void ClearTemp()
     {

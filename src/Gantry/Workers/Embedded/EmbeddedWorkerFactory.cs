@@ -9,8 +9,9 @@ namespace Gantry.Workers.Embedded;
 
 /// <summary>
 /// Builds the process's embedded workers around one <see cref="ComfyEngine"/> and one <see cref="NodeResultCache"/>
-/// they all share. Each worker writes under <c>DATA/workers/NAME/</c> (its own <c>output</c> and <c>temp</c>, so
-/// file counters never collide); a job reads its user's uploads from <see cref="WorkerJob.InputDirectory"/>.
+/// they all share (bounded in bytes; each user's results apart). Each worker writes under <c>DATA/workers/NAME/</c>
+/// (its own <c>output</c> and <c>temp</c>, one folder per user in each, so file counters never collide and never
+/// tell one user about another's files); a job reads its user's uploads from <see cref="WorkerJob.InputDirectory"/>.
 /// </summary>
 public sealed class EmbeddedWorkerFactory
 {
@@ -20,7 +21,15 @@ public sealed class EmbeddedWorkerFactory
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
 
-    public EmbeddedWorkerFactory(NodeCatalog catalog, IOptions<DataOptions> data, IOptions<WorkerPoolOptions> workers, IOptions<PrefetchOptions> prefetch, OutputImporter importer, TimeProvider time, ILoggerFactory loggers)
+    public EmbeddedWorkerFactory(
+        NodeCatalog catalog,
+        IOptions<DataOptions> data,
+        IOptions<WorkerPoolOptions> workers,
+        IOptions<PrefetchOptions> prefetch,
+        OutputImporter importer,
+        TimeProvider time,
+        ILoggerFactory loggers,
+        IOptions<EngineSettings>? engine = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(workers);
@@ -30,8 +39,14 @@ public sealed class EmbeddedWorkerFactory
         _importer = importer;
         _time = time;
         _loggers = loggers;
-        Engine = new ComfyEngine(catalog, EngineFolders.Under(Path.Combine(_root, "engine")), new ComfyEngineOptions { TimeProvider = time });
-        Cache = new NodeResultCache(workers.Value.EmbeddedCacheSize);
+        var limits = engine?.Value ?? new EngineSettings();
+        Engine = new ComfyEngine(catalog, EngineFolders.Under(Path.Combine(_root, "engine")), new ComfyEngineOptions
+        {
+            TimeProvider = time,
+            MaxNodesPerPrompt = limits.MaxNodesPerPrompt,
+            MemoryLimits = limits.MemoryLimits,
+        });
+        Cache = new NodeResultCache(workers.Value.EmbeddedCacheSize, limits.EffectiveCacheBytes);
     }
 
     public ComfyEngine Engine { get; }

@@ -239,7 +239,8 @@ public sealed class EmbeddedWorkerTests : IAsyncLifetime
         var stored = await _store.FindFileAsync(job.UserId, "output", "", file.Filename, CancellationToken.None);
         stored!.JobId.ShouldBe(job.JobId);
         File.ReadAllText(new ContentStore(_data.Path).PathOf(stored.Sha256)).ShouldBe("some text");
-        Directory.GetFiles(Path.Combine(_data.Path, "workers", "embedded-1", "output")).ShouldHaveSingleItem();
+        // Written into the user's own folder of the worker's output: another user's counters never see it.
+        Directory.GetFiles(Path.Combine(_data.Path, "workers", "embedded-1", "output", $"user-{user.Id}")).ShouldHaveSingleItem();
     }
 
     [Fact]
