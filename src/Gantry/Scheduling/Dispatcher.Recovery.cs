@@ -135,4 +135,75 @@ public sealed partial class Dispatcher
 
         Post(new Command.WorkerChanged(worker));
     }
+
+    /// <summary>
+    /// A worker went offline: unless it is back within <see cref="SchedulerOptions.WorkerOfflineGrace"/>, the jobs it
+    /// holds go back to the queue (<see cref="LostAsync"/>: attempts permitting, at their place in their owner's line).
+    /// </summary>
+    private void StartOfflineClock(IWorker worker)
+    {
+        if (_offline.ContainsKey(worker.Name))
+        {
+            return;
+        }
+
+        ITimer? timer = null;
+        timer = _time.CreateTimer(_ => OfflineGraceExpired(worker, timer!), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (_offline.TryAdd(worker.Name, timer))
+        {
+            timer.Change(_options.WorkerOfflineGrace, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            timer.Dispose();
+        }
+    }
+
+    private void StopOfflineClock(string worker)
+    {
+        if (_offline.TryRemove(worker, out var timer))
+        {
+            timer.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Requeues what a still-offline worker holds. Its copy is then abandoned: asked to stop (best effort), and whatever
+    /// it reports later (running, finished) is ignored, as the job is no longer placed there; the store only takes an
+    /// end from the worker the job is on. The requeued copy is the one that counts, so the result is taken once.
+    /// </summary>
+    private void OfflineGraceExpired(IWorker worker, ITimer timer)
+    {
+        // Only the clock still set for this outage counts (a worker back and gone again has a new one).
+        if (!_offline.TryRemove(new KeyValuePair<string, ITimer>(worker.Name, timer)))
+        {
+            return;
+        }
+
+        timer.Dispose();
+        if (!ReferenceEquals(_pool.Find(worker.Name), worker) || worker.State != WorkerState.Offline)
+        {
+            return;
+        }
+
+        var held = _placements.Values
+            .Where(p => ReferenceEquals(p.Worker, worker) && !p.Ended && p.Phase != PlacementPhase.Submitting)
+            .ToList();
+        foreach (var placement in held)
+        {
+            SchedulingLog.Lost(_logger, worker.Name, placement.JobId, "offline past the grace period");
+            _ = Guard(placement.JobId, async () =>
+            {
+                await placement.Enqueue(() => LostAsync(placement, $"worker '{worker.Name}' was offline for more than {Describe(_options.WorkerOfflineGrace)}"));
+                try
+                {
+                    await worker.CancelAsync(placement.JobId, _stopping);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+                {
+                    SchedulingLog.ReconcileFailed(_logger, placement.WorkerName, placement.JobId, ex.Message);
+                }
+            });
+        }
+    }
 }

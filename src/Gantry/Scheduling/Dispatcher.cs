@@ -35,6 +35,7 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
     private readonly ConcurrentDictionary<Guid, int> _bounces = new();
     private readonly FinishedJobs _finished = new();
     private readonly ConcurrentDictionary<object, ITimer> _pauses = new();
+    private readonly ConcurrentDictionary<string, ITimer> _offline = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SerialWork> _handOvers = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -118,6 +119,11 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
             foreach (var pause in _pauses.Values)
             {
                 pause.Dispose();
+            }
+
+            foreach (var offline in _offline.Values)
+            {
+                offline.Dispose();
             }
 
             await _pool.DisposeAsync();
@@ -362,11 +368,21 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
     {
         if (_pool.Find(reported.Name) is not { } worker)
         {
+            StopOfflineClock(reported.Name);
             _queue.RemoveWorker(reported.Name);
             return;
         }
 
         var state = worker.State;
+        if (state == WorkerState.Offline)
+        {
+            StartOfflineClock(worker);
+        }
+        else
+        {
+            StopOfflineClock(worker.Name);
+        }
+
         var availability = state switch
         {
             WorkerState.Online => WorkerAvailability.Accepting,

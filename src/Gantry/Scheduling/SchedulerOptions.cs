@@ -37,6 +37,13 @@ public sealed class SchedulerOptions
     /// </summary>
     public TimeSpan CancelGrace { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long a worker may be offline before the jobs it holds go back to the queue (attempts permitting), ahead of
+    /// their owner's later jobs. A worker back within it keeps them. 1 millisecond to 1 day; default 1 minute.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    public TimeSpan WorkerOfflineGrace { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How long a user's weight and limit are trusted before they are read from the store again. Default 30 seconds.</summary>
     public TimeSpan UserRefresh { get; set; } = TimeSpan.FromSeconds(30);
 }

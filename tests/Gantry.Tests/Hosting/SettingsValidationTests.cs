@@ -10,6 +10,8 @@ public sealed class SettingsValidationTests
     [InlineData("Gantry:Scheduler:DefaultWeight", "0", "DefaultWeight")]
     [InlineData("Gantry:Scheduler:MaxAttempts", "0", "MaxAttempts")]
     [InlineData("Gantry:Scheduler:Prefetch", "-1", "Prefetch")]
+    [InlineData("Gantry:Scheduler:WorkerOfflineGrace", "00:00:00", "WorkerOfflineGrace")]
+    [InlineData("Gantry:Scheduler:WorkerOfflineGrace", "1.00:00:00.001", "WorkerOfflineGrace")]
     [InlineData("Gantry:Workers:Embedded", "-1", "Embedded")]
     [InlineData("Gantry:Api:MaxRequestBodyBytes", "0", "MaxRequestBodyBytes")]
     [InlineData("Gantry:Limits:MaxQueuedPerUser", "-1", "MaxQueuedPerUser")]
@@ -36,6 +38,7 @@ public sealed class SettingsValidationTests
             ["Gantry:Limits:MaxQueuedPerUser"] = "0",
             ["Gantry:Auth:KeyCacheDuration"] = "00:00:00",
             ["Gantry:Scheduler:MaxAttempts"] = "1",
+            ["Gantry:Scheduler:WorkerOfflineGrace"] = "1.00:00:00",
         });
         (await server.CreateClient(server.AdminKey).GetAsync("api/jobs", TestContext.Current.CancellationToken)).IsSuccessStatusCode.ShouldBeTrue();
     }
