@@ -38,7 +38,7 @@ if [ "$real_comfyui" -eq 1 ] && [ -z "${GANTRY_TEST_COMFYUI:-}" ]; then
   start="${GANTRY_COMFYUI_START:-../shared/comfyui/start.sh}"
   comfyui_dir="$(mktemp -d "${TMPDIR:-/tmp}/gantry-test-comfyui.XXXXXX")"
   port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-  if ! url=$("$start" --port "$port" --dir "$comfyui_dir" 2>"$comfyui_dir/start.err" | tail -n 1) || [ -z "$url" ]; then
+  if ! url=$(bash "$start" --port "$port" --dir "$comfyui_dir" 2>"$comfyui_dir/start.err" | tail -n 1) || [ -z "$url" ]; then
     echo "Could not start the real ComfyUI ($start failed: $(tail -n 1 "$comfyui_dir/start.err" 2>/dev/null))." >&2
     summary 0 1
     exit 1

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Text.Json;
+using System.Text.Unicode;
 using Gantry.Engine.Json;
 
 namespace Gantry.Api;
@@ -67,9 +68,17 @@ public static class RequestBody
         }
     }
 
-    /// <summary>Why the body breaks the reader rule every JSON body is held to beside its syntax (a lone surrogate escape), or null.</summary>
+    /// <summary>
+    /// Why the body breaks the reader rule every JSON body is held to beside its syntax (bytes that are not UTF-8, a lone
+    /// surrogate escape), or null. System.Text.Json checks neither until a string is read, and then throws.
+    /// </summary>
     public static string? BreaksReaderRule(ReadOnlySpan<byte> body)
     {
+        if (!Utf8.IsValid(body))
+        {
+            return "The body is not valid UTF-8.";
+        }
+
         var surrogate = JParser.IndexOfLoneSurrogateEscape(body);
         return surrogate < 0 ? null : string.Create(CultureInfo.InvariantCulture, $"Lone UTF-16 surrogate in \\uXXXX escape: char {surrogate}");
     }
