@@ -95,16 +95,16 @@ public sealed class SoakTests
                     await cluster.Fakes[action / 250 % cluster.Fakes.Count].RestartAsync(TestContext.Current.CancellationToken);
                 }
 
-                var status = await ActAsync(random, cluster.Server, user, mine, acknowledged);
+                var (status, what) = await ActAsync(random, cluster.Server, user, mine, acknowledged);
                 if (status >= 500)
                 {
-                    failures.Enqueue($"user {index} action {action}: {status}");
+                    failures.Enqueue($"user {index} action {action}: {status} {what}");
                 }
             }
         })));
 
-    /// <summary>One random action of a user; returns the HTTP status it got (101 for a socket that opened).</summary>
-    private static async Task<int> ActAsync(Random random, GantryTestServer server, TestUser user, List<Guid> mine, ConcurrentBag<Guid> acknowledged)
+    /// <summary>One random action of a user; returns the HTTP status it got (101 for a socket that opened) and, for a 5xx, the request and body.</summary>
+    private static async Task<(int Status, string What)> ActAsync(Random random, GantryTestServer server, TestUser user, List<Guid> mine, ConcurrentBag<Guid> acknowledged)
     {
         var ct = TestContext.Current.CancellationToken;
         switch (random.Next(10))
@@ -119,27 +119,27 @@ public sealed class SoakTests
                     acknowledged.Add(id);
                 }
 
-                return (int)response.StatusCode;
+                return await OutcomeAsync(response);
             }
 
             case 3 when mine.Count > 0:
             {
                 using var response = await user.Client.PostAsync($"api/jobs/{mine[random.Next(mine.Count)]}/cancel", null, ct);
-                return (int)response.StatusCode;
+                return await OutcomeAsync(response);
             }
 
             case 4:
             {
                 using var form = UploadApiTests.Form($"soak{random.Next(4)}.png", s_png, subfolder: random.Next(2) == 0 ? "" : "soak");
                 using var response = await user.Client.PostAsync("upload/image", form, ct);
-                return (int)response.StatusCode;
+                return await OutcomeAsync(response);
             }
 
             case 5:
             {
                 var (socket, _) = await TestSocket.OpenAsync(server, user.Key);
                 await socket.DisposeAsync();
-                return 101;
+                return (101, "");
             }
 
             default:
@@ -153,9 +153,17 @@ public sealed class SoakTests
                     _ => "api/history_v2?limit=10",
                 };
                 using var response = await user.Client.GetAsync(path, ct);
-                return (int)response.StatusCode;
+                return await OutcomeAsync(response);
             }
         }
+    }
+
+    private static async Task<(int Status, string What)> OutcomeAsync(HttpResponseMessage response)
+    {
+        var status = (int)response.StatusCode;
+        return status < 500
+            ? (status, "")
+            : (status, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery}: {await response.Content.ReadAsStringAsync()}");
     }
 
     /// <summary>Waits, on the job signals, until every acknowledged job is stored and ended; says which are not when they never do.</summary>
