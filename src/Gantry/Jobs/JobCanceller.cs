@@ -13,8 +13,10 @@ public sealed class JobCanceller(IJobStore store, JobSignals signals, TimeProvid
     /// </summary>
     public async Task<JobRecord?> CancelAsync(JobRecord job, string reason, CancellationToken cancellationToken)
     {
-        // The job may move under us (the scheduler dispatches it, a worker finishes it); re-read and retry.
-        for (var attempt = 0; attempt < 5; attempt++)
+        // The job may move under us (the scheduler dispatches it, a worker finishes it, a lost worker sends it back to
+        // the queue). Try both compare-and-sets each round, whichever state was read last: a job that bounces between
+        // the queue and a worker is caught in one or the other instead of being chased with stale reads.
+        for (var attempt = 0; attempt < 10; attempt++)
         {
             if (JobStateMachine.IsTerminal(job.State))
             {
@@ -26,31 +28,18 @@ public sealed class JobCanceller(IJobStore store, JobSignals signals, TimeProvid
                 return job;
             }
 
-            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            var queued = job.State == JobState.Queued;
-            var moved = await store.TransitionAsync(
-                new JobTransition
-                {
-                    JobId = job.Id,
-                    To = queued ? JobState.Cancelled : JobState.Cancelling,
-                    OnlyFrom = [job.State],
-                    AtMs = now,
-                    ErrorMessage = reason,
-                },
-                cancellationToken);
-
-            if (moved is not null)
+            var fromQueue = await MoveAsync(job.Id, JobState.Cancelled, [JobState.Queued], reason, cancellationToken);
+            if (fromQueue is not null)
             {
-                if (queued)
-                {
-                    signals.RaiseChanged(moved);
-                }
-                else
-                {
-                    signals.RaiseCancelRequested(moved);
-                }
+                signals.RaiseChanged(fromQueue);
+                return fromQueue;
+            }
 
-                return moved;
+            var fromWorker = await MoveAsync(job.Id, JobState.Cancelling, [JobState.Dispatched, JobState.Running], reason, cancellationToken);
+            if (fromWorker is not null)
+            {
+                signals.RaiseCancelRequested(fromWorker);
+                return fromWorker;
             }
 
             job = await store.GetJobAsync(job.Id, cancellationToken) ?? throw new InvalidOperationException($"Job {job.Id} disappeared while being cancelled.");
@@ -58,4 +47,9 @@ public sealed class JobCanceller(IJobStore store, JobSignals signals, TimeProvid
 
         throw new InvalidOperationException($"Job {job.Id} kept changing state while being cancelled.");
     }
+
+    private Task<JobRecord?> MoveAsync(Guid id, JobState to, IReadOnlyList<JobState> from, string reason, CancellationToken cancellationToken) =>
+        store.TransitionAsync(
+            new JobTransition { JobId = id, To = to, OnlyFrom = from, AtMs = time.GetUtcNow().ToUnixTimeMilliseconds(), ErrorMessage = reason },
+            cancellationToken);
 }
