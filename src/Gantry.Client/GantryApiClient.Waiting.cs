@@ -37,16 +37,25 @@ public sealed partial class GantryApiClient
         }
     }
 
-    /// <summary>Opens the event stream, or null when it cannot be had (polling alone still finds a job's end).</summary>
+    /// <summary>
+    /// Opens the event stream, or null when it cannot be had (polling alone still finds a job's end, but reports no
+    /// progress). A connection that fails once (reset, refused while the server is busy) is tried a second time.
+    /// </summary>
     public async Task<GantryEventStream?> TryOpenEventsAsync(CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await OpenEventsAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or HttpRequestException)
-        {
-            return null;
+            try
+            {
+                return await OpenEventsAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or HttpRequestException)
+            {
+                if (attempt == 2)
+                {
+                    return null;
+                }
+            }
         }
     }
 

@@ -40,8 +40,8 @@ public static class JsonDifferences
 
                 break;
             case JsonValueKind.Array:
-                var e = expected.EnumerateArray().ToList();
-                var a = actual.EnumerateArray().ToList();
+                var e = InComparableOrder(path, expected);
+                var a = InComparableOrder(path, actual);
                 if (e.Count != a.Count)
                 {
                     differences.Add($"{path}: {e.Count} items vs {a.Count}");
@@ -61,5 +61,17 @@ public static class JsonDifferences
 
                 break;
         }
+    }
+
+    /// <summary>
+    /// A node's validation errors in a fixed order: ComfyUI checks a node's inputs by iterating a Python set, whose order
+    /// changes with each process's string-hash seed, so two errors of one node come in either order.
+    /// </summary>
+    private static List<JsonElement> InComparableOrder(string path, JsonElement array)
+    {
+        var items = array.EnumerateArray().ToList();
+        return path.EndsWith(".errors", StringComparison.Ordinal) && items.All(i => i.ValueKind == JsonValueKind.Object && i.TryGetProperty("details", out _))
+            ? [.. items.OrderBy(i => i.GetProperty("details").GetRawText(), StringComparer.Ordinal)]
+            : items;
     }
 }
