@@ -12,13 +12,6 @@ public sealed class AdminBootstrap(IUserStore users, IOptions<DataOptions> optio
     public const string AdminUserName = "admin";
     public const string AdminKeyFileName = "admin-key";
 
-    /// <summary>The admin user, and the new key when this call created it (null on later starts).</summary>
-    public async Task<(User Admin, string? NewKey)> EnsureAdminAsync(CancellationToken cancellationToken)
-    {
-        var admin = await EnsureAdminUserAsync(cancellationToken);
-        return (admin, await CreateFirstKeyAsync(admin, cancellationToken));
-    }
-
     /// <summary>The admin user, created (without a key) when there is no admin yet.</summary>
     public async Task<User> EnsureAdminUserAsync(CancellationToken cancellationToken)
     {
