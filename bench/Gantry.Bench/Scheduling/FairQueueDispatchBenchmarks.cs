@@ -1,7 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using Gantry.Domain;
 using Gantry.Engine;
-using Gantry.Jobs;
 using Gantry.Scheduling;
 using Gantry.Workers;
 

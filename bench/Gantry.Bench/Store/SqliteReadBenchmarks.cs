@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Gantry.Jobs;
+using Gantry.Domain;
 using Gantry.Store.Relational;
 using Gantry.Store.Sqlite;
 using Microsoft.Data.Sqlite;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using Gantry.Domain;
 using Gantry.Jobs;
 
 namespace Gantry.Load.Driving;

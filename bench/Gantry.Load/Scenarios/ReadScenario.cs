@@ -1,4 +1,4 @@
-using Gantry.Jobs;
+using Gantry.Domain;
 using Gantry.Load.Driving;
 using Gantry.Load.Hosting;
 using Gantry.Load.Seeding;

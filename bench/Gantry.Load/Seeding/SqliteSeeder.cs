@@ -1,5 +1,5 @@
 using System.Data.Common;
-using Gantry.Jobs;
+using Gantry.Domain;
 using Microsoft.Data.Sqlite;
 
 namespace Gantry.Load.Seeding;

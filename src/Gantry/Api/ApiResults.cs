@@ -1,4 +1,5 @@
 using Gantry.Api.Json;
+using Gantry.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Gantry.Api;
@@ -29,11 +30,8 @@ public static class ApiResults
     public static JsonHttpResult<ErrorResponse> TooLarge(long limit)
         => Error(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, $"The request body is larger than the limit of {limit} bytes.");
 
-    public static async Task WriteErrorAsync(HttpContext context, int status, string code, string message)
-    {
-        context.Response.StatusCode = status;
-        await context.Response.WriteAsJsonAsync(new ErrorResponse(code, message), GantryJsonContext.Default.ErrorResponse, cancellationToken: context.RequestAborted);
-    }
+    public static Task WriteErrorAsync(HttpContext context, int status, string code, string message)
+        => HttpErrors.WriteAsync(context, status, code, message);
 
     internal static string Truncate(string text) => text.Length <= 80 ? text : text[..80] + "…";
 }

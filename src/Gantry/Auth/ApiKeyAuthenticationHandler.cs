@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using Gantry.Api;
+using Gantry.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -49,11 +49,11 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var message = Context.Items[FailureItem] as string ?? "Authentication required.";
-        return ApiResults.WriteErrorAsync(Context, StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, message);
+        return HttpErrors.WriteAsync(Context, StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, message);
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
-        => ApiResults.WriteErrorAsync(Context, StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "This needs an admin API key.");
+        => HttpErrors.WriteAsync(Context, StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "This needs an admin API key.");
 
     private AuthenticateResult Success(Caller caller)
     {

@@ -1,3 +1,5 @@
+using Gantry.Domain;
+
 namespace Gantry.Auth;
 
 /// <summary>The authenticated user behind a request: who owns what it creates and what it may see.</summary>

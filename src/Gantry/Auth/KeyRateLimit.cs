@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using Gantry.Api;
+using Gantry.Http;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Gantry.Auth;
@@ -54,7 +54,7 @@ public static class KeyRateLimit
         var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await ApiResults.WriteErrorAsync(
+        await HttpErrors.WriteAsync(
             rejected.HttpContext, StatusCodes.Status429TooManyRequests, ErrorCodes.TooManyRequests,
             $"Too many requests with this API key; retry in {seconds} s.");
     }

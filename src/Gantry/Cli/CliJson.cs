@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using Gantry.Auth;
+using Gantry.Domain;
 
 namespace Gantry.Cli;
 

@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Gantry.Api.Admin;
-using Gantry.Api.Json;
 using Gantry.Client;
 using Spectre.Console;
 
@@ -33,8 +31,7 @@ public static class WorkersCommand
         var command = http.AddTo(new Command("add", "Add a ComfyUI server as a worker; it starts taking jobs at once.") { url, name, authHeader });
         command.SetAction((parse, cancellationToken) => GantryHttpCommand.RunAsync(http, parse, async (client, token) =>
         {
-            var request = new AddWorkerRequest(parse.GetRequiredValue(url), parse.GetValue(name), parse.GetValue(authHeader));
-            var added = (await client.PostAsync("api/admin/workers", request, GantryJsonContext.Default.AddWorkerRequest, token)).Deserialize(GantryJsonContext.Default.WorkerView)!;
+            var added = await new GantryAdminClient(client).AddWorkerAsync(parse.GetRequiredValue(url), parse.GetValue(name), parse.GetValue(authHeader), token);
             Console.WriteLine($"Added worker '{added.Name}' ({added.Url}): {Describe(added)}");
             return GantryCli.Success;
         }, cancellationToken));
@@ -48,14 +45,14 @@ public static class WorkersCommand
         var command = http.AddTo(new Command("list", "List the workers: name, kind, URL, state, jobs held and slots, last error.") { json });
         command.SetAction((parse, cancellationToken) => GantryHttpCommand.RunAsync(http, parse, async (client, token) =>
         {
-            var body = await client.GetAsync("api/admin/workers", token);
             if (parse.GetValue(json))
             {
+                var body = await client.GetAsync("api/admin/workers", token);
                 Console.WriteLine(JsonSerializer.Serialize(body, GantryHttpJsonContext.Default.JsonElement));
                 return GantryCli.Success;
             }
 
-            var workers = body.Deserialize(GantryJsonContext.Default.WorkerViewArray)!;
+            var workers = await new GantryAdminClient(client).ListWorkersAsync(token);
             var table = new Table().AddColumns("Name", "Kind", "URL", "State", "Running/Slots", "Last error");
             foreach (var worker in workers)
             {
@@ -82,7 +79,7 @@ public static class WorkersCommand
         command.SetAction((parse, cancellationToken) => GantryHttpCommand.RunAsync(http, parse, async (client, token) =>
         {
             var workerName = parse.GetRequiredValue(name);
-            await client.DeleteAsync($"api/admin/workers/{GantryHttpClient.Segment(workerName)}", token);
+            await new GantryAdminClient(client).RemoveWorkerAsync(workerName, token);
             Console.WriteLine($"Removed worker '{workerName}'.");
             return GantryCli.Success;
         }, cancellationToken));
@@ -97,7 +94,7 @@ public static class WorkersCommand
         command.SetAction((parse, cancellationToken) => GantryHttpCommand.RunAsync(http, parse, async (client, token) =>
         {
             var workerName = parse.GetRequiredValue(name);
-            var resumed = (await client.PostAsync($"api/admin/workers/{GantryHttpClient.Segment(workerName)}/resume", null, token)).Deserialize(GantryJsonContext.Default.WorkerView)!;
+            var resumed = await new GantryAdminClient(client).ResumeWorkerAsync(workerName, token);
             Console.WriteLine($"Worker '{resumed.Name}' is {resumed.State}: it takes new jobs again.");
             return GantryCli.Success;
         }, cancellationToken));
@@ -112,14 +109,14 @@ public static class WorkersCommand
         command.SetAction((parse, cancellationToken) => GantryHttpCommand.RunAsync(http, parse, async (client, token) =>
         {
             var workerName = parse.GetRequiredValue(name);
-            var drained = (await client.PostAsync($"api/admin/workers/{GantryHttpClient.Segment(workerName)}/drain", null, token)).Deserialize(GantryJsonContext.Default.WorkerView)!;
+            var drained = await new GantryAdminClient(client).DrainWorkerAsync(workerName, token);
             Console.WriteLine($"Worker '{drained.Name}' is {drained.State}: it finishes its {drained.Running} job(s) and takes no new ones.");
             return GantryCli.Success;
         }, cancellationToken));
         return command;
     }
 
-    private static string Describe(WorkerView worker)
+    private static string Describe(FleetWorker worker)
         => worker.LastError is { } error ? $"{worker.State} ({error})" : worker.State;
 
     private static string StateMarkup(string state) => state switch

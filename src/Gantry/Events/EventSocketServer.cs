@@ -1,6 +1,6 @@
-using Gantry.Api;
 using Gantry.Auth;
-using Gantry.Jobs;
+using Gantry.Domain;
+using Gantry.Http;
 using Gantry.Store;
 using Microsoft.Extensions.Options;
 
@@ -37,7 +37,7 @@ public sealed class EventSocketServer(
         if (slot is null)
         {
             context.Response.Headers.RetryAfter = "10";
-            await ApiResults.WriteErrorAsync(
+            await HttpErrors.WriteAsync(
                 context, StatusCodes.Status429TooManyRequests, ErrorCodes.TooManyRequests, $"Too many open event sockets: at most {limit} per user.");
             return;
         }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Gantry.Domain;
 using Gantry.Jobs;
 using Gantry.Store;
 

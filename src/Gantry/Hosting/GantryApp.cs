@@ -2,6 +2,7 @@ using Gantry.Api.Admin;
 using Gantry.Api.Cloud;
 using Gantry.Api.Comfy;
 using Gantry.Auth;
+using Gantry.Domain;
 using Gantry.Mcp;
 using Gantry.Store;
 using Microsoft.AspNetCore.Diagnostics;
@@ -94,7 +95,7 @@ public static class GantryApp
         }
 
         var path = Api.ApiResults.Truncate(context.Request.Path.Value ?? "/");
-        return Api.ApiResults.WriteErrorAsync(context, StatusCodes.Status404NotFound, Api.ErrorCodes.NotFound, $"No route {context.Request.Method} {path}.");
+        return Api.ApiResults.WriteErrorAsync(context, StatusCodes.Status404NotFound, Http.ErrorCodes.NotFound, $"No route {context.Request.Method} {path}.");
     }
 
     private static void MapEndpoints(WebApplication app)

@@ -1,3 +1,4 @@
+using Gantry.Domain;
 using Gantry.Store;
 
 namespace Gantry.Jobs;

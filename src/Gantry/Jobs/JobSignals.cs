@@ -1,3 +1,5 @@
+using Gantry.Domain;
+
 namespace Gantry.Jobs;
 
 /// <summary>

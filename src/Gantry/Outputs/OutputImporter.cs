@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
+using Gantry.Domain;
 using Gantry.Engine.Json;
 using Gantry.Store;
-using Gantry.Workers;
 using Microsoft.AspNetCore.StaticFiles;
 
 namespace Gantry.Outputs;

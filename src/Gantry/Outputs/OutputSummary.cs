@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using Gantry.Jobs;
+using Gantry.Domain;
 
 namespace Gantry.Outputs;
 

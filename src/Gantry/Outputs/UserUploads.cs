@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Gantry.Domain;
 using Gantry.Store;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
+using Gantry.Domain;
 using Gantry.Events;
-using Gantry.Jobs;
 using Gantry.Workers;
 
 namespace Gantry.Scheduling;

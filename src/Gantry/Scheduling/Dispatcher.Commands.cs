@@ -1,5 +1,4 @@
-using Gantry.Auth;
-using Gantry.Jobs;
+using Gantry.Domain;
 using Gantry.Workers;
 
 namespace Gantry.Scheduling;

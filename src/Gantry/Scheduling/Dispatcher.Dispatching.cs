@@ -1,4 +1,4 @@
-using Gantry.Jobs;
+using Gantry.Domain;
 using Gantry.Outputs;
 using Gantry.Workers;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Gantry.Jobs;
+using Gantry.Domain;
 using Gantry.Workers;
 
 namespace Gantry.Scheduling;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using Gantry.Auth;
+using Gantry.Domain;
 using Gantry.Events;
 using Gantry.Jobs;
 using Gantry.Store;
@@ -40,7 +40,7 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Owned by the loop.
-    private readonly Dictionary<Guid, Jobs.JobPayload> _payloads = [];
+    private readonly Dictionary<Guid, Domain.JobPayload> _payloads = [];
     private readonly HashSet<Guid> _preparing = [];
     private readonly Dictionary<long, long> _userReadAtMs = [];
     private CancellationToken _stopping;
@@ -195,7 +195,7 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
         }
     }
 
-    private void EnqueueJob(QueuedJob job, Jobs.JobPayload? payload)
+    private void EnqueueJob(QueuedJob job, Domain.JobPayload? payload)
     {
         if (!_queue.Enqueue(job))
         {
@@ -289,7 +289,7 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
 
     private async Task PrepareAsync(Guid jobId, long userId, bool refreshUser)
     {
-        Jobs.JobPayload? payload = null;
+        Domain.JobPayload? payload = null;
         JobRequirements? requirements = null;
         User? user = null;
         try
@@ -320,7 +320,7 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
     /// The requirements stored with the job at submit, or (a job stored before they were) read from its graph. A graph
     /// that cannot be read can never run: the job fails with the reason, once, instead of waiting forever.
     /// </summary>
-    private JobRequirements? RequirementsOf(Guid jobId, Jobs.JobPayload payload)
+    private JobRequirements? RequirementsOf(Guid jobId, Domain.JobPayload payload)
     {
         if (payload.Requirements is { } stored)
         {

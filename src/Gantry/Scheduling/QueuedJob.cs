@@ -1,4 +1,4 @@
-using Gantry.Jobs;
+using Gantry.Domain;
 
 namespace Gantry.Scheduling;
 

@@ -18,7 +18,7 @@ internal static partial class SchedulingLog
     public static partial void Unavailable(ILogger logger, string worker, Guid jobId, string reason);
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Debug, Message = "Job {JobId} ended on {Worker}: {State}")]
-    public static partial void Ended(ILogger logger, Guid jobId, string worker, Jobs.JobState state);
+    public static partial void Ended(ILogger logger, Guid jobId, string worker, Domain.JobState state);
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Worker {Worker} lost job {JobId}: {Reason}")]
     public static partial void Lost(ILogger logger, string worker, Guid jobId, string reason);

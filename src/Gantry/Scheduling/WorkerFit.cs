@@ -1,6 +1,6 @@
+using Gantry.Domain;
 using Gantry.Engine.Catalog;
 using Gantry.Engine.Json;
-using Gantry.Jobs;
 using Gantry.Workers;
 
 namespace Gantry.Scheduling;

@@ -1,4 +1,4 @@
-using Gantry.Outputs;
+using Gantry.Domain;
 
 namespace Gantry.Store;
 

@@ -1,4 +1,5 @@
 using Gantry.Auth;
+using Gantry.Domain;
 
 namespace Gantry.Store;
 

@@ -1,4 +1,4 @@
-using Gantry.Workers;
+using Gantry.Domain;
 
 namespace Gantry.Store;
 

@@ -1,3 +1,5 @@
+using Gantry.Domain;
+
 namespace Gantry.Workers;
 
 /// <summary>Builds the worker for a ComfyUI registration (settings, CLI or admin API).</summary>

@@ -1,3 +1,5 @@
+using Gantry.Domain;
+
 namespace Gantry.Workers;
 
 /// <summary>Where a worker of the pool came from.</summary>

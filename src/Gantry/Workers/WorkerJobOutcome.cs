@@ -1,3 +1,5 @@
+using Gantry.Domain;
+
 namespace Gantry.Workers;
 
 /// <summary>
@@ -37,6 +39,3 @@ public enum WorkerJobResult
     Failed = 1,
     Interrupted = 2,
 }
-
-/// <summary>A file a job produced, stored content-addressed; the name is how the outputs map refers to it.</summary>
-public sealed record ProducedFile(string Type, string Subfolder, string Filename, string Sha256, long Size, string ContentType);

@@ -1,3 +1,4 @@
+using Gantry.Domain;
 using Gantry.Store;
 using Gantry.Workers.Embedded;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,4 @@
 using Gantry.Engine.Catalog;
-using Gantry.Jobs.Validation;
 using Gantry.Workers.Embedded;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -9,8 +8,8 @@ public static class WorkerServices
 {
     /// <summary>
     /// Binds and validates <c>Gantry:Workers</c>, <c>Gantry:Engine</c> and <c>Gantry:Scheduler:Prefetch</c>; registers the worker pool (also as <see cref="IWorkerFleet"/>), the embedded workers' factory and node pack
-    /// (a test may register its own <see cref="NodeCatalog"/> first), and submit-time validation against the fleet's
-    /// catalog. ComfyUI workers additionally need an <see cref="IComfyUiWorkerFactory"/>.
+    /// (a test may register its own <see cref="NodeCatalog"/> first).
+    /// Submit-time validation against the fleet's catalog is registered by <c>AddSubmission</c>. ComfyUI workers additionally need an <see cref="IComfyUiWorkerFactory"/>.
     /// </summary>
     public static IServiceCollection AddWorkers(this IServiceCollection services)
     {
@@ -22,7 +21,6 @@ public static class WorkerServices
         services.AddSingleton<WorkerPool>();
         services.AddSingleton<IWorkerFleet>(sp => sp.GetRequiredService<WorkerPool>());
         services.AddSingleton<UserScopedCatalog>();
-        services.AddSingleton<IPromptValidator, CatalogPromptValidator>();
         return services;
     }
 }

@@ -1,4 +1,4 @@
-using Gantry.Jobs;
+using Gantry.Domain;
 using Gantry.Tests.Infrastructure;
 using Gantry.Tests.Scheduling;
 using Gantry.Tests.Workers;

@@ -1,5 +1,5 @@
 using System.Net;
-using Gantry.Jobs;
+using Gantry.Domain;
 using Gantry.Tests.FakeComfyUi;
 using Gantry.Tests.Infrastructure;
 using Gantry.Tests.Scheduling;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
-using Gantry.Jobs;
+using Gantry.Domain;
 using Gantry.Tests.Events;
 using Gantry.Tests.FakeComfyUi;
 using Gantry.Tests.Infrastructure;

@@ -1,4 +1,4 @@
-using Gantry.Jobs;
+using Gantry.Domain;
 using Gantry.Tests.Events;
 using Gantry.Tests.FakeComfyUi;
 using Gantry.Tests.Infrastructure;

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Gantry.Auth;
+using Gantry.Domain;
 using Gantry.Hosting;
 using Gantry.Store;
 using Microsoft.AspNetCore.Builder;

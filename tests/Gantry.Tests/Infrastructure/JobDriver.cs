@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Gantry.Jobs;
+using Gantry.Domain;
 using Gantry.Store;
 
 namespace Gantry.Tests.Infrastructure;

@@ -108,7 +108,7 @@ public sealed class McpToolErrorsTests(EmbeddedSqliteServerFixture fixture) : IC
         var gate = $"mcp-{Guid.NewGuid():N}";
         var id = (await client.CallAsync("submit_workflow", new { workflow = JsonDocument.Parse(EngineTestNodes.GateGraph(gate)).RootElement })).Structured().GetProperty("prompt_id").GetString()!;
         await JobWaiter.ReachedAsync(Server, TestGate.Named(gate));
-        await JobWaiter.StateAsync(Server, Guid.Parse(id), Gantry.Jobs.JobState.Running);
+        await JobWaiter.StateAsync(Server, Guid.Parse(id), Gantry.Domain.JobState.Running);
         (await client.CallAsync("get_output", new { prompt_id = id })).Error().ShouldContain($"Job {id} is in_progress: it has no outputs until it is done.");
         TestGate.Named(gate).Open();
         (await client.CallAsync("wait_for_job", new { prompt_id = id, timeout_seconds = 60 })).Structured().GetProperty("done").GetBoolean().ShouldBeTrue();

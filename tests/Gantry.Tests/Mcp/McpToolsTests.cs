@@ -212,7 +212,7 @@ public sealed class McpToolsTests(EmbeddedSqliteServerFixture fixture) : IClassF
         var running = (await client.CallAsync("submit_workflow", new { workflow = JsonDocument.Parse(EngineTestNodes.GateGraph(gate)).RootElement }))
             .Structured().GetProperty("prompt_id").GetString()!;
         await JobWaiter.ReachedAsync(Server, TestGate.Named(gate));
-        await JobWaiter.StateAsync(Server, Guid.Parse(running), Gantry.Jobs.JobState.Running);
+        await JobWaiter.StateAsync(Server, Guid.Parse(running), Gantry.Domain.JobState.Running);
         var waiting = (await client.CallAsync("submit_workflow", new { workflow = JsonDocument.Parse(TestWorkflows.Simple).RootElement })).Structured();
         waiting.GetProperty("queue_position").GetInt32().ShouldBe(1);
 
@@ -241,7 +241,7 @@ public sealed class McpToolsTests(EmbeddedSqliteServerFixture fixture) : IClassF
         ended.GetProperty("job").GetProperty("error").GetProperty("message").GetString().ShouldBe("Cancelled by the user.");
 
         // The Cloud vocabulary says cancelled while the worker still stops it; once stopped, a cancel changes nothing.
-        await JobWaiter.StateAsync(Server, Guid.Parse(running), Gantry.Jobs.JobState.Cancelled);
+        await JobWaiter.StateAsync(Server, Guid.Parse(running), Gantry.Domain.JobState.Cancelled);
         var again = (await client.CallAsync("cancel_job", new { prompt_id = running })).Structured();
         again.GetProperty("cancelled").GetBoolean().ShouldBeFalse();
         again.GetProperty("status").GetString().ShouldBe("cancelled");

@@ -1,4 +1,4 @@
-using Gantry.Outputs;
+using Gantry.Api;
 
 namespace Gantry.Tests.Outputs;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Gantry.Jobs;
+using Gantry.Domain;
 using Gantry.Outputs;
 
 namespace Gantry.Tests.Outputs;

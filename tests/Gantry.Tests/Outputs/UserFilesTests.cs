@@ -1,3 +1,4 @@
+using Gantry.Api;
 using Gantry.Store;
 using Gantry.Outputs;
 using Microsoft.AspNetCore.Http;

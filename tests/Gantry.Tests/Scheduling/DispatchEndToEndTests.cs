@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Gantry.Jobs;
+using Gantry.Domain;
 using Gantry.Tests.Infrastructure;
 using Gantry.Tests.Workers;
 
@@ -104,7 +104,7 @@ public abstract class DispatchEndToEndTests(EmbeddedServerFixture fixture) : Ser
 
         // A1 runs, A2 waits in the worker; only then does B queue.
         await JobWaiter.ReachedAsync(Server, gates["A1"]);
-        await JobWaiter.StateAsync(Server, ids["A2"], Gantry.Jobs.JobState.Dispatched);
+        await JobWaiter.StateAsync(Server, ids["A2"], Gantry.Domain.JobState.Dispatched);
         await SubmitAsync(b, "B1");
         await SubmitAsync(b, "B2");
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Gantry.Auth;
+using Gantry.Domain;
 using Gantry.Engine.Catalog;
 using Gantry.Events;
 using Gantry.Jobs;

@@ -1,4 +1,4 @@
-using Gantry.Jobs;
+using Gantry.Domain;
 using Gantry.Scheduling;
 using Gantry.Workers;
 
@@ -149,7 +149,7 @@ public sealed class DispatcherRecoveryTests : DispatcherTestBase
         (await worker.NextCancelAsync()).ShouldBe(id);
     }
 
-    private async Task<Guid> OnWorkerAsync(Auth.User user, string worker, JobState state, TimeSpan? startedAgo = null)
+    private async Task<Guid> OnWorkerAsync(User user, string worker, JobState state, TimeSpan? startedAgo = null)
     {
         var job = await DispatcherHarness.InsertAsync(Store, user);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

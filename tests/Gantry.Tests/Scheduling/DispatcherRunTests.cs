@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using Gantry.Store;
-using Gantry.Jobs;
+using Gantry.Domain;
 using Gantry.Outputs;
 using Gantry.Scheduling;
+using Gantry.Store;
 using Gantry.Tests.Infrastructure;
 using Gantry.Workers;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Gantry.Domain;
 using Gantry.Jobs;
 using Gantry.Tests.Infrastructure;
 using Gantry.Tests.Workers;

@@ -1,4 +1,4 @@
-using Gantry.Jobs;
+using Gantry.Domain;
 using Gantry.Scheduling;
 
 namespace Gantry.Tests.Scheduling;

@@ -1,7 +1,7 @@
 using System.Text;
+using Gantry.Domain;
 using Gantry.Engine.Catalog;
 using Gantry.Engine.Json;
-using Gantry.Jobs;
 using Gantry.Scheduling;
 using Gantry.Workers;
 

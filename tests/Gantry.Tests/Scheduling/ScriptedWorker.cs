@@ -1,5 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
+using Gantry.Domain;
 using Gantry.Workers;
 
 namespace Gantry.Tests.Scheduling;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Gantry.Domain;
 using Gantry.Jobs;
 using Gantry.Tests.Api.Comfy;
 using Gantry.Tests.EndToEnd;

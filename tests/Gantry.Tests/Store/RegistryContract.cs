@@ -1,6 +1,4 @@
-using Gantry.Jobs;
-using Gantry.Outputs;
-using Gantry.Workers;
+using Gantry.Domain;
 
 namespace Gantry.Tests.Store;
 

@@ -1,4 +1,4 @@
-using Gantry.Jobs;
+using Gantry.Domain;
 using Gantry.Store.Relational;
 using Gantry.Store.Sqlite;
 using Microsoft.Data.Sqlite;

@@ -1,6 +1,5 @@
 using System.Text;
-using Gantry.Auth;
-using Gantry.Jobs;
+using Gantry.Domain;
 using Gantry.Store;
 using Gantry.Store.Relational;
 using Microsoft.Extensions.Time.Testing;

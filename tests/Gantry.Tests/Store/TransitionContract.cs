@@ -1,5 +1,5 @@
 using System.Text;
-using Gantry.Jobs;
+using Gantry.Domain;
 
 namespace Gantry.Tests.Store;
 

@@ -1,3 +1,4 @@
+using Gantry.Domain;
 using Gantry.Engine.Catalog;
 using Gantry.Outputs;
 using Gantry.Store;

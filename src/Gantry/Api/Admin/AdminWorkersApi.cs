@@ -2,6 +2,7 @@ using System.Text.Json;
 using Gantry.Api.Cloud;
 using Gantry.Api.Json;
 using Gantry.Auth;
+using Gantry.Http;
 using Gantry.Scheduling;
 using Gantry.Workers;
 using Microsoft.AspNetCore.Http.HttpResults;

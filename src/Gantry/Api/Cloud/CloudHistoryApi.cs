@@ -1,6 +1,8 @@
 using Gantry.Api.Cloud.Contracts;
 using Gantry.Api.Json;
 using Gantry.Auth;
+using Gantry.Domain;
+using Gantry.Http;
 using Gantry.Jobs;
 using Gantry.Store;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gantry.Api.Cloud.Contracts;
 using Gantry.Api.Json;
+using Gantry.Domain;
 using Gantry.Jobs;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,6 @@
 using Gantry.Api.Cloud.Contracts;
 using Gantry.Auth;
+using Gantry.Http;
 using Gantry.Jobs;
 using Gantry.Store;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,5 +1,6 @@
 using Gantry.Api.Comfy;
 using Gantry.Api.Comfy.Contracts;
+using Gantry.Http;
 using Gantry.Outputs;
 using Gantry.Store;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,5 +1,6 @@
 using Gantry.Auth;
-using Gantry.Jobs;
+using Gantry.Domain;
+using Gantry.Http;
 using Gantry.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 

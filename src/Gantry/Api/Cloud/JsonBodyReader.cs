@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gantry.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Gantry.Api.Cloud;

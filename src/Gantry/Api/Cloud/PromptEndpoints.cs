@@ -1,7 +1,8 @@
 using Gantry.Api.Cloud.Contracts;
 using Gantry.Api.Json;
 using Gantry.Auth;
-using Gantry.Jobs;
+using Gantry.Domain;
+using Gantry.Http;
 using Gantry.Jobs.Submission;
 using Gantry.Jobs.Validation;
 using Gantry.Store;

@@ -1,3 +1,4 @@
+using Gantry.Domain;
 using Gantry.Jobs;
 using Gantry.Store;
 

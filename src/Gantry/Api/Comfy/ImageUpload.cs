@@ -1,5 +1,6 @@
 using Gantry.Api.Comfy.Contracts;
 using Gantry.Auth;
+using Gantry.Http;
 using Gantry.Outputs;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;

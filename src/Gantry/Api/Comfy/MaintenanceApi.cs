@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gantry.Api.Cloud;
 using Gantry.Auth;
+using Gantry.Http;
 using Gantry.Workers;
 using Gantry.Workers.ComfyUi;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,5 +1,7 @@
 using Gantry.Api.Comfy.Contracts;
 using Gantry.Auth;
+using Gantry.Domain;
+using Gantry.Http;
 using Gantry.Outputs;
 using Gantry.Store;
 using Microsoft.AspNetCore.Http.HttpResults;

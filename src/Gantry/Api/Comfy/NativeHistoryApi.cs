@@ -2,6 +2,8 @@ using Gantry.Api.Cloud;
 using Gantry.Api.Comfy.Contracts;
 using Gantry.Api.Json;
 using Gantry.Auth;
+using Gantry.Domain;
+using Gantry.Http;
 using Gantry.Jobs;
 using Gantry.Store;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Gantry.Api.Cloud;
 using Gantry.Api.Cloud.Contracts;
 using Gantry.Auth;
+using Gantry.Http;
 using Gantry.Jobs;
 using Gantry.Store;
 using Microsoft.AspNetCore.Http.HttpResults;

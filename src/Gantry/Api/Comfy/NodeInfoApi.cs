@@ -1,4 +1,5 @@
 using Gantry.Auth;
+using Gantry.Http;
 using Gantry.Workers;
 using Microsoft.AspNetCore.Http.HttpResults;
 

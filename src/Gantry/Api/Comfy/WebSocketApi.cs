@@ -1,5 +1,6 @@
 using Gantry.Auth;
 using Gantry.Events;
+using Gantry.Http;
 
 namespace Gantry.Api.Comfy;
 

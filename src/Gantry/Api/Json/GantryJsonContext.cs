@@ -3,6 +3,7 @@ using Gantry.Api.Admin;
 using Gantry.Api.Cloud.Contracts;
 using Gantry.Api.Comfy.Contracts;
 using Gantry.Api.Comfy;
+using Gantry.Http;
 
 namespace Gantry.Api.Json;
 

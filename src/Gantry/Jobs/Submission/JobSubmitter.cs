@@ -1,4 +1,5 @@
 using Gantry.Auth;
+using Gantry.Domain;
 using Gantry.Jobs.Validation;
 using Gantry.Store;
 

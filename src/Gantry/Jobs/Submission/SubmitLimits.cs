@@ -1,4 +1,5 @@
 using Gantry.Auth;
+using Gantry.Domain;
 using Microsoft.Extensions.Options;
 
 namespace Gantry.Jobs.Submission;

@@ -1,4 +1,4 @@
-using Gantry.Jobs;
+using Gantry.Domain;
 using Gantry.Store.GroupCommit;
 using Gantry.Store.Relational;
 using Npgsql;

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
-using Gantry.Jobs;
+using Gantry.Domain;
 
 namespace Gantry.Store.Relational;
 

@@ -1,6 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
-using Gantry.Jobs;
+using Gantry.Domain;
 
 namespace Gantry.Store.Relational;
 

@@ -1,6 +1,5 @@
 using System.Data.Common;
-using Gantry.Outputs;
-using Gantry.Workers;
+using Gantry.Domain;
 
 namespace Gantry.Store.Relational;
 

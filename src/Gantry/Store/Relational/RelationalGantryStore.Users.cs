@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Security.Cryptography;
-using Gantry.Auth;
+using Gantry.Domain;
 
 namespace Gantry.Store.Relational;
 

@@ -1,6 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
-using Gantry.Jobs;
+using Gantry.Domain;
 using Gantry.Store.GroupCommit;
 
 namespace Gantry.Store.Relational;

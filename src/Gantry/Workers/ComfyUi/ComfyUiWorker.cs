@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Gantry.Domain;
 using Gantry.Outputs;
 
 namespace Gantry.Workers.ComfyUi;

@@ -1,3 +1,4 @@
+using Gantry.Domain;
 using Gantry.Outputs;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Gantry.Jobs;
+using Gantry.Domain;
 using Gantry.Tests.Infrastructure;
 
 namespace Gantry.Tests.Api.Cloud;

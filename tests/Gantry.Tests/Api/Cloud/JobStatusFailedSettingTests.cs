@@ -1,5 +1,5 @@
 using System.Net;
-using Gantry.Jobs;
+using Gantry.Domain;
 using Gantry.Tests.Infrastructure;
 
 namespace Gantry.Tests.Api.Cloud;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Gantry.Jobs;
+using Gantry.Domain;
 using Gantry.Tests.Infrastructure;
 
 namespace Gantry.Tests.Api.Cloud;

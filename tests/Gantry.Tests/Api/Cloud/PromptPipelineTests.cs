@@ -83,7 +83,7 @@ public abstract class PromptPipelineTests(EmbeddedServerFixture fixture) : Serve
 
         var json = await response.ShouldBePromptErrorAsync(HttpStatusCode.BadRequest, "invalid_json");
         json.GetProperty("error").GetProperty("details").GetString()!.ShouldContain("surrogate");
-        (await Server.Store.CountUserJobsInStatesAsync(user.User.Id, Gantry.Jobs.JobStateMachine.ActiveStates, CancellationToken.None)).ShouldBe(0);
+        (await Server.Store.CountUserJobsInStatesAsync(user.User.Id, Gantry.Domain.JobStateMachine.ActiveStates, CancellationToken.None)).ShouldBe(0);
     }
 
     [Fact]

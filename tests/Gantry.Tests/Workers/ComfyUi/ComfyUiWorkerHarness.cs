@@ -1,4 +1,5 @@
 using System.Text;
+using Gantry.Domain;
 using Gantry.Outputs;
 using Gantry.Store;
 using Gantry.Tests.FakeComfyUi;

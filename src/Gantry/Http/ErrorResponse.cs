@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Gantry.Api;
+namespace Gantry.Http;
 
 /// <summary>The Cloud API's <c>ErrorResponse</c>: every REST error outside <c>POST /api/prompt</c>.</summary>
 public sealed record ErrorResponse(

@@ -1,4 +1,4 @@
-namespace Gantry.Jobs;
+namespace Gantry.Domain;
 
 /// <summary>
 /// What the client submitted, kept byte for byte: the <c>prompt</c> object and the <c>extra_data</c> object

@@ -1,4 +1,4 @@
-namespace Gantry.Jobs;
+namespace Gantry.Domain;
 
 /// <summary>
 /// A compare-and-set on one job: move it to <see cref="To"/> if its current state is one of

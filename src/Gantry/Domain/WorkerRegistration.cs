@@ -1,4 +1,4 @@
-namespace Gantry.Workers;
+namespace Gantry.Domain;
 
 /// <summary>A ComfyUI worker added at run time (CLI or admin API) and kept across restarts.</summary>
 public sealed record WorkerRegistration

@@ -1,4 +1,4 @@
-namespace Gantry.Jobs;
+namespace Gantry.Domain;
 
 /// <summary>
 /// One job as the store keeps it, without its payload (the workflow) or its results:

@@ -1,4 +1,4 @@
-namespace Gantry.Auth;
+namespace Gantry.Domain;
 
 /// <summary>
 /// An API key as stored: never the key itself, only its SHA-256 hash and a short prefix

@@ -1,8 +1,8 @@
-namespace Gantry.Jobs;
+namespace Gantry.Domain;
 
 /// <summary>
 /// Gantry's one internal job state. Every surface projects it onto its own vocabulary
-/// (see <see cref="JobStatusVocabulary"/>); nothing else decides what a job's status is.
+/// (see <c>Jobs/JobStatusVocabulary</c>); nothing else decides what a job's status is.
 /// </summary>
 public enum JobState
 {

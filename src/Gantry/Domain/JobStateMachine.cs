@@ -1,4 +1,4 @@
-namespace Gantry.Jobs;
+namespace Gantry.Domain;
 
 /// <summary>The allowed moves between <see cref="JobState"/>s. Pure; the store enforces the same rules atomically.</summary>
 public static class JobStateMachine

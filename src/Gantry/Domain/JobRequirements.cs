@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Gantry.Engine.Json;
 
-namespace Gantry.Jobs;
+namespace Gantry.Domain;
 
 /// <summary>
 /// What a worker must have to run a graph: every <c>class_type</c> it uses, and every model file it names

@@ -1,4 +1,4 @@
-namespace Gantry.Jobs;
+namespace Gantry.Domain;
 
 /// <summary>The filters, sort and page of <c>GET /api/jobs</c>, already validated.</summary>
 public sealed record JobListQuery

@@ -1,4 +1,6 @@
-namespace Gantry.Outputs;
+using Gantry.Outputs;
+
+namespace Gantry.Api;
 
 /// <summary>
 /// A file as <c>/view</c> asks for it: <c>filename</c> (only its basename counts; a <c>[output]</c>,
@@ -22,7 +24,7 @@ public sealed record FileRequest(string Type, string Subfolder, string Filename)
         var type = annotated ?? (query["type"].ToString() is { Length: > 0 } given ? given : UserFiles.Output);
         if (!UserFiles.IsFolderType(type))
         {
-            error = $"Unknown type '{Api.ApiResults.Truncate(type)}': expected output, input or temp.";
+            error = $"Unknown type '{ApiResults.Truncate(type)}': expected output, input or temp.";
             return null;
         }
 

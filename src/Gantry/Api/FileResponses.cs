@@ -1,8 +1,10 @@
 using System.Text;
+using Gantry.Http;
+using Gantry.Outputs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
-namespace Gantry.Outputs;
+namespace Gantry.Api;
 
 /// <summary>
 /// Serves a stored blob under a file's name: its content type (active content such as HTML, JavaScript or SVG is
@@ -44,7 +46,7 @@ public static class FileResponses
     /// file's name as ComfyUI sends it, or why it cannot be; neither when the query asks for the file as stored (or
     /// the blob is gone).
     /// </summary>
-    public static async Task<(FileContentHttpResult? File, JsonHttpResult<Api.ErrorResponse>? Error)> ServeConvertedAsync(
+    public static async Task<(FileContentHttpResult? File, JsonHttpResult<ErrorResponse>? Error)> ServeConvertedAsync(
         HttpContext context, ContentStore blobs, ImageConverter converter, string sha256, string filename)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -58,7 +60,7 @@ public static class FileResponses
         var (bytes, error) = await converter.ConvertAsync(blobs.PathOf(sha256), conversion, context.RequestAborted);
         if (bytes is null)
         {
-            return (null, Api.ApiResults.BadRequest(Api.ErrorCodes.InvalidParameter, error!));
+            return (null, ApiResults.BadRequest(ErrorCodes.InvalidParameter, error!));
         }
 
         context.Response.Headers.XContentTypeOptions = "nosniff";

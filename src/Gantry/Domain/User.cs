@@ -1,4 +1,4 @@
-namespace Gantry.Auth;
+namespace Gantry.Domain;
 
 /// <summary>
 /// A Gantry user: owns jobs, files and API keys. The scheduling overrides are null when the

@@ -1,4 +1,4 @@
-namespace Gantry.Jobs;
+namespace Gantry.Domain;
 
 /// <summary>A job to insert: the row of a freshly accepted submit, state <see cref="JobState.Queued"/>.</summary>
 public sealed record NewJob

@@ -1,4 +1,4 @@
-namespace Gantry.Outputs;
+namespace Gantry.Domain;
 
 /// <summary>
 /// A file a user can fetch through <c>/view</c>: a job output or preview, or an upload.
