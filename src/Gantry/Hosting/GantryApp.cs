@@ -1,7 +1,9 @@
 using Gantry.Api.Admin;
 using Gantry.Api.Cloud;
 using Gantry.Api.Comfy;
+using Gantry.Api.Dashboard;
 using Gantry.Auth;
+using Gantry.Auth.Sessions;
 using Gantry.Mcp;
 using Gantry.Store;
 using Microsoft.AspNetCore.Diagnostics;
@@ -45,6 +47,7 @@ public static class GantryApp
 
         app.UseStatusCodePages(UnknownRouteAsync);
         app.UseAuthentication();
+        app.UseMiddleware<CsrfGuard>();
         app.UseRateLimiter();
         app.UseAuthorization();
         MapEndpoints(app);
@@ -109,5 +112,6 @@ public static class GantryApp
         app.MapAdminWorkers();
         app.MapFleetCatalog();
         app.MapGantryMcp();
+        app.MapSessionApi();
     }
 }

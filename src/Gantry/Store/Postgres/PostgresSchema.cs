@@ -107,5 +107,18 @@ internal static class PostgresSchema
         new(2, "job requirements computed at submit", """
             ALTER TABLE job_payloads ADD COLUMN requirements text;
             """),
+        new(3, "browser sign-in sessions", """
+            CREATE TABLE sessions (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                token_hash bytea NOT NULL UNIQUE,
+                user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                key_id bigint NOT NULL REFERENCES api_keys (id) ON DELETE CASCADE,
+                csrf_token text NOT NULL,
+                created_at_ms bigint NOT NULL,
+                last_seen_at_ms bigint NOT NULL,
+                expires_at_ms bigint NOT NULL
+            );
+            CREATE INDEX ix_sessions_key ON sessions (key_id);
+            """),
     ];
 }
