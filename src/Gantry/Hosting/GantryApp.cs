@@ -1,6 +1,7 @@
 using Gantry.Api.Admin;
 using Gantry.Api.Cloud;
 using Gantry.Api.Comfy;
+using Gantry.Api.Editor;
 using Gantry.Auth;
 using Gantry.Mcp;
 using Gantry.Store;
@@ -106,6 +107,7 @@ public static class GantryApp
         app.MapCloudQueue();
         app.MapCloudHistory();
         app.MapComfyNative();
+        app.MapEditor();
         app.MapAdminWorkers();
         app.MapFleetCatalog();
         app.MapGantryMcp();

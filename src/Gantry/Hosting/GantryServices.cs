@@ -1,6 +1,7 @@
 using Gantry.Api;
 using Gantry.Api.Cloud;
 using Gantry.Api.Comfy;
+using Gantry.Api.Editor;
 using Gantry.Api.Json;
 using Gantry.Auth;
 using Gantry.Events;
@@ -41,6 +42,7 @@ public static class GantryServices
         services.AddSingleton(sp => new ContentStore(sp.GetRequiredService<IOptions<DataOptions>>().Value.DataDirectory));
         services.AddSingleton<OutputImporter>();
         services.AddComfyNative();
+        services.AddEditor();
 
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<AccessWatcher>();

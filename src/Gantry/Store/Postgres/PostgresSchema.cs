@@ -107,5 +107,25 @@ internal static class PostgresSchema
         new(2, "job requirements computed at submit", """
             ALTER TABLE job_payloads ADD COLUMN requirements text;
             """),
+        // PLACEHOLDER for step 3, which another branch owns: it keeps the steps gapless on this branch until that step
+        // lands in main; at merge, the real step 3 replaces this line.
+        new(3, "reserved", "SELECT 1;"),
+        new(4, "the editor's per-user settings and files", """
+            CREATE TABLE editor_settings (
+                user_id bigint NOT NULL REFERENCES users (id),
+                setting_id text COLLATE "C" NOT NULL,
+                value bytea NOT NULL,
+                PRIMARY KEY (user_id, setting_id)
+            );
+
+            CREATE TABLE editor_files (
+                user_id bigint NOT NULL REFERENCES users (id),
+                path text COLLATE "C" NOT NULL,
+                content bytea NOT NULL,
+                size bigint NOT NULL,
+                modified_at_ms bigint NOT NULL,
+                PRIMARY KEY (user_id, path)
+            );
+            """),
     ];
 }

@@ -82,6 +82,17 @@ public abstract partial class RelationalGantryStore : IGantryStore
 
     protected abstract ValueTask DisposeConnectionsAsync();
 
+    /// <summary><see cref="ReadAsync{T}"/> for the feature stores that keep their own SQL (one class per feature).</summary>
+    internal Task<T> RunReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
+        ReadAsync(read, cancellationToken);
+
+    /// <summary><see cref="WriteAsync{T}"/> for the feature stores that keep their own SQL.</summary>
+    internal Task<T> RunWriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken) =>
+        WriteAsync(write, cancellationToken);
+
+    /// <summary>The backend's SQL differences, for the feature stores.</summary>
+    internal SqlDialect SqlDialect => Dialect;
+
     /// <summary>
     /// What an insert came to: the new row when it got a sequence; else a duplicate id when
     /// <paramref name="duplicate"/>, else an owner that does not exist. Either failure wrote nothing.

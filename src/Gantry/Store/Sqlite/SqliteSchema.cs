@@ -113,5 +113,25 @@ internal static class SqliteSchema
         new(2, "job requirements computed at submit", """
             ALTER TABLE job_payloads ADD COLUMN requirements TEXT;
             """),
+        // PLACEHOLDER for step 3, which another branch owns: it keeps the steps gapless on this branch until that step
+        // lands in main; at merge, the real step 3 replaces this line.
+        new(3, "reserved", "SELECT 1;"),
+        new(4, "the editor's per-user settings and files", """
+            CREATE TABLE editor_settings (
+                user_id INTEGER NOT NULL REFERENCES users (id),
+                setting_id TEXT NOT NULL,
+                value BLOB NOT NULL,
+                PRIMARY KEY (user_id, setting_id)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE editor_files (
+                user_id INTEGER NOT NULL REFERENCES users (id),
+                path TEXT NOT NULL,
+                content BLOB NOT NULL,
+                size INTEGER NOT NULL,
+                modified_at_ms INTEGER NOT NULL,
+                PRIMARY KEY (user_id, path)
+            );
+            """),
     ];
 }
