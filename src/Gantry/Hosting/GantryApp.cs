@@ -3,6 +3,7 @@ using Gantry.Api.Cloud;
 using Gantry.Api.Comfy;
 using Gantry.Api.Editor;
 using Gantry.Auth;
+using Gantry.Hosting.Frontend;
 using Gantry.Mcp;
 using Gantry.Store;
 using Microsoft.AspNetCore.Diagnostics;
@@ -45,6 +46,8 @@ public static class GantryApp
         }
 
         app.UseStatusCodePages(UnknownRouteAsync);
+        app.UseRouting();
+        app.UseFrontendFiles();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -108,6 +111,7 @@ public static class GantryApp
         app.MapCloudHistory();
         app.MapComfyNative();
         app.MapEditor();
+        app.MapRootPage();
         app.MapAdminWorkers();
         app.MapFleetCatalog();
         app.MapGantryMcp();

@@ -5,6 +5,7 @@ using Gantry.Api.Editor;
 using Gantry.Api.Json;
 using Gantry.Auth;
 using Gantry.Events;
+using Gantry.Hosting.Frontend;
 using Gantry.Jobs;
 using Gantry.Jobs.Submission;
 using Gantry.Mcp;
@@ -43,6 +44,7 @@ public static class GantryServices
         services.AddSingleton<OutputImporter>();
         services.AddComfyNative();
         services.AddEditor();
+        services.AddFrontend();
 
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<AccessWatcher>();
