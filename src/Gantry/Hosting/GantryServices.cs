@@ -1,4 +1,5 @@
 using Gantry.Api;
+using Gantry.Assets;
 using Gantry.Api.Cloud;
 using Gantry.Api.Comfy;
 using Gantry.Api.Json;
@@ -40,6 +41,7 @@ public static class GantryServices
         services.AddSingleton<EventHub>();
         services.AddSingleton(sp => new ContentStore(sp.GetRequiredService<IOptions<DataOptions>>().Value.DataDirectory));
         services.AddSingleton<OutputImporter>();
+        services.AddAssets();
         services.AddComfyNative();
 
         services.AddSingleton<ApiKeyAuthenticator>();

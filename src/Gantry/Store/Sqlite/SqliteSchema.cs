@@ -113,5 +113,10 @@ internal static class SqliteSchema
         new(2, "job requirements computed at submit", """
             ALTER TABLE job_payloads ADD COLUMN requirements TEXT;
             """),
+        // Steps 3 and 4 belong to other branches; until they land here they are placeholders that change nothing
+        // (the lead replaces them with the real steps at merge, keeping 5 last).
+        new(3, "reserved (placeholder for another branch's step)", "SELECT 1;"),
+        new(4, "reserved (placeholder for another branch's step)", "SELECT 1;"),
+        new(5, "assets: blobs by hash, per-user asset records, tags, metadata keys", Gantry.Assets.AssetSchema.Sqlite),
     ];
 }
