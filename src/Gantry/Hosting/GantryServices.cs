@@ -1,4 +1,5 @@
 using Gantry.Api;
+using Gantry.Assets;
 using Gantry.Api.Cloud;
 using Gantry.Api.Comfy;
 using Gantry.Api.Dashboard;
@@ -44,6 +45,7 @@ public static class GantryServices
         services.AddSingleton<EventHub>();
         services.AddSingleton(sp => new ContentStore(sp.GetRequiredService<IOptions<DataOptions>>().Value.DataDirectory));
         services.AddSingleton<OutputImporter>();
+        services.AddAssets();
         services.AddComfyNative();
         services.AddEditor();
         services.AddFrontend();

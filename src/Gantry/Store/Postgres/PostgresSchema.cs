@@ -137,5 +137,6 @@ internal static class PostgresSchema
                 PRIMARY KEY (user_id, path)
             );
             """),
+        new(5, "assets: blobs by hash, per-user asset records, tags, metadata keys", Gantry.Assets.AssetSchema.Postgres),
     ];
 }

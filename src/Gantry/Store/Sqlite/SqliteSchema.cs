@@ -143,5 +143,6 @@ internal static class SqliteSchema
                 PRIMARY KEY (user_id, path)
             );
             """),
+        new(5, "assets: blobs by hash, per-user asset records, tags, metadata keys", Gantry.Assets.AssetSchema.Sqlite),
     ];
 }
