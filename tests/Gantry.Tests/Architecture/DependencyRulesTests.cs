@@ -13,18 +13,15 @@ public sealed class DependencyRulesTests(ITestOutputHelper output)
     private static readonly Lazy<FolderGraph> Server = new(() => FolderGraph.Of(typeof(GantryApp).Assembly, "Gantry"));
     private static readonly Lazy<FolderGraph> Engine = new(() => FolderGraph.Of(typeof(ComfyEngine).Assembly, "Gantry.Engine"));
 
-    private static readonly string[] Features =
-        ["Api", "Auth", "Cli", "Events", "Hosting", "Jobs", "Mcp", "Outputs", "Scheduling", "Workers"];
-
     [Fact]
     public void The_server_assembly_is_read_with_its_folders()
     {
         // Guards every rule below against passing because nothing was read.
         output.WriteLine(Server.Value.Describe());
-        Server.Value.Folders.ShouldBe(
+        string[] core =
             ["Gantry.Api", "Gantry.Auth", "Gantry.Cli", "Gantry.Domain", "Gantry.Events", "Gantry.Hosting", "Gantry.Http", "Gantry.Jobs",
-             "Gantry.Mcp", "Gantry.Outputs", "Gantry.Scheduling", "Gantry.Store", "Gantry.Workers"],
-            ignoreOrder: true);
+             "Gantry.Mcp", "Gantry.Outputs", "Gantry.Scheduling", "Gantry.Store", "Gantry.Workers"];
+        core.ShouldBeSubsetOf(Server.Value.Folders);
         Server.Value.Uses("Gantry.Store", "Gantry.Domain").ShouldNotBeEmpty();
         Server.Value.Uses("Gantry.Hosting", "Gantry.Api").ShouldNotBeEmpty();
     }
@@ -51,7 +48,8 @@ public sealed class DependencyRulesTests(ITestOutputHelper output)
     [Fact]
     public void Store_depends_on_the_domain_not_on_features()
     {
-        var violations = Server.Value.Violations("Gantry.Store", Features.Select(f => "Gantry." + f));
+        // Only Domain: no feature folder (Api, Auth, Jobs, Workers, Scheduling, Hosting, Mcp, Cli, …), including ones added later.
+        var violations = Server.Value.Violations("Gantry.Store", Server.Value.Folders.Where(f => f is not ("Gantry.Store" or "Gantry.Domain")));
         violations.ShouldBeEmpty(string.Join('\n', violations));
     }
 
