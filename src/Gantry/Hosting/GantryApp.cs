@@ -2,8 +2,10 @@ using Gantry.Api.Admin;
 using Gantry.Api.Cloud;
 using Gantry.Api.Comfy;
 using Gantry.Api.Dashboard;
+using Gantry.Api.Editor;
 using Gantry.Auth;
 using Gantry.Auth.Sessions;
+using Gantry.Hosting.Frontend;
 using Gantry.Mcp;
 using Gantry.Store;
 using Microsoft.AspNetCore.Diagnostics;
@@ -46,6 +48,8 @@ public static class GantryApp
         }
 
         app.UseStatusCodePages(UnknownRouteAsync);
+        app.UseRouting();
+        app.UseFrontendFiles();
         app.UseAuthentication();
         app.UseMiddleware<CsrfGuard>();
         app.UseRateLimiter();
@@ -109,6 +113,8 @@ public static class GantryApp
         app.MapCloudQueue();
         app.MapCloudHistory();
         app.MapComfyNative();
+        app.MapEditor();
+        app.MapRootPage();
         app.MapAdminWorkers();
         app.MapFleetCatalog();
         app.MapGantryMcp();

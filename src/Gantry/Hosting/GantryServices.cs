@@ -1,11 +1,14 @@
 using Gantry.Api;
+using Gantry.Assets;
 using Gantry.Api.Cloud;
 using Gantry.Api.Comfy;
 using Gantry.Api.Dashboard;
+using Gantry.Api.Editor;
 using Gantry.Api.Json;
 using Gantry.Auth;
 using Gantry.Auth.Sessions;
 using Gantry.Events;
+using Gantry.Hosting.Frontend;
 using Gantry.Jobs;
 using Gantry.Jobs.Submission;
 using Gantry.Mcp;
@@ -42,7 +45,10 @@ public static class GantryServices
         services.AddSingleton<EventHub>();
         services.AddSingleton(sp => new ContentStore(sp.GetRequiredService<IOptions<DataOptions>>().Value.DataDirectory));
         services.AddSingleton<OutputImporter>();
+        services.AddAssets();
         services.AddComfyNative();
+        services.AddEditor();
+        services.AddFrontend();
 
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<AccessWatcher>();

@@ -2,7 +2,7 @@ namespace Gantry.Api.Dashboard;
 
 /// <summary>
 /// Serves the dashboard at <c>/dashboard/</c> (static files embedded in the assembly; the pages sign in through
-/// <see cref="SessionApi"/> and then use Gantry's public API like any client) and sends <c>/</c> there.
+/// <see cref="SessionApi"/> and then use Gantry's public API like any client).
 /// </summary>
 public static class DashboardApi
 {
@@ -18,8 +18,7 @@ public static class DashboardApi
 
     public static void MapDashboard(this IEndpointRouteBuilder app)
     {
-        // The one place that decides what "/" is. With a ComfyUI frontend configured, "/" serves that editor instead.
-        app.MapGet("/", () => TypedResults.Redirect(Path)).AllowAnonymous().ExcludeFromDescription();
+        // What "/" serves (the editor, or a redirect here) is decided in one place: Hosting/Frontend/RootPage.
         app.MapMethods("/dashboard/{**path}", [HttpMethods.Get, HttpMethods.Head], Serve).AllowAnonymous().ExcludeFromDescription();
     }
 

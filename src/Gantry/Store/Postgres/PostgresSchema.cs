@@ -120,5 +120,23 @@ internal static class PostgresSchema
             );
             CREATE INDEX ix_sessions_key ON sessions (key_id);
             """),
+        new(4, "the editor's per-user settings and files", """
+            CREATE TABLE editor_settings (
+                user_id bigint NOT NULL REFERENCES users (id),
+                setting_id text COLLATE "C" NOT NULL,
+                value bytea NOT NULL,
+                PRIMARY KEY (user_id, setting_id)
+            );
+
+            CREATE TABLE editor_files (
+                user_id bigint NOT NULL REFERENCES users (id),
+                path text COLLATE "C" NOT NULL,
+                content bytea NOT NULL,
+                size bigint NOT NULL,
+                modified_at_ms bigint NOT NULL,
+                PRIMARY KEY (user_id, path)
+            );
+            """),
+        new(5, "assets: blobs by hash, per-user asset records, tags, metadata keys", Gantry.Assets.AssetSchema.Postgres),
     ];
 }

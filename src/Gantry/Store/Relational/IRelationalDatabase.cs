@@ -8,6 +8,9 @@ namespace Gantry.Store.Relational;
 /// </summary>
 internal interface IRelationalDatabase
 {
+    /// <summary>The backend's SQL differences.</summary>
+    SqlDialect Dialect { get; }
+
     /// <summary>Runs a read on a connection of the backend's choosing.</summary>
     Task<T> ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken);
 

@@ -82,6 +82,8 @@ public abstract partial class RelationalGantryStore : IGantryStore, IRelationalD
 
     protected abstract ValueTask DisposeConnectionsAsync();
 
+    SqlDialect IRelationalDatabase.Dialect => Dialect;
+
     Task<T> IRelationalDatabase.ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
         => ReadAsync(read, cancellationToken);
 

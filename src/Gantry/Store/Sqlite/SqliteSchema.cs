@@ -126,5 +126,23 @@ internal static class SqliteSchema
             );
             CREATE INDEX ix_sessions_key ON sessions (key_id);
             """),
+        new(4, "the editor's per-user settings and files", """
+            CREATE TABLE editor_settings (
+                user_id INTEGER NOT NULL REFERENCES users (id),
+                setting_id TEXT NOT NULL,
+                value BLOB NOT NULL,
+                PRIMARY KEY (user_id, setting_id)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE editor_files (
+                user_id INTEGER NOT NULL REFERENCES users (id),
+                path TEXT NOT NULL,
+                content BLOB NOT NULL,
+                size INTEGER NOT NULL,
+                modified_at_ms INTEGER NOT NULL,
+                PRIMARY KEY (user_id, path)
+            );
+            """),
+        new(5, "assets: blobs by hash, per-user asset records, tags, metadata keys", Gantry.Assets.AssetSchema.Sqlite),
     ];
 }
