@@ -105,7 +105,7 @@ export async function jobPage(main, { id }) {
     const download = h('a', { class: 'button', download: `workflow-${id.slice(0, 8)}.json`, href: URL.createObjectURL(new Blob([json], { type: 'application/json' })) }, 'Download JSON');
     return h('section', { 'aria-labelledby': 'workflow-h' },
       h('h2', { id: 'workflow-h' }, 'Workflow'),
-      h('details', {}, h('summary', {}, `${nodes.length} nodes (API format)`), h('pre', {}, json)),
+      h('details', {}, h('summary', {}, `${nodes.length} node${nodes.length === 1 ? '' : 's'} (API format)`), h('pre', {}, json)),
       h('div', { class: 'actions' }, download));
   }
 
