@@ -54,6 +54,13 @@ if ! postgres=$(scripts/start-postgres.sh | tail -n 1); then
 fi
 export GANTRY_TEST_POSTGRES="$postgres"
 
+# The dashboard's browser tests drive Debian's Chromium (never a downloaded browser); install it when missing.
+if [ -z "${GANTRY_TEST_CHROMIUM:-}" ] && [ ! -x /usr/lib/chromium/chromium ] && [ ! -x /usr/bin/chromium ]; then
+  if ! (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >"$results/chromium-install.log" 2>&1; then
+    echo "Could not install chromium (see $results/chromium-install.log); the browser tests will fail." >&2
+  fi
+fi
+
 if [ -f tests/clients/package.json ]; then
   if ! (cd tests/clients && npm ci --no-audit --no-fund --loglevel=error); then
     echo "npm ci in tests/clients failed." >&2

@@ -119,5 +119,6 @@ public static class GantryApp
         app.MapFleetCatalog();
         app.MapGantryMcp();
         app.MapSessionApi();
+        app.MapDashboard();
     }
 }
