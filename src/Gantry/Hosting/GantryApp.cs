@@ -105,6 +105,7 @@ public static class GantryApp
         app.MapCloudJobs();
         app.MapCloudQueue();
         app.MapCloudHistory();
+        Gantry.Api.Cloud.Assets.CloudAssetsApi.MapCloudAssets(app);
         app.MapComfyNative();
         app.MapAdminWorkers();
         app.MapFleetCatalog();
