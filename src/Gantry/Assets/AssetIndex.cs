@@ -8,7 +8,7 @@ namespace Gantry.Assets;
 /// statement names the owner, so another user's asset is never read, changed or deleted (it is simply not found).
 /// Listing and tag counts are in <see cref="AssetListing"/>.
 /// </summary>
-internal sealed class AssetIndex(IRelationalConnections store)
+internal sealed class AssetIndex(IRelationalDatabase store)
 {
     private SqlDialect Dialect => store.Dialect;
 

@@ -8,7 +8,7 @@ namespace Gantry.Assets;
 /// The listing queries over one user's assets: a filtered, sorted page with its total, the user's tags with their
 /// counts, and the tag histogram of a filtered set. Every query starts from the user's slice of an index.
 /// </summary>
-internal sealed class AssetListing(IRelationalConnections store)
+internal sealed class AssetListing(IRelationalDatabase store)
 {
     public Task<AssetPage> ListAsync(long userId, AssetQuery query, CancellationToken cancellationToken) =>
         store.ReadAsync(async (connection, ct) =>

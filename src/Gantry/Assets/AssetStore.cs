@@ -23,7 +23,7 @@ public sealed class AssetStore : IAssetStore
     public AssetStore(ContentStore blobs, IGantryStore store, IOptions<AssetOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var connections = store as IRelationalConnections
+        var connections = store as IRelationalDatabase
             ?? throw new ArgumentException("The asset store needs a relational store (SQLite or PostgreSQL).", nameof(store));
         _blobs = blobs;
         _index = new AssetIndex(connections);

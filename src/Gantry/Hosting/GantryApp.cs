@@ -1,7 +1,11 @@
 using Gantry.Api.Admin;
 using Gantry.Api.Cloud;
 using Gantry.Api.Comfy;
+using Gantry.Api.Dashboard;
+using Gantry.Api.Editor;
 using Gantry.Auth;
+using Gantry.Auth.Sessions;
+using Gantry.Hosting.Frontend;
 using Gantry.Mcp;
 using Gantry.Store;
 using Microsoft.AspNetCore.Diagnostics;
@@ -44,7 +48,10 @@ public static class GantryApp
         }
 
         app.UseStatusCodePages(UnknownRouteAsync);
+        app.UseRouting();
+        app.UseFrontendFiles();
         app.UseAuthentication();
+        app.UseMiddleware<CsrfGuard>();
         app.UseRateLimiter();
         app.UseAuthorization();
         MapEndpoints(app);
@@ -107,8 +114,11 @@ public static class GantryApp
         app.MapCloudHistory();
         Gantry.Api.Cloud.Assets.CloudAssetsApi.MapCloudAssets(app);
         app.MapComfyNative();
+        app.MapEditor();
+        app.MapRootPage();
         app.MapAdminWorkers();
         app.MapFleetCatalog();
         app.MapGantryMcp();
+        app.MapSessionApi();
     }
 }

@@ -2,9 +2,13 @@ using Gantry.Api;
 using Gantry.Assets;
 using Gantry.Api.Cloud;
 using Gantry.Api.Comfy;
+using Gantry.Api.Dashboard;
+using Gantry.Api.Editor;
 using Gantry.Api.Json;
 using Gantry.Auth;
+using Gantry.Auth.Sessions;
 using Gantry.Events;
+using Gantry.Hosting.Frontend;
 using Gantry.Jobs;
 using Gantry.Jobs.Submission;
 using Gantry.Mcp;
@@ -44,6 +48,8 @@ public static class GantryServices
         services.AddAssets();
         services.AddSingleton<Gantry.Api.Cloud.Assets.AssetViews>();
         services.AddComfyNative();
+        services.AddEditor();
+        services.AddFrontend();
 
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<AccessWatcher>();
@@ -56,10 +62,11 @@ public static class GantryServices
             .Configure<IOptions<SecurityOptions>>((limiter, security) => KeyRateLimit.Configure(limiter, security.Value));
         services.AddSingleton<LocalCallerProvider>();
         services.AddSingleton<AdminBootstrap>();
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthentication(GantryAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddGantrySessions();
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build())
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(GantryAuthentication.SchemeName).RequireAuthenticatedUser().Build())
             .AddPolicy(GantryRoles.Admin, policy => policy.RequireRole(GantryRoles.Admin));
 
         services.ConfigureHttpJsonOptions(json =>
@@ -70,6 +77,7 @@ public static class GantryServices
             json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
         });
         services.AddOpenApi();
+        services.AddDashboard();
         services.AddWorkers();
         services.AddComfyUiWorkers();
         services.AddScheduling();
