@@ -121,8 +121,7 @@ public static class AssetDownloadEndpoints
         {
             Id = fields.Id, Name = name, MimeType = mime, Tags = fields.Tags ?? [], UserMetadata = fields.UserMetadata, PreviewId = fields.PreviewId,
         };
-        var answer = await AssetUploadEndpoint.CreateAsync(context, assets, views, draft, content.Blob);
-        return answer;
+        return await AssetUploadEndpoint.CreateAsync(context, assets, views, draft, content.Blob, createdStatus: uploadStatuses ? 201 : 200);
     }
 
     private static JsonHttpResult<ErrorResponse> Refusal(RemoteFetchException ex, bool uploadStatuses) => ex.Failure switch

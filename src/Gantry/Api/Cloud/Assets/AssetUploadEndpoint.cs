@@ -122,10 +122,11 @@ public static class AssetUploadEndpoint
     }
 
     /// <summary>
-    /// The caller's existing asset when they have one with this id or with this content (200), else a new one (201).
+    /// The caller's existing asset when they have one with this id or with this content (200), else a new one
+    /// (<paramref name="createdStatus"/>: 201, or 200 where the route documents no 201).
     /// </summary>
     internal static async Task<Results<JsonHttpResult<AssetView>, JsonHttpResult<ErrorResponse>>> CreateAsync(
-        HttpContext context, IAssetStore assets, AssetViews views, AssetDraft draft, AssetBlob blob)
+        HttpContext context, IAssetStore assets, AssetViews views, AssetDraft draft, AssetBlob blob, int createdStatus = StatusCodes.Status201Created)
     {
         var userId = context.GetCaller().UserId;
         var existing = draft.Id is { } id
@@ -153,7 +154,7 @@ public static class AssetUploadEndpoint
 
         return TypedResults.Json(
             views.View(created.Asset, context.Request, createdNew: created.CreatedNew), CloudAssetJsonContext.Default.AssetView,
-            statusCode: created.CreatedNew ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+            statusCode: created.CreatedNew ? createdStatus : StatusCodes.Status200OK);
     }
 
     private static async Task<JsonHttpResult<ErrorResponse>> RefuseAsync(IAssetStore assets, UploadForm form, JsonHttpResult<ErrorResponse> error)
