@@ -112,6 +112,7 @@ public static class GantryApp
         app.MapCloudJobs();
         app.MapCloudQueue();
         app.MapCloudHistory();
+        Gantry.Api.Cloud.Assets.CloudAssetsApi.MapCloudAssets(app);
         app.MapComfyNative();
         app.MapEditor();
         app.MapRootPage();
