@@ -33,7 +33,9 @@ stop_comfyui() {
     rm -rf "$comfyui_dir"
   fi
 }
-trap stop_comfyui EXIT
+frontend_dir=""
+cleanup() { stop_comfyui; if [ -n "$frontend_dir" ]; then rm -rf "$frontend_dir"; fi; }
+trap cleanup EXIT
 if [ "$real_comfyui" -eq 1 ] && [ -z "${GANTRY_TEST_COMFYUI:-}" ]; then
   start="${GANTRY_COMFYUI_START:-../shared/comfyui/start.sh}"
   comfyui_dir="$(mktemp -d "${TMPDIR:-/tmp}/gantry-test-comfyui.XXXXXX")"
@@ -53,6 +55,18 @@ if ! postgres=$(scripts/start-postgres.sh | tail -n 1); then
   exit 1
 fi
 export GANTRY_TEST_POSTGRES="$postgres"
+
+# The editor tier (tests/Gantry.Tests/Editor): the real ComfyUI frontend, unpacked from ../shared/comfyui-frontend, in
+# Debian's chromium (installed here when missing and we may; Playwright never downloads a browser).
+if [ -z "${GANTRY_TEST_FRONTEND:-}" ] && ls ../shared/comfyui-frontend/*.tar.gz >/dev/null 2>&1; then
+  frontend_dir="$(mktemp -d "${TMPDIR:-/tmp}/gantry-test-frontend.XXXXXX")"
+  if tar -xzf "$(ls ../shared/comfyui-frontend/*.tar.gz | head -n 1)" -C "$frontend_dir"; then
+    export GANTRY_TEST_FRONTEND="$frontend_dir"
+  fi
+  if [ ! -x "${GANTRY_TEST_CHROMIUM:-/usr/bin/chromium}" ] && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || echo "Could not install chromium; the editor tier will skip." >&2
+  fi
+fi
 
 if [ -f tests/clients/package.json ]; then
   if ! (cd tests/clients && npm ci --no-audit --no-fund --loglevel=error); then

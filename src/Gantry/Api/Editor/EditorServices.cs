@@ -19,6 +19,8 @@ public static class EditorServices
         app.MapUserData();
         app.MapEditorSettings();
         app.MapEditorUsers();
+        app.MapEditorCatalog();
+        app.MapEditorStatic();
         return app;
     }
 }
