@@ -1,8 +1,10 @@
 using Gantry.Api.Admin;
 using Gantry.Api.Cloud;
 using Gantry.Api.Comfy;
+using Gantry.Api.Dashboard;
 using Gantry.Api.Editor;
 using Gantry.Auth;
+using Gantry.Auth.Sessions;
 using Gantry.Hosting.Frontend;
 using Gantry.Mcp;
 using Gantry.Store;
@@ -49,6 +51,7 @@ public static class GantryApp
         app.UseRouting();
         app.UseFrontendFiles();
         app.UseAuthentication();
+        app.UseMiddleware<CsrfGuard>();
         app.UseRateLimiter();
         app.UseAuthorization();
         MapEndpoints(app);
@@ -115,5 +118,6 @@ public static class GantryApp
         app.MapAdminWorkers();
         app.MapFleetCatalog();
         app.MapGantryMcp();
+        app.MapSessionApi();
     }
 }

@@ -1,9 +1,12 @@
 using Gantry.Api;
+using Gantry.Assets;
 using Gantry.Api.Cloud;
 using Gantry.Api.Comfy;
+using Gantry.Api.Dashboard;
 using Gantry.Api.Editor;
 using Gantry.Api.Json;
 using Gantry.Auth;
+using Gantry.Auth.Sessions;
 using Gantry.Events;
 using Gantry.Hosting.Frontend;
 using Gantry.Jobs;
@@ -42,6 +45,7 @@ public static class GantryServices
         services.AddSingleton<EventHub>();
         services.AddSingleton(sp => new ContentStore(sp.GetRequiredService<IOptions<DataOptions>>().Value.DataDirectory));
         services.AddSingleton<OutputImporter>();
+        services.AddAssets();
         services.AddComfyNative();
         services.AddEditor();
         services.AddFrontend();
@@ -57,10 +61,11 @@ public static class GantryServices
             .Configure<IOptions<SecurityOptions>>((limiter, security) => KeyRateLimit.Configure(limiter, security.Value));
         services.AddSingleton<LocalCallerProvider>();
         services.AddSingleton<AdminBootstrap>();
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthentication(GantryAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddGantrySessions();
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build())
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(GantryAuthentication.SchemeName).RequireAuthenticatedUser().Build())
             .AddPolicy(GantryRoles.Admin, policy => policy.RequireRole(GantryRoles.Admin));
 
         services.ConfigureHttpJsonOptions(json =>
@@ -71,6 +76,7 @@ public static class GantryServices
             json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
         });
         services.AddOpenApi();
+        services.AddDashboard();
         services.AddWorkers();
         services.AddComfyUiWorkers();
         services.AddScheduling();

@@ -61,6 +61,22 @@ public sealed class EditorBrowserTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_browser_without_a_session_is_sent_to_sign_in_and_then_gets_the_editor()
+    {
+        var key = await _server.CreateUserKeyAsync("newcomer");
+        await using (var stranger = await EditorPage.OpenAsync(Browser, _server.BaseAddress, apiKey: null))
+        {
+            await stranger.Page.GotoAsync(_server.BaseAddress.ToString());
+            stranger.Page.Url.ShouldBe(new Uri(_server.BaseAddress, "/dashboard/#/signin?next=%2F").ToString());
+        }
+
+        await using var signedIn = await EditorPage.OpenAsync(Browser, _server.BaseAddress, key);
+        await signedIn.LoadAsync(_server.BaseAddress);
+        signedIn.Page.Url.ShouldBe(_server.BaseAddress.ToString());
+        signedIn.Problems.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_workflow_opened_from_a_file_runs_with_the_run_button_and_its_image_shows_in_the_queue()
     {
         var key = await _server.CreateUserKeyAsync("runner");

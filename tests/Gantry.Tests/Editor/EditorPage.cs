@@ -3,8 +3,9 @@ using Microsoft.Playwright;
 namespace Gantry.Tests.Editor;
 
 /// <summary>
-/// One user's editor in its own browser context: requests carry the user's key (the editor itself sends none; a
-/// browser signed in to the dashboard sends its session cookie instead). Records what went wrong on Gantry's side:
+/// One user's editor in its own browser context, signed in as a browser is: the user's key exchanged once for the
+/// session cookie (<c>POST /dashboard/api/session</c>), which the editor's requests and socket then carry (the editor
+/// sends no key of its own). Records what went wrong on Gantry's side:
 /// same-origin responses of 400 or more and console errors from Gantry's origin. Other origins are cut off (the
 /// editor asks api.comfy.org for release notes; the tests have no network).
 /// </summary>
@@ -35,15 +36,23 @@ public sealed class EditorPage : IAsyncDisposable
         }
     }
 
-    public static async Task<EditorPage> OpenAsync(IBrowser browser, Uri server, string apiKey)
+    public static async Task<EditorPage> OpenAsync(IBrowser browser, Uri server, string? apiKey)
     {
         var origin = server.GetLeftPart(UriPartial.Authority);
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
-            ExtraHTTPHeaders = new Dictionary<string, string> { ["X-API-Key"] = apiKey },
         });
         await context.RouteAsync(url => !url.StartsWith(origin, StringComparison.Ordinal), route => route.AbortAsync());
+        if (apiKey is not null)
+        {
+            var signIn = await context.APIRequest.PostAsync(origin + "/dashboard/api/session", new APIRequestContextOptions
+            {
+                DataObject = new Dictionary<string, string> { ["api_key"] = apiKey },
+            });
+            signIn.Status.ShouldBe(200, await signIn.TextAsync());
+        }
+
         var page = await context.NewPageAsync();
         var editor = new EditorPage(context, page, origin);
         page.Response += (_, response) => editor.OnResponse(response);
@@ -67,6 +76,7 @@ public sealed class EditorPage : IAsyncDisposable
     /// <summary>Opens a workflow file the way a user does: through the editor's file input.</summary>
     public Task OpenFileAsync(string path) => Page.SetInputFilesAsync("#comfy-file-input", path);
 
+    /// <summary>A GET from the page, as the editor makes them (same origin, the session cookie).</summary>
     public async Task<T> FetchJsonAsync<T>(string path) => await Page.EvaluateAsync<T>(
         "async path => (await fetch(path, { headers: { 'Comfy-User': '' } })).json()", path);
 

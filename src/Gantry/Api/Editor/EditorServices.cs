@@ -10,7 +10,7 @@ public static class EditorServices
     public static IServiceCollection AddEditor(this IServiceCollection services)
     {
         services.AddOptions<EditorOptions>().BindConfiguration(EditorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IEditorStateStore>(sp => new EditorStateStore((RelationalGantryStore)sp.GetRequiredService<IGantryStore>()));
+        services.AddSingleton<IEditorStateStore>(sp => new EditorStateStore((IRelationalDatabase)sp.GetRequiredService<IGantryStore>()));
         return services;
     }
 

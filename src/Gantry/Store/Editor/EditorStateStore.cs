@@ -8,12 +8,12 @@ namespace Gantry.Store.Editor;
 /// <c>editor_files</c> (schema step 4). A folder is a path prefix ending in '/': a range scan of the primary key
 /// (byte order on both backends: SQLite's BINARY collation, PostgreSQL's <c>COLLATE "C"</c>).
 /// </summary>
-public sealed class EditorStateStore(RelationalGantryStore store) : IEditorStateStore
+internal sealed class EditorStateStore(IRelationalDatabase store) : IEditorStateStore
 {
     private const string EntryColumns = "path, size, modified_at_ms";
 
     public Task<IReadOnlyList<UserDataEntry>> ListFilesAsync(long userId, string folder, CancellationToken cancellationToken) =>
-        store.RunReadAsync<IReadOnlyList<UserDataEntry>>(async (connection, ct) =>
+        store.ReadAsync<IReadOnlyList<UserDataEntry>>(async (connection, ct) =>
         {
             var range = folder.Length == 0 ? "" : " AND path >= @low AND path < @high";
             await using var command = connection.CreateCommand().WithText(
@@ -35,7 +35,7 @@ public sealed class EditorStateStore(RelationalGantryStore store) : IEditorState
         }, cancellationToken);
 
     public Task<(UserDataEntry Entry, byte[] Content)?> ReadFileAsync(long userId, string path, CancellationToken cancellationToken) =>
-        store.RunReadAsync<(UserDataEntry, byte[])?>(async (connection, ct) =>
+        store.ReadAsync<(UserDataEntry, byte[])?>(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(
                 $"SELECT {EntryColumns}, content FROM editor_files WHERE user_id = @user_id AND path = @path");
@@ -47,7 +47,7 @@ public sealed class EditorStateStore(RelationalGantryStore store) : IEditorState
 
     public Task<UserDataWriteResult> WriteFileAsync(
         long userId, string path, byte[] content, bool overwrite, long nowMs, UserDataQuota quota, CancellationToken cancellationToken) =>
-        store.RunWriteAsync(async (connection, transaction, ct) =>
+        store.WriteAsync(async (connection, transaction, ct) =>
         {
             await LockUserAsync(connection, transaction, userId, ct);
             var existing = await SizeOfAsync(connection, transaction, userId, path, ct);
@@ -81,7 +81,7 @@ public sealed class EditorStateStore(RelationalGantryStore store) : IEditorState
         }, cancellationToken);
 
     public Task<bool> DeleteFileAsync(long userId, string path, CancellationToken cancellationToken) =>
-        store.RunWriteAsync(async (connection, transaction, ct) =>
+        store.WriteAsync(async (connection, transaction, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(
                 "DELETE FROM editor_files WHERE user_id = @user_id AND path = @path", transaction);
@@ -91,7 +91,7 @@ public sealed class EditorStateStore(RelationalGantryStore store) : IEditorState
         }, cancellationToken);
 
     public Task<UserDataWriteResult> MoveFileAsync(long userId, string source, string target, bool overwrite, CancellationToken cancellationToken) =>
-        store.RunWriteAsync(async (connection, transaction, ct) =>
+        store.WriteAsync(async (connection, transaction, ct) =>
         {
             await LockUserAsync(connection, transaction, userId, ct);
             await using (var read = connection.CreateCommand().WithText(
@@ -142,7 +142,7 @@ public sealed class EditorStateStore(RelationalGantryStore store) : IEditorState
         }, cancellationToken);
 
     public Task<IReadOnlyList<string>> ListFileNamesAsync(long userId, string type, int limit, CancellationToken cancellationToken) =>
-        store.RunReadAsync<IReadOnlyList<string>>(async (connection, ct) =>
+        store.ReadAsync<IReadOnlyList<string>>(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(
                 "SELECT subfolder, filename FROM files WHERE user_id = @user_id AND type = @type ORDER BY created_at_ms DESC, id DESC LIMIT @limit");
@@ -161,7 +161,7 @@ public sealed class EditorStateStore(RelationalGantryStore store) : IEditorState
         }, cancellationToken);
 
     public Task<IReadOnlyList<EditorSetting>> ReadSettingsAsync(long userId, CancellationToken cancellationToken) =>
-        store.RunReadAsync<IReadOnlyList<EditorSetting>>(async (connection, ct) =>
+        store.ReadAsync<IReadOnlyList<EditorSetting>>(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(
                 "SELECT setting_id, value FROM editor_settings WHERE user_id = @user_id ORDER BY setting_id");
@@ -177,7 +177,7 @@ public sealed class EditorStateStore(RelationalGantryStore store) : IEditorState
         }, cancellationToken);
 
     public Task<byte[]?> ReadSettingAsync(long userId, string id, CancellationToken cancellationToken) =>
-        store.RunReadAsync(async (connection, ct) =>
+        store.ReadAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(
                 "SELECT value FROM editor_settings WHERE user_id = @user_id AND setting_id = @id");
@@ -188,7 +188,7 @@ public sealed class EditorStateStore(RelationalGantryStore store) : IEditorState
 
     public Task<bool> WriteSettingsAsync(
         long userId, IReadOnlyList<EditorSetting> settings, int maxSettings, long maxTotalBytes, CancellationToken cancellationToken) =>
-        store.RunWriteAsync(async (connection, transaction, ct) =>
+        store.WriteAsync(async (connection, transaction, ct) =>
         {
             await LockUserAsync(connection, transaction, userId, ct);
             var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -238,7 +238,7 @@ public sealed class EditorStateStore(RelationalGantryStore store) : IEditorState
 
     private async Task LockUserAsync(DbConnection connection, DbTransaction transaction, long userId, CancellationToken ct)
     {
-        if (store.SqlDialect.LockUserSql is { } sql)
+        if (store.Dialect.LockUserSql is { } sql)
         {
             await using var command = connection.CreateCommand().WithText(sql, transaction);
             command.AddInt64("@user_id", userId);

@@ -107,9 +107,19 @@ internal static class PostgresSchema
         new(2, "job requirements computed at submit", """
             ALTER TABLE job_payloads ADD COLUMN requirements text;
             """),
-        // PLACEHOLDER for step 3, which another branch owns: it keeps the steps gapless on this branch until that step
-        // lands in main; at merge, the real step 3 replaces this line.
-        new(3, "reserved", "SELECT 1;"),
+        new(3, "browser sign-in sessions", """
+            CREATE TABLE sessions (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                token_hash bytea NOT NULL UNIQUE,
+                user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                key_id bigint NOT NULL REFERENCES api_keys (id) ON DELETE CASCADE,
+                csrf_token text NOT NULL,
+                created_at_ms bigint NOT NULL,
+                last_seen_at_ms bigint NOT NULL,
+                expires_at_ms bigint NOT NULL
+            );
+            CREATE INDEX ix_sessions_key ON sessions (key_id);
+            """),
         new(4, "the editor's per-user settings and files", """
             CREATE TABLE editor_settings (
                 user_id bigint NOT NULL REFERENCES users (id),
@@ -127,5 +137,6 @@ internal static class PostgresSchema
                 PRIMARY KEY (user_id, path)
             );
             """),
+        new(5, "assets: blobs by hash, per-user asset records, tags, metadata keys", Gantry.Assets.AssetSchema.Postgres),
     ];
 }

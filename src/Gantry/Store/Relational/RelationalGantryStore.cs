@@ -14,7 +14,7 @@ namespace Gantry.Store.Relational;
 /// Times are the callers' (Unix ms). The store reads <see cref="Time"/> only where a method is given no time:
 /// user and key creation, and the schema history.
 /// </remarks>
-public abstract partial class RelationalGantryStore : IGantryStore
+public abstract partial class RelationalGantryStore : IGantryStore, IRelationalDatabase
 {
     private readonly GroupCommitQueue<NewJob, JobRecord> _inserts;
     private readonly GroupCommitQueue<JobTransition, JobRecord?> _transitions;
@@ -82,16 +82,14 @@ public abstract partial class RelationalGantryStore : IGantryStore
 
     protected abstract ValueTask DisposeConnectionsAsync();
 
-    /// <summary><see cref="ReadAsync{T}"/> for the feature stores that keep their own SQL (one class per feature).</summary>
-    internal Task<T> RunReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
-        ReadAsync(read, cancellationToken);
+    SqlDialect IRelationalDatabase.Dialect => Dialect;
 
-    /// <summary><see cref="WriteAsync{T}"/> for the feature stores that keep their own SQL.</summary>
-    internal Task<T> RunWriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken) =>
-        WriteAsync(write, cancellationToken);
+    Task<T> IRelationalDatabase.ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+        => ReadAsync(read, cancellationToken);
 
-    /// <summary>The backend's SQL differences, for the feature stores.</summary>
-    internal SqlDialect SqlDialect => Dialect;
+    Task<T> IRelationalDatabase.WriteAsync<T>(
+        Func<DbConnection, DbTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken)
+        => WriteAsync(write, cancellationToken);
 
     /// <summary>
     /// What an insert came to: the new row when it got a sequence; else a duplicate id when

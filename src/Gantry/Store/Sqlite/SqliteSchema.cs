@@ -113,9 +113,19 @@ internal static class SqliteSchema
         new(2, "job requirements computed at submit", """
             ALTER TABLE job_payloads ADD COLUMN requirements TEXT;
             """),
-        // PLACEHOLDER for step 3, which another branch owns: it keeps the steps gapless on this branch until that step
-        // lands in main; at merge, the real step 3 replaces this line.
-        new(3, "reserved", "SELECT 1;"),
+        new(3, "browser sign-in sessions", """
+            CREATE TABLE sessions (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                token_hash BLOB NOT NULL UNIQUE,
+                user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                key_id INTEGER NOT NULL REFERENCES api_keys (id) ON DELETE CASCADE,
+                csrf_token TEXT NOT NULL,
+                created_at_ms INTEGER NOT NULL,
+                last_seen_at_ms INTEGER NOT NULL,
+                expires_at_ms INTEGER NOT NULL
+            );
+            CREATE INDEX ix_sessions_key ON sessions (key_id);
+            """),
         new(4, "the editor's per-user settings and files", """
             CREATE TABLE editor_settings (
                 user_id INTEGER NOT NULL REFERENCES users (id),
@@ -133,5 +143,6 @@ internal static class SqliteSchema
                 PRIMARY KEY (user_id, path)
             );
             """),
+        new(5, "assets: blobs by hash, per-user asset records, tags, metadata keys", Gantry.Assets.AssetSchema.Sqlite),
     ];
 }
