@@ -1,6 +1,7 @@
 using Gantry.Api.Admin;
 using Gantry.Api.Cloud;
 using Gantry.Api.Comfy;
+using Gantry.Api.V2;
 using Gantry.Auth;
 using Gantry.Mcp;
 using Gantry.Store;
@@ -105,6 +106,7 @@ public static class GantryApp
         app.MapCloudJobs();
         app.MapCloudQueue();
         app.MapCloudHistory();
+        app.MapV2Jobs();
         app.MapComfyNative();
         app.MapAdminWorkers();
         app.MapFleetCatalog();

@@ -2,6 +2,7 @@ using Gantry.Api;
 using Gantry.Api.Cloud;
 using Gantry.Api.Comfy;
 using Gantry.Api.Json;
+using Gantry.Api.V2;
 using Gantry.Auth;
 using Gantry.Events;
 using Gantry.Jobs;
@@ -36,6 +37,7 @@ public static class GantryServices
         services.AddSingleton<JobCanceller>();
         services.AddSubmission();
         services.AddSingleton<CloudJobViews>();
+        services.AddV2Api();
 
         services.AddSingleton<EventHub>();
         services.AddSingleton(sp => new ContentStore(sp.GetRequiredService<IOptions<DataOptions>>().Value.DataDirectory));

@@ -1,4 +1,5 @@
 using Gantry.Store.Relational;
+using Gantry.Store.V2;
 
 namespace Gantry.Store.Postgres;
 
@@ -107,5 +108,6 @@ internal static class PostgresSchema
         new(2, "job requirements computed at submit", """
             ALTER TABLE job_payloads ADD COLUMN requirements text;
             """),
+        new(V2Schema.Version, V2Schema.Name, V2Schema.Postgres),
     ];
 }

@@ -1,4 +1,5 @@
 using Gantry.Store.Relational;
+using Gantry.Store.V2;
 
 namespace Gantry.Store.Sqlite;
 
@@ -113,5 +114,6 @@ internal static class SqliteSchema
         new(2, "job requirements computed at submit", """
             ALTER TABLE job_payloads ADD COLUMN requirements TEXT;
             """),
+        new(V2Schema.Version, V2Schema.Name, V2Schema.Sqlite),
     ];
 }
