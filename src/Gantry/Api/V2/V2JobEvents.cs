@@ -85,7 +85,7 @@ public static class V2JobEvents
         private readonly PromptNodes _graph = PromptNodes.Read(detail.Payload.PromptJson);
         private V2StatusEvent? _lastStatus;
         private long _lastProgressVersion = -1;
-        private long _lastProgressAt = long.MinValue;
+        private long _lastProgressAt;
         private PreviewImage? _lastPreview;
 
         /// <summary>Sends status, progress and preview as they are now; true when the job has ended (the stream is over).</summary>
