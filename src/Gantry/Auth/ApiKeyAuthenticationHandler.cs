@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Gantry.Api;
 using Microsoft.AspNetCore.Authentication;
@@ -55,19 +54,7 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
         => ApiResults.WriteErrorAsync(Context, StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "This needs an admin API key.");
 
-    private AuthenticateResult Success(Caller caller)
-    {
-        Context.Features.Set(caller);
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, caller.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Name, caller.Name)],
-            SchemeName);
-        if (caller.IsAdmin)
-        {
-            identity.AddClaim(new Claim(ClaimTypes.Role, GantryRoles.Admin));
-        }
-
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
-    }
+    private AuthenticateResult Success(Caller caller) => CallerTicket.Success(Context, caller, SchemeName);
 
     internal static string? ReadKey(HttpRequest request)
     {

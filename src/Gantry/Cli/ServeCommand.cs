@@ -36,9 +36,10 @@ public static partial class ServeCommand
         var noAuth = new Option<bool>("--no-auth") { Description = "Accept requests without an API key, all as the admin user (a local single-user ComfyUI)." };
         var allowRemoteNoAuth = new Option<bool>("--allow-remote-no-auth") { Description = "Let --no-auth listen on an address other than loopback (everyone who can reach it is admin)." };
         var embedded = new Option<int?>("--embedded-workers") { Description = "How many workers run jobs in process on the built-in engine (default 1; 0 for none)." };
+        var frontend = new Option<string?>("--frontend") { Description = "A ComfyUI frontend build to serve at / (a folder with index.html; see docs/comfyui-frontend.md)." };
         var command = new Command("serve", Help)
         {
-            urls, data, store, noAuth, allowRemoteNoAuth, embedded,
+            urls, data, store, noAuth, allowRemoteNoAuth, embedded, frontend,
         };
 
         // --Section:Key=value settings go to configuration; anything else unknown is refused in the action.
@@ -66,6 +67,11 @@ public static partial class ServeCommand
             if (parse.GetValue(store) is { } s)
             {
                 args.Add($"--Gantry:Store:Postgres={s}");
+            }
+
+            if (parse.GetValue(frontend) is { } f)
+            {
+                args.Add($"--Gantry:Frontend:Root={f}");
             }
 
             if (parse.GetValue(noAuth))

@@ -32,8 +32,9 @@ public sealed class EventSocketServer(
         var userId = caller.UserId;
         var sid = string.IsNullOrEmpty(clientId) ? Guid.NewGuid().ToString("N") : clientId;
         var limit = security.Value.MaxSocketsPerUser;
-        var key = caller.KeyId is null ? null : ApiKeyAuthenticationHandler.ReadKey(context.Request);
-        using var slot = openSockets.TryTake(caller, key, limit);
+        var session = context.Features.Get<Auth.Sessions.SignedInSession>();
+        var key = caller.KeyId is null || session is not null ? null : ApiKeyAuthenticationHandler.ReadKey(context.Request);
+        using var slot = openSockets.TryTake(caller, key, limit, session?.Token);
         if (slot is null)
         {
             context.Response.Headers.RetryAfter = "10";

@@ -28,10 +28,11 @@ public sealed class OpenSockets
     /// <param name="caller">Whose socket.</param>
     /// <param name="key">The API key it was opened with, checked again on every access change; null for the no-auth caller.</param>
     /// <param name="limit">Most sockets per user.</param>
-    public Slot? TryTake(Caller caller, string? key, int limit)
+    /// <param name="sessionToken">The session cookie it was opened with instead of a key, checked the same way.</param>
+    public Slot? TryTake(Caller caller, string? key, int limit, string? sessionToken = null)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var slot = new Slot(this, caller.UserId, key);
+        var slot = new Slot(this, caller.UserId, key) { SessionToken = sessionToken };
         lock (_lock)
         {
             if (!_byUser.TryGetValue(caller.UserId, out var list))
@@ -51,12 +52,12 @@ public sealed class OpenSockets
         return slot;
     }
 
-    /// <summary>Every slot whose socket was opened with a key.</summary>
+    /// <summary>Every slot whose socket was opened with a key or a session.</summary>
     public IReadOnlyList<Slot> WithKeys()
     {
         lock (_lock)
         {
-            return [.. _byUser.Values.SelectMany(list => list).Where(slot => slot.Key is not null)];
+            return [.. _byUser.Values.SelectMany(list => list).Where(slot => slot.Key is not null || slot.SessionToken is not null)];
         }
     }
 
@@ -90,6 +91,9 @@ public sealed class OpenSockets
         public long UserId { get; }
 
         public string? Key { get; }
+
+        /// <summary>The session token the socket was opened with (a secret), when it came with the session cookie.</summary>
+        public string? SessionToken { get; init; }
 
         /// <summary>Whether the socket was (or will be, once attached) closed for a revoked key.</summary>
         public bool IsRevoked

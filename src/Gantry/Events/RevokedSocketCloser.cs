@@ -1,13 +1,15 @@
 using Gantry.Auth;
+using Gantry.Auth.Sessions;
 
 namespace Gantry.Events;
 
 /// <summary>
-/// Closes the event sockets whose key no longer authenticates (revoked, or its user removed) as soon as
+/// Closes the event sockets whose key or session no longer authenticates (revoked, signed out, or its user removed) as soon as
 /// <see cref="AccessWatcher"/> reports a change: with 1008 (policy violation) and a reason the client can show.
 /// </summary>
 public sealed partial class RevokedSocketCloser(
-    AccessWatcher watcher, OpenSockets sockets, ApiKeyAuthenticator authenticator, ILogger<RevokedSocketCloser> logger) : IHostedService
+    AccessWatcher watcher, OpenSockets sockets, ApiKeyAuthenticator authenticator, SessionAuthenticator sessions, ILogger<RevokedSocketCloser> logger)
+    : IHostedService
 {
     private readonly Lock _lock = new();
     private Task _running = Task.CompletedTask;
@@ -37,7 +39,7 @@ public sealed partial class RevokedSocketCloser(
         var closed = 0;
         foreach (var slot in sockets.WithKeys())
         {
-            if (!slot.IsRevoked && await authenticator.AuthenticateAsync(slot.Key!, cancellationToken) is null)
+            if (!slot.IsRevoked && !await StillAuthenticatesAsync(slot, cancellationToken))
             {
                 slot.Revoke();
                 closed++;
@@ -51,6 +53,11 @@ public sealed partial class RevokedSocketCloser(
 
         return closed;
     }
+
+    private async Task<bool> StillAuthenticatesAsync(OpenSockets.Slot slot, CancellationToken cancellationToken) =>
+        slot.SessionToken is { } token
+            ? await sessions.AuthenticateAsync(token, cancellationToken) is not null
+            : await authenticator.AuthenticateAsync(slot.Key!, cancellationToken) is not null;
 
     private void OnChanged()
     {

@@ -1,10 +1,15 @@
 using Gantry.Api.Admin;
 using Gantry.Api.Cloud;
 using Gantry.Api.Comfy;
+using Gantry.Api.Dashboard;
+using Gantry.Api.Editor;
 using Gantry.Api.V2;
 using Gantry.Auth;
+using Gantry.Auth.Sessions;
+using Gantry.Hosting.Frontend;
 using Gantry.Mcp;
 using Gantry.Store;
+using Gantry.Webhooks;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
@@ -45,7 +50,10 @@ public static class GantryApp
         }
 
         app.UseStatusCodePages(UnknownRouteAsync);
+        app.UseRouting();
+        app.UseFrontendFiles();
         app.UseAuthentication();
+        app.UseMiddleware<CsrfGuard>();
         app.UseRateLimiter();
         app.UseAuthorization();
         MapEndpoints(app);
@@ -107,9 +115,13 @@ public static class GantryApp
         app.MapCloudQueue();
         app.MapCloudHistory();
         app.MapV2Jobs();
+        app.MapWebhooks();
         app.MapComfyNative();
+        app.MapEditor();
+        app.MapRootPage();
         app.MapAdminWorkers();
         app.MapFleetCatalog();
         app.MapGantryMcp();
+        app.MapSessionApi();
     }
 }

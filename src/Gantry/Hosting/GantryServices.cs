@@ -1,10 +1,15 @@
 using Gantry.Api;
+using Gantry.Assets;
 using Gantry.Api.Cloud;
 using Gantry.Api.Comfy;
+using Gantry.Api.Dashboard;
+using Gantry.Api.Editor;
 using Gantry.Api.Json;
 using Gantry.Api.V2;
 using Gantry.Auth;
+using Gantry.Auth.Sessions;
 using Gantry.Events;
+using Gantry.Hosting.Frontend;
 using Gantry.Jobs;
 using Gantry.Jobs.Submission;
 using Gantry.Mcp;
@@ -12,6 +17,7 @@ using Gantry.Outputs;
 using Gantry.Scheduling;
 using Gantry.Store;
 using Gantry.Workers;
+using Gantry.Webhooks;
 using Gantry.Workers.ComfyUi;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -38,11 +44,15 @@ public static class GantryServices
         services.AddSubmission();
         services.AddSingleton<CloudJobViews>();
         services.AddV2Api();
+        services.AddWebhooks();
 
         services.AddSingleton<EventHub>();
         services.AddSingleton(sp => new ContentStore(sp.GetRequiredService<IOptions<DataOptions>>().Value.DataDirectory));
         services.AddSingleton<OutputImporter>();
+        services.AddAssets();
         services.AddComfyNative();
+        services.AddEditor();
+        services.AddFrontend();
 
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<AccessWatcher>();
@@ -55,10 +65,11 @@ public static class GantryServices
             .Configure<IOptions<SecurityOptions>>((limiter, security) => KeyRateLimit.Configure(limiter, security.Value));
         services.AddSingleton<LocalCallerProvider>();
         services.AddSingleton<AdminBootstrap>();
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthentication(GantryAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddGantrySessions();
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build())
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(GantryAuthentication.SchemeName).RequireAuthenticatedUser().Build())
             .AddPolicy(GantryRoles.Admin, policy => policy.RequireRole(GantryRoles.Admin));
 
         services.ConfigureHttpJsonOptions(json =>
@@ -69,6 +80,7 @@ public static class GantryServices
             json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
         });
         services.AddOpenApi();
+        services.AddDashboard();
         services.AddWorkers();
         services.AddComfyUiWorkers();
         services.AddScheduling();

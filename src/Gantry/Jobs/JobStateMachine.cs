@@ -24,9 +24,10 @@ public static class JobStateMachine
     /// <summary>Whether a job may move from <paramref name="from"/> to <paramref name="to"/>.</summary>
     public static bool CanMove(JobState from, JobState to) => from switch
     {
-        // A queued job has no worker yet: it is dispatched, or ends without ever running
-        // (cancelled by its owner, failed because no worker can ever run it).
-        JobState.Queued => to is JobState.Dispatched or JobState.Cancelled or JobState.Failed,
+        // A queued job has no worker yet: it is dispatched, or ends without ever running (cancelled by its owner,
+        // failed because no worker can ever run it), or, requeued off a worker that was away, ends with the result
+        // that worker comes back with (succeeded or failed).
+        JobState.Queued => to is JobState.Dispatched or JobState.Cancelled or JobState.Failed or JobState.Succeeded,
 
         // A worker may finish a cached graph before we ever see execution_start,
         // and a lost worker sends its jobs back to the queue.

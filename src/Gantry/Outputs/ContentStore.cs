@@ -51,7 +51,8 @@ public sealed class ContentStore
 
             var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
             var target = PathOf(sha256);
-            if (File.Exists(target))
+            var created = !File.Exists(target);
+            if (!created)
             {
                 File.Delete(temporary);
             }
@@ -61,7 +62,7 @@ public sealed class ContentStore
                 File.Move(temporary, target, overwrite: true);
             }
 
-            return new StoredBlob(sha256, size);
+            return new StoredBlob(sha256, size) { Created = created };
         }
         catch
         {
@@ -76,6 +77,9 @@ public sealed class ContentStore
         await using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
         return await PutAsync(source, long.MaxValue, cancellationToken);
     }
+
+    /// <summary>Removes the blob with this hash, if stored. The caller makes sure nothing refers to it any more.</summary>
+    public void Delete(string sha256) => File.Delete(PathOf(sha256));
 
     public bool Contains(string sha256) => IsHash(sha256) && File.Exists(PathOf(sha256));
 
@@ -93,4 +97,8 @@ public sealed class ContentStore
     public static bool IsHash(string text) => text.Length == 64 && text.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 }
 
-public readonly record struct StoredBlob(string Sha256, long Size);
+public readonly record struct StoredBlob(string Sha256, long Size)
+{
+    /// <summary>True when these bytes were not stored before this write.</summary>
+    public bool Created { get; init; }
+}

@@ -35,6 +35,11 @@ public sealed partial class Dispatcher
                 _finished.Forget(jobId);
             }
         }
+        else if (_leftBehind.Find(worker, jobId) is { } left && !_placements.ContainsKey(jobId))
+        {
+            // A worker back with a job it was left with, queued here: what it says may be the result that is taken.
+            owner = left.UserId;
+        }
         else
         {
             return;
@@ -50,6 +55,11 @@ public sealed partial class Dispatcher
         {
             await placement.Enqueue(() => Guard(jobId, () => FinishAsync(placement, outcome)));
         }
+        else if (_leftBehind.TryResolve(worker, jobId) is { } left)
+        {
+            await Guard(jobId, () => TakeResultAsync(left, outcome));
+            Post(new Command.WorkerChanged(worker));
+        }
     }
 
     public void OnJobLost(IWorker worker, Guid jobId, string reason)
@@ -58,6 +68,12 @@ public sealed partial class Dispatcher
         {
             SchedulingLog.Lost(_logger, worker.Name, jobId, reason);
             _ = placement.Enqueue(() => Guard(jobId, () => LostAsync(placement, reason)));
+        }
+        else if (_leftBehind.Find(worker, jobId) is { AwaitingReport: true } left && _leftBehind.Resolve(left))
+        {
+            // It said the job finished but could not give the result: the queued copy runs.
+            SchedulingLog.LeftBehindDropped(_logger, jobId, worker.Name, reason);
+            Post(new Command.WorkerChanged(worker));
         }
     }
 

@@ -28,6 +28,9 @@ public sealed partial class Dispatcher
 
         /// <summary>A worker said it cannot take jobs now.</summary>
         public sealed record WorkerPaused(IWorker Worker) : Command;
+
+        /// <summary>A worker came back with a job it was left with, still pending or running: take it back if it is still queued.</summary>
+        public sealed record TakeBack(LeftBehindJob Job, WorkerJobPresence Presence, TaskCompletionSource<bool> Reply) : Command;
     }
 }
 

@@ -116,18 +116,17 @@ public sealed partial class Dispatcher
     }
 
     private WorkerJob ToWorkerJob(Placement placement)
+        => ToWorkerJob(placement.JobId, placement.UserId, placement.Payload ?? throw new InvalidOperationException($"Job {placement.JobId} has no payload loaded."));
+
+    private WorkerJob ToWorkerJob(Guid jobId, long userId, JobPayload payload) => new()
     {
-        var payload = placement.Payload ?? throw new InvalidOperationException($"Job {placement.JobId} has no payload loaded.");
-        return new WorkerJob
-        {
-            JobId = placement.JobId,
-            UserId = placement.UserId,
-            PromptJson = payload.PromptJson,
-            ExtraDataJson = payload.ExtraDataJson,
-            OutputsToExecute = payload.OutputsToExecute,
-            InputDirectory = UserFiles.InputDirectory(_data, placement.UserId),
-        };
-    }
+        JobId = jobId,
+        UserId = userId,
+        PromptJson = payload.PromptJson,
+        ExtraDataJson = payload.ExtraDataJson,
+        OutputsToExecute = payload.OutputsToExecute,
+        InputDirectory = UserFiles.InputDirectory(_data, userId),
+    };
 
     private async Task FailUnrunnableAsync(Guid jobId, string reason)
     {

@@ -57,6 +57,12 @@ public sealed partial class Dispatcher
         var worker = placement.Worker;
         if (worker is null || !ReferenceEquals(_pool.Find(placement.WorkerName), worker) || worker.State == WorkerState.Offline)
         {
+            if (worker is not null && worker.State == WorkerState.Offline && ReferenceEquals(_pool.Find(placement.WorkerName), worker))
+            {
+                // Ended here at once; the worker is told to stop the job when it comes back.
+                LeaveBehind(placement);
+            }
+
             await placement.Enqueue(() => EndAsync(placement, state, message));
             return;
         }
@@ -68,6 +74,7 @@ public sealed partial class Dispatcher
         catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
         {
             SchedulingLog.ReconcileFailed(_logger, placement.WorkerName, placement.JobId, ex.Message);
+            LeaveBehind(placement);
             await placement.Enqueue(() => EndAsync(placement, state, message));
             return;
         }

@@ -168,9 +168,8 @@ public sealed partial class Dispatcher
     }
 
     /// <summary>
-    /// Requeues what a still-offline worker holds. Its copy is then abandoned: asked to stop (best effort), and whatever
-    /// it reports later (running, finished) is ignored, as the job is no longer placed there; the store only takes an
-    /// end from the worker the job is on. The requeued copy is the one that counts, so the result is taken once.
+    /// Requeues what a still-offline worker holds, and remembers that the worker was left with it: when it comes back,
+    /// its run is taken back, its result taken, or it is stopped there (see Dispatcher.Returning), so the job runs once.
     /// </summary>
     private void OfflineGraceExpired(IWorker worker, ITimer timer)
     {
@@ -192,18 +191,8 @@ public sealed partial class Dispatcher
         foreach (var placement in held)
         {
             SchedulingLog.Lost(_logger, worker.Name, placement.JobId, "offline past the grace period");
-            _ = Guard(placement.JobId, async () =>
-            {
-                await placement.Enqueue(() => LostAsync(placement, $"worker '{worker.Name}' was offline for more than {Describe(_options.WorkerOfflineGrace)}"));
-                try
-                {
-                    await worker.CancelAsync(placement.JobId, _stopping);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
-                {
-                    SchedulingLog.ReconcileFailed(_logger, placement.WorkerName, placement.JobId, ex.Message);
-                }
-            });
+            LeaveBehind(placement);
+            _ = placement.Enqueue(() => Guard(placement.JobId, () => LostAsync(placement, $"worker '{worker.Name}' was offline for more than {Describe(_options.WorkerOfflineGrace)}")));
         }
     }
 }

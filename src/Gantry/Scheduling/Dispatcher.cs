@@ -34,6 +34,7 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
     private readonly ConcurrentDictionary<Guid, Placement> _placements = new();
     private readonly ConcurrentDictionary<Guid, int> _bounces = new();
     private readonly FinishedJobs _finished = new();
+    private readonly LeftBehindJobs _leftBehind = new();
     private readonly ConcurrentDictionary<object, ITimer> _pauses = new();
     private readonly ConcurrentDictionary<string, ITimer> _offline = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SerialWork> _handOvers = new(StringComparer.Ordinal);
@@ -191,6 +192,9 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
                 break;
             case Command.WorkerPaused paused:
                 PauseWorker(paused.Worker);
+                break;
+            case Command.TakeBack back:
+                back.Reply.TrySetResult(TakeBack(back.Job, back.Presence));
                 break;
         }
     }
@@ -369,11 +373,18 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
         if (_pool.Find(reported.Name) is not { } worker)
         {
             StopOfflineClock(reported.Name);
+            _leftBehind.ForgetWorker(reported.Name, current: null);
             _queue.RemoveWorker(reported.Name);
             return;
         }
 
+        _leftBehind.ForgetWorker(worker.Name, worker);
         var state = worker.State;
+        if (state is WorkerState.Online or WorkerState.Draining)
+        {
+            AskAboutLeftBehind(worker);
+        }
+
         if (state == WorkerState.Offline)
         {
             StartOfflineClock(worker);
@@ -385,7 +396,8 @@ public sealed partial class Dispatcher : BackgroundService, IWorkerCallbacks, IW
 
         var availability = state switch
         {
-            WorkerState.Online => WorkerAvailability.Accepting,
+            // Not while it is asked about the jobs it was left with: it could be handed a copy of one of them.
+            WorkerState.Online => _leftBehind.IsHeld(worker) ? WorkerAvailability.Unavailable : WorkerAvailability.Accepting,
             WorkerState.Draining => WorkerAvailability.Retired,
             _ => WorkerAvailability.Unavailable,
         };

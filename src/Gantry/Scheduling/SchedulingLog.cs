@@ -43,4 +43,16 @@ internal static partial class SchedulingLog
 
     [LoggerMessage(EventId = 3013, Level = LogLevel.Error, Message = "A dispatcher step failed")]
     public static partial void LoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Information, Message = "Job {JobId} is taken back to {Worker}, which came back still running it")]
+    public static partial void TakenBack(ILogger logger, Guid jobId, string worker);
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Information, Message = "Job {JobId} ended with the result of {Worker}, which came back with it finished: {State}")]
+    public static partial void ResultTaken(ILogger logger, Guid jobId, string worker, Jobs.JobState state);
+
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Information, Message = "What {Worker} came back with for job {JobId} is not taken: {Reason}")]
+    public static partial void LeftBehindDropped(ILogger logger, Guid jobId, string worker, string reason);
+
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Information, Message = "Worker {Worker} came back with job {JobId}, which is {State} here; stopping it there")]
+    public static partial void StoppingLeftBehind(ILogger logger, string worker, Guid jobId, Jobs.JobState? state);
 }

@@ -20,6 +20,7 @@ public static class StoreServices
         services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<IGantryStore>());
         services.AddSingleton<IWorkerRegistry>(sp => sp.GetRequiredService<IGantryStore>());
         services.AddSingleton<IFileIndex>(sp => sp.GetRequiredService<IGantryStore>());
+        services.AddSingleton<ISessionStore>(sp => new Relational.RelationalSessionStore((Relational.IRelationalDatabase)sp.GetRequiredService<IGantryStore>()));
         return services;
     }
 }

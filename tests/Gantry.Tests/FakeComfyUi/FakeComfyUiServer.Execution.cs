@@ -71,6 +71,8 @@ public sealed partial class FakeComfyUiServer
                 _history[run.PromptId] = (run, HistoryItem(run, interrupted));
             }
 
+            run.MarkEnded();
+
             await BroadcastStatusAsync();
             if (run.Prompt.ClientId is { } clientId)
             {

@@ -58,6 +58,22 @@ public sealed partial class FakeComfyUiServer : IAsyncDisposable
     /// <summary>WebSocket upgrades answer 503 while true (HTTP works, the socket does not).</summary>
     public bool RefuseSockets { get; set; }
 
+    /// <summary>
+    /// Cut off from the network while true (see <see cref="Partition"/>): every request is dropped unanswered, yet the
+    /// process lives on, and what it runs keeps running.
+    /// </summary>
+    public bool Partitioned { get; private set; }
+
+    /// <summary>The network between Gantry and this ComfyUI fails: sockets cut, requests dropped, until <see cref="Heal"/>.</summary>
+    public void Partition()
+    {
+        Partitioned = true;
+        AbortAllSockets();
+    }
+
+    /// <summary>The network is back.</summary>
+    public void Heal() => Partitioned = false;
+
     /// <summary>Like a build from early 2025: no <c>/models</c>, <c>/features</c>, <c>/api/jobs</c> routes (404).</summary>
     public bool OldBuild { get; set; }
 
@@ -229,6 +245,12 @@ public sealed partial class FakeComfyUiServer : IAsyncDisposable
         app.UseWebSockets();
         app.Use(async (context, next) =>
         {
+            if (Partitioned)
+            {
+                context.Abort();
+                return;
+            }
+
             RecordRequest($"{context.Request.Method} {context.Request.Path}");
 
             if (RequiredHeader is { } required && context.Request.Headers[required.Name] != required.Value)

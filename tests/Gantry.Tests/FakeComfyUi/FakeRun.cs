@@ -15,6 +15,7 @@ public sealed class FakeRun
     private readonly TaskCompletionSource _interrupted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _holding = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> _executed = [];
     private readonly CancellationToken _stopped;
     private bool _started;
@@ -37,6 +38,9 @@ public sealed class FakeRun
     public Task Holding => _holding.Task;
 
     public bool InterruptRequested => _interrupted.Task.IsCompleted;
+
+    /// <summary>Completes once the run is over and in the history.</summary>
+    public Task Ended => _ended.Task;
 
     internal List<JValue> Messages { get; } = [];
 
@@ -175,6 +179,8 @@ public sealed class FakeRun
     public void HideHistory(int reads) => HiddenHistoryReads = reads;
 
     internal void Interrupt() => _interrupted.TrySetResult();
+
+    internal void MarkEnded() => _ended.TrySetResult();
 
     internal async Task EndAsync(bool interrupted)
     {

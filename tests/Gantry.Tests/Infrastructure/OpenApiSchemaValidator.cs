@@ -1,266 +1,247 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Json.Pointer;
+using Json.Schema;
+using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Gantry.Tests.Infrastructure;
 
 /// <summary>
-/// Checks JSON bodies against the schemas of an OpenAPI 3.0 document (read from its YAML at test time): <c>$ref</c>,
-/// <c>type</c>, <c>nullable</c>, <c>required</c>, <c>properties</c>, <c>additionalProperties</c>, <c>items</c>, <c>allOf</c>,
-/// <c>enum</c>, <c>minimum</c>/<c>maximum</c> and the <c>date-time</c>, <c>uri</c> and <c>int64</c> formats. Returns every
-/// violation with its JSON path, so a failing test says what is wrong.
+/// Validates JSON bodies against the schemas of an OpenAPI 3.0 document (the Cloud spec, the v2 spec): loads the YAML,
+/// turns OpenAPI 3.0's dialect into JSON Schema 2020-12 (<c>nullable: true</c> adds <c>null</c> to the type), and
+/// evaluates with JsonSchema.Net, formats (<c>uuid</c>, <c>date-time</c>, <c>uri</c>) included. <c>$ref</c>s resolve
+/// inside the document. Use <see cref="ValidateResponse"/> for an operation's documented answer, or
+/// <see cref="ValidateSchema"/> for a named component.
 /// </summary>
 public sealed class OpenApiSchemaValidator
 {
-    private readonly JsonObject _document;
+    private static readonly ConcurrentDictionary<string, OpenApiSchemaValidator> s_loaded = new(StringComparer.Ordinal);
+    private static int s_documents;
 
-    private OpenApiSchemaValidator(JsonObject document) => _document = document;
+    private readonly JsonNode _document;
+    private readonly Uri _baseUri;
+    private readonly EvaluationOptions _options;
 
-    /// <summary>The Comfy API v2 contract, from the shared spec folder beside the repository.</summary>
-    public static OpenApiSchemaValidator V2 { get; } = Load(Path.Combine(RepositoryPaths.Root, "..", "shared", "spec", "openapi-v2.yaml"));
-
-    public static OpenApiSchemaValidator Load(string yamlPath)
+    private OpenApiSchemaValidator(JsonNode document)
     {
-        var yaml = new YamlStream();
-        using (var reader = File.OpenText(yamlPath))
+        _document = document;
+        _baseUri = new Uri($"https://openapi.test/{Interlocked.Increment(ref s_documents)}/spec.json");
+        _options = new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
+        _options.SchemaRegistry.Register(_baseUri, new JsonNodeBaseDocument(document, _baseUri));
+    }
+
+    /// <summary>The Cloud spec, <c>../shared/spec/openapi-cloud.yaml</c>.</summary>
+    public static OpenApiSchemaValidator Cloud => Load(Path.Combine(RepositoryPaths.SharedSpec, "openapi-cloud.yaml"));
+
+    /// <summary>The v2 spec, <c>../shared/spec/openapi-v2.yaml</c>.</summary>
+    public static OpenApiSchemaValidator V2 => Load(Path.Combine(RepositoryPaths.SharedSpec, "openapi-v2.yaml"));
+
+    /// <summary>The document at <paramref name="path"/> (read once per process).</summary>
+    public static OpenApiSchemaValidator Load(string path) =>
+        s_loaded.GetOrAdd(Path.GetFullPath(path), full => new OpenApiSchemaValidator(ToJsonSchemaDialect(YamlToJson(File.ReadAllText(full)))!));
+
+    /// <summary>
+    /// Problems of <paramref name="body"/> as the answer <paramref name="status"/> of <paramref name="method"/>
+    /// <paramref name="path"/> (the spec's path template, e.g. <c>/api/assets/{id}</c>); empty when it conforms.
+    /// An answer the operation does not document is itself a problem.
+    /// </summary>
+    public IReadOnlyList<string> ValidateResponse(string path, string method, int status, JsonElement body)
+    {
+        var operation = _document["paths"]?[path]?[method.ToLowerInvariant()];
+        if (operation is null)
         {
-            yaml.Load(reader);
+            return [$"The spec has no operation {method.ToUpperInvariant()} {path}."];
         }
 
-        return new OpenApiSchemaValidator((JsonObject)ToJson(yaml.Documents[0].RootNode)!);
-    }
-
-    /// <summary>The violations of <paramref name="body"/> against <c>#/components/schemas/{schemaName}</c>; empty when it conforms.</summary>
-    public IReadOnlyList<string> Validate(string schemaName, JsonElement body)
-    {
-        var errors = new List<string>();
-        Check(Resolve(new JsonObject { ["$ref"] = $"#/components/schemas/{schemaName}" }), body, "$", errors);
-        return errors;
-    }
-
-    /// <summary>The schema name the response of <paramref name="path"/> <paramref name="method"/> with <paramref name="status"/> refers to.</summary>
-    public string? ResponseSchemaName(string path, string method, int status, string mediaType = "application/json")
-    {
-        var response = _document["paths"]?[path]?[method]?["responses"]?[status.ToString(CultureInfo.InvariantCulture)];
-        if (response?["$ref"] is { } reference)
+        var code = status.ToString(CultureInfo.InvariantCulture);
+        var response = Dereference(operation["responses"]?[code] ?? operation["responses"]?["default"]);
+        if (response is null)
         {
-            response = Resolve(response.AsObject());
+            return [$"{method.ToUpperInvariant()} {path} documents no {code} answer."];
         }
 
-        var reference2 = response?["content"]?[mediaType]?["schema"]?["$ref"]?.GetValue<string>();
-        return reference2?.Split('/')[^1];
-    }
-
-    /// <summary>Asserts the body conforms to the schema.</summary>
-    public void ShouldConform(string schemaName, JsonElement body)
-    {
-        var errors = Validate(schemaName, body);
-        Assert.True(errors.Count == 0, $"{schemaName} does not conform:\n{string.Join('\n', errors)}\nBody: {body.GetRawText()}");
-    }
-
-    private JsonObject Resolve(JsonObject schema)
-    {
-        var current = schema;
-        for (var hops = 0; current["$ref"] is { } reference && hops < 16; hops++)
+        if (response["content"]?["application/json"]?["schema"] is not { } schema)
         {
-            JsonNode? node = _document;
-            foreach (var part in reference.GetValue<string>().TrimStart('#', '/').Split('/'))
+            return [$"{method.ToUpperInvariant()} {path} {code} documents no JSON body."];
+        }
+
+        var pointer = $"{PointerOf(schema)}";
+        return Evaluate(pointer, body);
+    }
+
+    /// <summary>Problems of <paramref name="instance"/> against <c>#/components/schemas/{name}</c>; empty when it conforms.</summary>
+    public IReadOnlyList<string> ValidateSchema(string name, JsonElement instance) =>
+        Evaluate($"/components/schemas/{name}", instance);
+
+    /// <summary>Fails the test, listing the problems, when the body does not conform to the documented answer.</summary>
+    public void AssertResponse(string path, string method, int status, JsonElement body)
+    {
+        var problems = ValidateResponse(path, method, status, body);
+        if (problems.Count > 0)
+        {
+            Assert.Fail($"{method.ToUpperInvariant()} {path} {status} does not conform to the spec:\n  {string.Join("\n  ", problems)}\nBody: {body.GetRawText()}");
+        }
+    }
+
+    private IReadOnlyList<string> Evaluate(string pointer, JsonElement instance)
+    {
+        var schema = new JsonSchemaBuilder().Ref(new Uri(_baseUri, "#" + pointer)).Build();
+        var results = schema.Evaluate(JsonNode.Parse(instance.GetRawText()), _options);
+        if (results.IsValid)
+        {
+            return [];
+        }
+
+        var problems = new List<string>();
+        foreach (var detail in results.Details.Where(d => d.HasErrors))
+        {
+            foreach (var (keyword, message) in detail.Errors!)
             {
-                node = node?[part];
+                problems.Add($"{detail.InstanceLocation} ({keyword} at {detail.EvaluationPath}): {message}");
             }
-
-            current = node?.AsObject() ?? throw new InvalidOperationException($"Unresolvable $ref {reference}.");
         }
 
-        return current;
+        return problems.Count > 0 ? problems : ["The body does not conform (no detail given)."];
     }
 
-    private void Check(JsonObject schema, JsonElement value, string path, List<string> errors)
+    /// <summary>Follows a <c>$ref</c> to a non-schema object (a response), within the document.</summary>
+    private JsonNode? Dereference(JsonNode? node)
     {
-        schema = Resolve(schema);
-        if (value.ValueKind == JsonValueKind.Null)
+        for (var hops = 0; hops < 8 && node?["$ref"] is JsonValue reference; hops++)
         {
-            if (schema["nullable"]?.GetValue<bool>() != true && schema["type"] is not null)
+            var text = reference.GetValue<string>();
+            node = JsonPointer.Parse(text[1..]).TryEvaluate(_document, out var target) ? target : null;
+        }
+
+        return node;
+    }
+
+    /// <summary>Where a node sits in the document, as a JSON pointer.</summary>
+    private static string PointerOf(JsonNode node) => node.GetPath() switch
+    {
+        "$" => "",
+        var path => JsonPathToPointer(path),
+    };
+
+    private static string JsonPathToPointer(string path)
+    {
+        // GetPath gives $.a.b['c/d'][0]; a pointer escapes ~ and /.
+        var parts = new List<string>();
+        var i = 1;
+        while (i < path.Length)
+        {
+            if (path[i] == '.')
             {
-                errors.Add($"{path}: null but not nullable");
+                var end = path.IndexOfAny(['.', '['], i + 1);
+                end = end < 0 ? path.Length : end;
+                parts.Add(path[(i + 1)..end]);
+                i = end;
             }
-
-            return;
-        }
-
-        if (schema["allOf"] is JsonArray allOf)
-        {
-            foreach (var part in allOf)
+            else if (path[i] == '[' && path[i + 1] == '\'')
             {
-                Check(part!.AsObject(), value, path, errors);
+                var end = path.IndexOf("']", i + 2, StringComparison.Ordinal);
+                parts.Add(path[(i + 2)..end].Replace("\\'", "'", StringComparison.Ordinal));
+                i = end + 2;
+            }
+            else
+            {
+                var end = path.IndexOf(']', i);
+                parts.Add(path[(i + 1)..end]);
+                i = end + 1;
             }
         }
 
-        if (schema["enum"] is JsonArray allowed && !allowed.Any(a => a?.ToJsonString() == JsonSerializer.Serialize(value)))
-        {
-            errors.Add($"{path}: {value.GetRawText()} is not one of {allowed.ToJsonString()}");
-        }
+        return string.Concat(parts.Select(part => "/" + part.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal)));
+    }
 
-        switch (schema["type"]?.GetValue<string>())
+    /// <summary>OpenAPI 3.0 → JSON Schema 2020-12: <c>nullable: true</c> becomes a <c>null</c> type (or an <c>anyOf</c> beside a <c>$ref</c> or <c>allOf</c>).</summary>
+    private static JsonNode? ToJsonSchemaDialect(JsonNode? node)
+    {
+        switch (node)
         {
-            case "object":
-                CheckObject(schema, value, path, errors);
-                break;
-            case "array":
-                if (value.ValueKind != JsonValueKind.Array)
+            case JsonObject map:
+                foreach (var (key, value) in map.ToList())
                 {
-                    errors.Add($"{path}: expected an array, got {value.ValueKind}");
-                    break;
+                    map[key] = ToJsonSchemaDialect(value?.DeepClone());
                 }
 
-                var index = 0;
-                foreach (var item in value.EnumerateArray())
+                if (map["nullable"] is JsonValue nullable && nullable.TryGetValue<bool>(out var isNullable))
                 {
-                    if (schema["items"] is JsonObject items)
+                    map.Remove("nullable");
+                    if (isNullable)
                     {
-                        Check(items, item, $"{path}[{index}]", errors);
+                        if (map["type"] is JsonValue type)
+                        {
+                            map["type"] = new JsonArray(type.GetValue<string>(), "null");
+                            if (map["enum"] is JsonArray values)
+                            {
+                                values.Add(null);
+                            }
+                        }
+                        else if (map.ContainsKey("$ref") || map.ContainsKey("allOf") || map.ContainsKey("oneOf") || map.ContainsKey("anyOf"))
+                        {
+                            var inner = new JsonObject();
+                            foreach (var key in (string[])["$ref", "allOf", "oneOf", "anyOf"])
+                            {
+                                if (map[key] is { } part)
+                                {
+                                    map.Remove(key);
+                                    inner[key] = part;
+                                }
+                            }
+
+                            map["anyOf"] = new JsonArray(inner, new JsonObject { ["type"] = "null" });
+                        }
                     }
-
-                    index++;
                 }
 
-                break;
-            case "string":
-                CheckString(schema, value, path, errors);
-                break;
-            case "integer":
-                if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out _))
+                return map;
+            case JsonArray list:
+                for (var i = 0; i < list.Count; i++)
                 {
-                    errors.Add($"{path}: expected an integer, got {value.GetRawText()}");
-                }
-                else if (schema["format"]?.GetValue<string>() != "int64" && !value.TryGetInt32(out _))
-                {
-                    errors.Add($"{path}: {value.GetRawText()} is out of int32 range");
+                    list[i] = ToJsonSchemaDialect(list[i]?.DeepClone());
                 }
 
-                CheckRange(schema, value, path, errors);
-                break;
-            case "number":
-                if (value.ValueKind != JsonValueKind.Number)
-                {
-                    errors.Add($"{path}: expected a number, got {value.ValueKind}");
-                }
-
-                CheckRange(schema, value, path, errors);
-                break;
-            case "boolean":
-                if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-                {
-                    errors.Add($"{path}: expected a boolean, got {value.ValueKind}");
-                }
-
-                break;
+                return list;
+            default:
+                return node;
         }
     }
 
-    private void CheckObject(JsonObject schema, JsonElement value, string path, List<string> errors)
+    private static JsonNode? YamlToJson(string yaml)
     {
-        if (value.ValueKind != JsonValueKind.Object)
-        {
-            errors.Add($"{path}: expected an object, got {value.ValueKind}");
-            return;
-        }
-
-        foreach (var required in schema["required"]?.AsArray() ?? [])
-        {
-            if (!value.TryGetProperty(required!.GetValue<string>(), out _))
-            {
-                errors.Add($"{path}: required member '{required}' is missing");
-            }
-        }
-
-        var properties = schema["properties"]?.AsObject();
-        foreach (var member in value.EnumerateObject())
-        {
-            if (properties?[member.Name] is JsonObject property)
-            {
-                Check(property, member.Value, $"{path}.{member.Name}", errors);
-            }
-            else if (schema["additionalProperties"] is JsonObject additional)
-            {
-                Check(additional, member.Value, $"{path}.{member.Name}", errors);
-            }
-            else if (schema["additionalProperties"] is JsonValue closed && !closed.GetValue<bool>())
-            {
-                errors.Add($"{path}: member '{member.Name}' is not allowed");
-            }
-        }
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        return Convert(stream.Documents[0].RootNode);
     }
 
-    private static void CheckString(JsonObject schema, JsonElement value, string path, List<string> errors)
+    private static JsonNode? Convert(YamlNode node) => node switch
     {
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            errors.Add($"{path}: expected a string, got {value.ValueKind}");
-            return;
-        }
-
-        var text = value.GetString()!;
-        switch (schema["format"]?.GetValue<string>())
-        {
-            case "date-time" when !DateTimeOffset.TryParseExact(
-                text, ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mm:ssK"], CultureInfo.InvariantCulture, DateTimeStyles.None, out _):
-                errors.Add($"{path}: '{text}' is not an RFC 3339 date-time");
-                break;
-            case "uri" when !Uri.TryCreate(text, UriKind.Absolute, out _):
-                errors.Add($"{path}: '{text}' is not an absolute URI");
-                break;
-            case "uri-reference" when !Uri.TryCreate(text, UriKind.RelativeOrAbsolute, out _):
-                errors.Add($"{path}: '{text}' is not a URI reference");
-                break;
-        }
-    }
-
-    private static void CheckRange(JsonObject schema, JsonElement value, string path, List<string> errors)
-    {
-        if (value.ValueKind != JsonValueKind.Number)
-        {
-            return;
-        }
-
-        var number = value.GetDouble();
-        if (schema["minimum"] is { } min && number < Number(min))
-        {
-            errors.Add($"{path}: {number} is below the minimum {min}");
-        }
-
-        if (schema["maximum"] is { } max && number > Number(max))
-        {
-            errors.Add($"{path}: {number} is above the maximum {max}");
-        }
-    }
-
-    private static double Number(JsonNode node) => double.Parse(node.ToJsonString(), CultureInfo.InvariantCulture);
-
-    private static JsonNode? ToJson(YamlNode node) => node switch
-    {
-        YamlMappingNode map => new JsonObject(map.Children.Select(c => KeyValuePair.Create(((YamlScalarNode)c.Key).Value!, ToJson(c.Value)))),
-        YamlSequenceNode list => new JsonArray([.. list.Children.Select(ToJson)]),
+        YamlMappingNode map => new JsonObject(map.Children.Select(pair =>
+            KeyValuePair.Create(((YamlScalarNode)pair.Key).Value!, Convert(pair.Value)))),
+        YamlSequenceNode list => new JsonArray([.. list.Children.Select(Convert)]),
         YamlScalarNode scalar => Scalar(scalar),
-        _ => null,
+        _ => throw new InvalidOperationException($"Unexpected YAML node {node.NodeType}."),
     };
 
     private static JsonNode? Scalar(YamlScalarNode scalar)
     {
-        var text = scalar.Value ?? string.Empty;
-        if (scalar.Style != YamlDotNet.Core.ScalarStyle.Plain)
+        var text = scalar.Value ?? "";
+        if (scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded)
         {
             return JsonValue.Create(text);
         }
 
         return text switch
         {
-            "null" or "~" or "" => null,
-            "true" => JsonValue.Create(true),
-            "false" => JsonValue.Create(false),
+            "" or "~" or "null" or "Null" or "NULL" => null,
+            "true" or "True" or "TRUE" => JsonValue.Create(true),
+            "false" or "False" or "FALSE" => JsonValue.Create(false),
             _ when long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer) => JsonValue.Create(integer),
-            _ when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) => JsonValue.Create(number),
+            _ when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && !text.Contains(':', StringComparison.Ordinal) => JsonValue.Create(number),
             _ => JsonValue.Create(text),
         };
     }

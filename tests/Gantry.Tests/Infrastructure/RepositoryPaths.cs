@@ -9,6 +9,9 @@ public static class RepositoryPaths
 
     public static string ClientScripts => Path.Combine(Root, "tests", "clients");
 
+    /// <summary>The API contracts beside the repository: <c>../shared/spec</c> (openapi-cloud.yaml, openapi-v2.yaml).</summary>
+    public static string SharedSpec => Path.GetFullPath(Path.Combine(Root, "..", "shared", "spec"));
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -12,4 +12,6 @@ internal sealed class PostgresDialect : SqlDialect
     public override void AddGuid(SqlParameters parameters, string name, Guid? value) => parameters.Add(name, value, DbType.Guid);
 
     public override Guid ReadGuid(DbDataReader reader, int ordinal) => reader.GetGuid(ordinal);
+
+    public override string? LockUserSql => "SELECT id FROM users WHERE id = @user_id FOR UPDATE";
 }

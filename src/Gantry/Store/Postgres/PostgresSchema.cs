@@ -108,6 +108,37 @@ internal static class PostgresSchema
         new(2, "job requirements computed at submit", """
             ALTER TABLE job_payloads ADD COLUMN requirements text;
             """),
+        new(3, "browser sign-in sessions", """
+            CREATE TABLE sessions (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                token_hash bytea NOT NULL UNIQUE,
+                user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                key_id bigint NOT NULL REFERENCES api_keys (id) ON DELETE CASCADE,
+                csrf_token text NOT NULL,
+                created_at_ms bigint NOT NULL,
+                last_seen_at_ms bigint NOT NULL,
+                expires_at_ms bigint NOT NULL
+            );
+            CREATE INDEX ix_sessions_key ON sessions (key_id);
+            """),
+        new(4, "the editor's per-user settings and files", """
+            CREATE TABLE editor_settings (
+                user_id bigint NOT NULL REFERENCES users (id),
+                setting_id text COLLATE "C" NOT NULL,
+                value bytea NOT NULL,
+                PRIMARY KEY (user_id, setting_id)
+            );
+
+            CREATE TABLE editor_files (
+                user_id bigint NOT NULL REFERENCES users (id),
+                path text COLLATE "C" NOT NULL,
+                content bytea NOT NULL,
+                size bigint NOT NULL,
+                modified_at_ms bigint NOT NULL,
+                PRIMARY KEY (user_id, path)
+            );
+            """),
+        new(5, "assets: blobs by hash, per-user asset records, tags, metadata keys", Gantry.Assets.AssetSchema.Postgres),
         new(V2Schema.Version, V2Schema.Name, V2Schema.Postgres),
     ];
 }

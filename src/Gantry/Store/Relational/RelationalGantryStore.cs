@@ -14,7 +14,7 @@ namespace Gantry.Store.Relational;
 /// Times are the callers' (Unix ms). The store reads <see cref="Time"/> only where a method is given no time:
 /// user and key creation, and the schema history.
 /// </remarks>
-public abstract partial class RelationalGantryStore : IGantryStore
+public abstract partial class RelationalGantryStore : IGantryStore, IRelationalDatabase
 {
     private readonly GroupCommitQueue<NewJob, JobRecord> _inserts;
     private readonly GroupCommitQueue<JobTransition, JobRecord?> _transitions;
@@ -81,6 +81,15 @@ public abstract partial class RelationalGantryStore : IGantryStore
         IReadOnlyList<JobTransition> transitions, CancellationToken cancellationToken);
 
     protected abstract ValueTask DisposeConnectionsAsync();
+
+    SqlDialect IRelationalDatabase.Dialect => Dialect;
+
+    Task<T> IRelationalDatabase.ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+        => ReadAsync(read, cancellationToken);
+
+    Task<T> IRelationalDatabase.WriteAsync<T>(
+        Func<DbConnection, DbTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken)
+        => WriteAsync(write, cancellationToken);
 
     /// <summary>
     /// What an insert came to: the new row when it got a sequence; else a duplicate id when

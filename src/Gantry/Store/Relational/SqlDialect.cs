@@ -12,6 +12,12 @@ internal abstract class SqlDialect
 
     public abstract Guid ReadGuid(DbDataReader reader, int ordinal);
 
+    /// <summary>
+    /// A statement that holds one user's row (<c>@user_id</c>) until the transaction ends, so that two instances cannot
+    /// both pass a per-user check; null where writes are serialized anyway (SQLite has one writer).
+    /// </summary>
+    public virtual string? LockUserSql => null;
+
     public Guid? ReadNullableGuid(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : ReadGuid(reader, ordinal);
 }

@@ -114,6 +114,37 @@ internal static class SqliteSchema
         new(2, "job requirements computed at submit", """
             ALTER TABLE job_payloads ADD COLUMN requirements TEXT;
             """),
+        new(3, "browser sign-in sessions", """
+            CREATE TABLE sessions (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                token_hash BLOB NOT NULL UNIQUE,
+                user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                key_id INTEGER NOT NULL REFERENCES api_keys (id) ON DELETE CASCADE,
+                csrf_token TEXT NOT NULL,
+                created_at_ms INTEGER NOT NULL,
+                last_seen_at_ms INTEGER NOT NULL,
+                expires_at_ms INTEGER NOT NULL
+            );
+            CREATE INDEX ix_sessions_key ON sessions (key_id);
+            """),
+        new(4, "the editor's per-user settings and files", """
+            CREATE TABLE editor_settings (
+                user_id INTEGER NOT NULL REFERENCES users (id),
+                setting_id TEXT NOT NULL,
+                value BLOB NOT NULL,
+                PRIMARY KEY (user_id, setting_id)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE editor_files (
+                user_id INTEGER NOT NULL REFERENCES users (id),
+                path TEXT NOT NULL,
+                content BLOB NOT NULL,
+                size INTEGER NOT NULL,
+                modified_at_ms INTEGER NOT NULL,
+                PRIMARY KEY (user_id, path)
+            );
+            """),
+        new(5, "assets: blobs by hash, per-user asset records, tags, metadata keys", Gantry.Assets.AssetSchema.Sqlite),
         new(V2Schema.Version, V2Schema.Name, V2Schema.Sqlite),
     ];
 }

@@ -12,8 +12,8 @@ namespace Gantry.Store.V2;
 /// </remarks>
 internal static class V2Schema
 {
-    /// <summary>The step number (the brief assigns 6; the lead renumbers at merge while 3-5 have not landed).</summary>
-    public const int Version = 3;
+    /// <summary>The step number (issue 16 owns step 6).</summary>
+    public const int Version = 6;
 
     public const string Name = "v2 idempotency keys, webhook endpoints, webhook delivery outbox";
 

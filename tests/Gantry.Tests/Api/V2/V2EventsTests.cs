@@ -126,7 +126,7 @@ public abstract class V2EventsTests(EmbeddedServerFixture fixture) : ServerTestB
             "log" => "LogEvent",
             _ => throw new ShouldAssertException($"The spec has no event '{e.Name}'."),
         };
-        V2Requests.Spec.ShouldConform(schema, e.Data);
+        V2Requests.ShouldConform(schema, e.Data);
     }
 }
 

@@ -127,7 +127,7 @@ public abstract class V2JobsApiTests(ServerFixture fixture) : ServerTestBase(fix
         Encoding.UTF8.GetByteCount(body).ShouldBe(1001);
         using var response = await user.Client.PostAsync("api/v2/jobs", TestWorkflows.Json(body), TestContext.Current.CancellationToken);
         var error = await response.ShouldBeJsonAsync(HttpStatusCode.RequestEntityTooLarge);
-        V2Requests.Spec.ShouldConform("ErrorEnvelope", error);
+        V2Requests.ShouldConform("ErrorEnvelope", error);
         (await server.Store.CountUserJobsInStatesAsync(user.User.Id, JobStateMachine.ActiveStates, CancellationToken.None)).ShouldBe(0);
     }
 

@@ -1,0 +1,19 @@
+using System.Data.Common;
+
+namespace Gantry.Store.Relational;
+
+/// <summary>
+/// The connections of a relational store, for feature stores that keep their SQL in their own class
+/// (one responsibility per type) while sharing the backend's connection handling and transactions.
+/// </summary>
+internal interface IRelationalDatabase
+{
+    /// <summary>The backend's SQL differences.</summary>
+    SqlDialect Dialect { get; }
+
+    /// <summary>Runs a read on a connection of the backend's choosing.</summary>
+    Task<T> ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken);
+
+    /// <summary>Runs a write in its own transaction and commits it.</summary>
+    Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken);
+}
