@@ -5,6 +5,7 @@ using Gantry.Api.Comfy;
 using Gantry.Api.Dashboard;
 using Gantry.Api.Editor;
 using Gantry.Api.Json;
+using Gantry.Api.V2;
 using Gantry.Auth;
 using Gantry.Auth.Sessions;
 using Gantry.Events;
@@ -16,6 +17,7 @@ using Gantry.Outputs;
 using Gantry.Scheduling;
 using Gantry.Store;
 using Gantry.Workers;
+using Gantry.Webhooks;
 using Gantry.Workers.ComfyUi;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -41,6 +43,8 @@ public static class GantryServices
         services.AddSingleton<JobCanceller>();
         services.AddSubmission();
         services.AddSingleton<CloudJobViews>();
+        services.AddV2Api();
+        services.AddWebhooks();
 
         services.AddSingleton<EventHub>();
         services.AddSingleton(sp => new ContentStore(sp.GetRequiredService<IOptions<DataOptions>>().Value.DataDirectory));
