@@ -56,15 +56,19 @@ if ! postgres=$(scripts/start-postgres.sh | tail -n 1); then
 fi
 export GANTRY_TEST_POSTGRES="$postgres"
 
-# The editor tier (tests/Gantry.Tests/Editor): the real ComfyUI frontend, unpacked from ../shared/comfyui-frontend, in
-# Debian's chromium (installed here when missing and we may; Playwright never downloads a browser).
+# The browser tests (the dashboard's, and the editor tier) drive Debian's Chromium, never a downloaded browser;
+# install it when missing.
+if [ -z "${GANTRY_TEST_CHROMIUM:-}" ] && [ ! -x /usr/lib/chromium/chromium ] && [ ! -x /usr/bin/chromium ]; then
+  if ! (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) >"$results/chromium-install.log" 2>&1; then
+    echo "Could not install chromium (see $results/chromium-install.log); the browser tests will fail." >&2
+  fi
+fi
+
+# The editor tier (tests/Gantry.Tests/Editor): the real ComfyUI frontend, unpacked from ../shared/comfyui-frontend.
 if [ -z "${GANTRY_TEST_FRONTEND:-}" ] && ls ../shared/comfyui-frontend/*.tar.gz >/dev/null 2>&1; then
   frontend_dir="$(mktemp -d "${TMPDIR:-/tmp}/gantry-test-frontend.XXXXXX")"
   if tar -xzf "$(ls ../shared/comfyui-frontend/*.tar.gz | head -n 1)" -C "$frontend_dir"; then
     export GANTRY_TEST_FRONTEND="$frontend_dir"
-  fi
-  if [ ! -x "${GANTRY_TEST_CHROMIUM:-/usr/bin/chromium}" ] && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
-    apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || echo "Could not install chromium; the editor tier will skip." >&2
   fi
 fi
 

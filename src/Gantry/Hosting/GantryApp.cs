@@ -3,11 +3,13 @@ using Gantry.Api.Cloud;
 using Gantry.Api.Comfy;
 using Gantry.Api.Dashboard;
 using Gantry.Api.Editor;
+using Gantry.Api.V2;
 using Gantry.Auth;
 using Gantry.Auth.Sessions;
 using Gantry.Hosting.Frontend;
 using Gantry.Mcp;
 using Gantry.Store;
+using Gantry.Webhooks;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
@@ -112,6 +114,9 @@ public static class GantryApp
         app.MapCloudJobs();
         app.MapCloudQueue();
         app.MapCloudHistory();
+        Gantry.Api.Cloud.Assets.CloudAssetsApi.MapCloudAssets(app);
+        app.MapV2Jobs();
+        app.MapWebhooks();
         app.MapComfyNative();
         app.MapEditor();
         app.MapRootPage();
@@ -119,5 +124,6 @@ public static class GantryApp
         app.MapFleetCatalog();
         app.MapGantryMcp();
         app.MapSessionApi();
+        app.MapDashboard();
     }
 }
