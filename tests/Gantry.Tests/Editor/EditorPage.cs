@@ -93,7 +93,6 @@ public sealed class EditorPage : IAsyncDisposable
     public async Task SaveAsync(string name)
     {
         var saved = Page.WaitForResponseAsync(r => r.Url.Contains($"/api/userdata/workflows%2F{name}.json", StringComparison.Ordinal));
-        await Page.Locator("canvas").First.ClickAsync(new LocatorClickOptions { Position = new Position { X = 600, Y = 600 } });
         await Page.Keyboard.PressAsync("Control+s");
         await Page.WaitForFunctionAsync("() => document.activeElement && document.activeElement.tagName === 'INPUT'");
         await Page.Keyboard.PressAsync("Control+a");
