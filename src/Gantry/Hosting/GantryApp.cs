@@ -114,6 +114,7 @@ public static class GantryApp
         app.MapCloudJobs();
         app.MapCloudQueue();
         app.MapCloudHistory();
+        Gantry.Api.Cloud.Assets.CloudAssetsApi.MapCloudAssets(app);
         app.MapV2Jobs();
         app.MapWebhooks();
         app.MapComfyNative();
@@ -123,5 +124,6 @@ public static class GantryApp
         app.MapFleetCatalog();
         app.MapGantryMcp();
         app.MapSessionApi();
+        app.MapDashboard();
     }
 }

@@ -50,6 +50,7 @@ public static class GantryServices
         services.AddSingleton(sp => new ContentStore(sp.GetRequiredService<IOptions<DataOptions>>().Value.DataDirectory));
         services.AddSingleton<OutputImporter>();
         services.AddAssets();
+        services.AddSingleton<Gantry.Api.Cloud.Assets.AssetViews>();
         services.AddComfyNative();
         services.AddEditor();
         services.AddFrontend();

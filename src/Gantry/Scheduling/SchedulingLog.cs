@@ -55,4 +55,7 @@ internal static partial class SchedulingLog
 
     [LoggerMessage(EventId = 3017, Level = LogLevel.Information, Message = "Worker {Worker} came back with job {JobId}, which is {State} here; stopping it there")]
     public static partial void StoppingLeftBehind(ILogger logger, string worker, Guid jobId, Jobs.JobState? state);
+
+    [LoggerMessage(EventId = 3018, Level = LogLevel.Warning, Message = "The dispatcher stopped with {Count} pieces of work still running after {Bound}")]
+    public static partial void DrainTimedOut(ILogger logger, int count, TimeSpan bound);
 }
