@@ -82,7 +82,7 @@ public sealed class EditorBrowserTests : IAsyncLifetime
         var key = await _server.CreateUserKeyAsync("runner");
         await using var editor = await EditorPage.OpenAsync(Browser, _server.BaseAddress, key);
         await editor.LoadAsync(_server.BaseAddress);
-        await editor.OpenFileAsync(Workflow);
+        await editor.OpenFileAsync(Workflow, "ImageSharpen");
         var submitted = editor.Page.WaitForResponseAsync(r => r.Url.EndsWith("/api/prompt", StringComparison.Ordinal));
         await editor.Page.ClickAsync("[data-testid=queue-button]");
         (await submitted).Status.ShouldBe(200);
@@ -106,15 +106,11 @@ public sealed class EditorBrowserTests : IAsyncLifetime
         await using (var editor = await EditorPage.OpenAsync(Browser, _server.BaseAddress, key))
         {
             await editor.LoadAsync(_server.BaseAddress);
-            await editor.OpenFileAsync(Workflow);
-            var saved = editor.Page.WaitForResponseAsync(r => r.Url.Contains("/api/userdata/workflows%2Fkept-flow.json", StringComparison.Ordinal));
-            await editor.Page.Keyboard.PressAsync("Control+s");
-            await editor.Page.Keyboard.TypeAsync("kept-flow");
-            await editor.Page.Keyboard.PressAsync("Enter");
-            (await saved).Status.ShouldBe(200);
+            await editor.OpenFileAsync(Workflow, "ImageSharpen");
+            await editor.SaveAsync("kept-flow");
 
             var setting = editor.Page.WaitForResponseAsync(r => r.Url.Contains("/api/settings/Comfy.Minimap.Visible", StringComparison.Ordinal));
-            await editor.Page.ClickAsync("[data-testid=close-minimap-button]");
+            await HideMinimapAsync(editor.Page);
             (await setting).Status.ShouldBe(200);
 
             await editor.Page.ReloadAsync();
@@ -147,10 +143,11 @@ public sealed class EditorBrowserTests : IAsyncLifetime
 
         await using var editor = await EditorPage.OpenAsync(Browser, _server.BaseAddress, key);
         await editor.LoadAsync(_server.BaseAddress);
-        await editor.OpenFileAsync(Workflow);
+        await editor.OpenFileAsync(Workflow, "ImageSharpen");
         var submitted = editor.Page.WaitForResponseAsync(r => r.Url.EndsWith("/api/prompt", StringComparison.Ordinal));
         await editor.Page.ClickAsync("[data-testid=queue-button]");
         var promptId = JsonDocument.Parse(await (await submitted).TextAsync()).RootElement.GetProperty("prompt_id").GetString();
+        await editor.Page.GetByText("1 active").WaitForAsync(); // the editor knows the waiting job
         await OpenQueuePanelAsync(editor.Page);
         var cleared = editor.Page.WaitForResponseAsync(r => r.Url.EndsWith("/api/queue", StringComparison.Ordinal) && r.Request.Method == "POST");
         await editor.Page.GetByLabel("Clear queued").ClickAsync();
@@ -171,17 +168,13 @@ public sealed class EditorBrowserTests : IAsyncLifetime
         await using (var alice = await EditorPage.OpenAsync(Browser, _server.BaseAddress, aliceKey))
         {
             await alice.LoadAsync(_server.BaseAddress);
-            await alice.OpenFileAsync(Workflow);
-            var saved = alice.Page.WaitForResponseAsync(r => r.Url.Contains("/api/userdata/workflows%2Falice-flow.json", StringComparison.Ordinal));
-            await alice.Page.Keyboard.PressAsync("Control+s");
-            await alice.Page.Keyboard.TypeAsync("alice-flow");
-            await alice.Page.Keyboard.PressAsync("Enter");
-            (await saved).Status.ShouldBe(200);
+            await alice.OpenFileAsync(Workflow, "ImageSharpen");
+            await alice.SaveAsync("alice-flow");
             var ran = alice.Page.WaitForResponseAsync(r => r.Url.EndsWith("/api/prompt", StringComparison.Ordinal));
             await alice.Page.ClickAsync("[data-testid=queue-button]");
             (await ran).Status.ShouldBe(200);
             var setting = alice.Page.WaitForResponseAsync(r => r.Url.Contains("/api/settings/Comfy.Minimap.Visible", StringComparison.Ordinal));
-            await alice.Page.ClickAsync("[data-testid=close-minimap-button]");
+            await HideMinimapAsync(alice.Page);
             (await setting).Status.ShouldBe(200);
         }
 
@@ -205,6 +198,10 @@ public sealed class EditorBrowserTests : IAsyncLifetime
             await page.ClickAsync("[data-testid=queue-overlay-toggle]");
         }
     }
+
+    /// <summary>Changes a setting the way the editor's settings do (its setting store, which saves it on the server).</summary>
+    private static Task HideMinimapAsync(IPage page) =>
+        page.EvaluateAsync("() => window.app.extensionManager.setting.set('Comfy.Minimap.Visible', false)");
 
     private static Task<string> SettingAsync(IPage page, string id) =>
         page.EvaluateAsync<string>("id => JSON.stringify(window.app.extensionManager.setting.get(id))", id);

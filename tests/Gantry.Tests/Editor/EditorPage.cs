@@ -51,6 +51,15 @@ public sealed class EditorPage : IAsyncDisposable
                 DataObject = new Dictionary<string, string> { ["api_key"] = apiKey },
             });
             signIn.Status.ShouldBe(200, await signIn.TextAsync());
+
+            // A user who has seen the first-run template browser: it would cover the canvas while tests click.
+            var csrf = System.Text.Json.JsonDocument.Parse(await signIn.TextAsync()).RootElement.GetProperty("csrf_token").GetString()!;
+            var seen = await context.APIRequest.PostAsync(origin + "/api/settings", new APIRequestContextOptions
+            {
+                DataObject = new Dictionary<string, bool> { ["Comfy.TutorialCompleted"] = true },
+                Headers = new Dictionary<string, string> { ["X-CSRF-Token"] = csrf },
+            });
+            seen.Status.ShouldBe(200, await seen.TextAsync());
         }
 
         var page = await context.NewPageAsync();
@@ -73,8 +82,24 @@ public sealed class EditorPage : IAsyncDisposable
         await Page.Keyboard.PressAsync("Escape"); // the first-run template browser
     }
 
-    /// <summary>Opens a workflow file the way a user does: through the editor's file input.</summary>
-    public Task OpenFileAsync(string path) => Page.SetInputFilesAsync("#comfy-file-input", path);
+    /// <summary>Opens a workflow file the way a user does (the editor's file input), and waits until its nodes are on the canvas.</summary>
+    public async Task OpenFileAsync(string path, string nodeType)
+    {
+        await Page.SetInputFilesAsync("#comfy-file-input", path);
+        await Page.WaitForFunctionAsync("type => window.app.graph.nodes.some(n => n.type === type)", nodeType);
+    }
+
+    /// <summary>Saves the open workflow under <paramref name="name"/> as a user does: Ctrl+S, the name in the editor's prompt, Enter.</summary>
+    public async Task SaveAsync(string name)
+    {
+        var saved = Page.WaitForResponseAsync(r => r.Url.Contains($"/api/userdata/workflows%2F{name}.json", StringComparison.Ordinal));
+        await Page.Keyboard.PressAsync("Control+s");
+        await Page.WaitForFunctionAsync("() => document.activeElement && document.activeElement.tagName === 'INPUT'");
+        await Page.Keyboard.PressAsync("Control+a");
+        await Page.Keyboard.TypeAsync(name);
+        await Page.Keyboard.PressAsync("Enter");
+        (await saved).Status.ShouldBe(200);
+    }
 
     /// <summary>A GET from the page, as the editor makes them (same origin, the session cookie).</summary>
     public async Task<T> FetchJsonAsync<T>(string path) => await Page.EvaluateAsync<T>(
