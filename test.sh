@@ -33,7 +33,9 @@ stop_comfyui() {
     rm -rf "$comfyui_dir"
   fi
 }
-trap stop_comfyui EXIT
+frontend_dir=""
+cleanup() { stop_comfyui; if [ -n "$frontend_dir" ]; then rm -rf "$frontend_dir"; fi; }
+trap cleanup EXIT
 if [ "$real_comfyui" -eq 1 ] && [ -z "${GANTRY_TEST_COMFYUI:-}" ]; then
   start="${GANTRY_COMFYUI_START:-../shared/comfyui/start.sh}"
   comfyui_dir="$(mktemp -d "${TMPDIR:-/tmp}/gantry-test-comfyui.XXXXXX")"
@@ -53,6 +55,22 @@ if ! postgres=$(scripts/start-postgres.sh | tail -n 1); then
   exit 1
 fi
 export GANTRY_TEST_POSTGRES="$postgres"
+
+# The browser tests (the dashboard's, and the editor tier) drive Debian's Chromium, never a downloaded browser;
+# install it when missing.
+if [ -z "${GANTRY_TEST_CHROMIUM:-}" ] && [ ! -x /usr/lib/chromium/chromium ] && [ ! -x /usr/bin/chromium ]; then
+  if ! (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) >"$results/chromium-install.log" 2>&1; then
+    echo "Could not install chromium (see $results/chromium-install.log); the browser tests will fail." >&2
+  fi
+fi
+
+# The editor tier (tests/Gantry.Tests/Editor): the real ComfyUI frontend, unpacked from ../shared/comfyui-frontend.
+if [ -z "${GANTRY_TEST_FRONTEND:-}" ] && ls ../shared/comfyui-frontend/*.tar.gz >/dev/null 2>&1; then
+  frontend_dir="$(mktemp -d "${TMPDIR:-/tmp}/gantry-test-frontend.XXXXXX")"
+  if tar -xzf "$(ls ../shared/comfyui-frontend/*.tar.gz | head -n 1)" -C "$frontend_dir"; then
+    export GANTRY_TEST_FRONTEND="$frontend_dir"
+  fi
+fi
 
 if [ -f tests/clients/package.json ]; then
   if ! (cd tests/clients && npm ci --no-audit --no-fund --loglevel=error); then

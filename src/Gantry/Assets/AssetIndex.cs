@@ -244,6 +244,16 @@ internal sealed class AssetIndex(IRelationalDatabase store)
             return new AssetTagChange(changed, unchanged, [.. current], updatedAt);
         }, cancellationToken);
 
+    /// <summary>Whether any asset, upload or output refers to the bytes with this SHA-256.</summary>
+    public Task<bool> IsReferencedAsync(string sha256, CancellationToken cancellationToken) =>
+        store.ReadAsync(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand().WithText(
+                "SELECT 1 WHERE EXISTS (SELECT 1 FROM assets WHERE sha256 = @sha256) OR EXISTS (SELECT 1 FROM files WHERE sha256 = @sha256)");
+            command.AddText("@sha256", sha256);
+            return await command.ExecuteScalarAsync(ct) is not null and not DBNull;
+        }, cancellationToken);
+
     /// <summary>Records that the asset's content was read now.</summary>
     public Task TouchAsync(Guid id, long nowMs, CancellationToken cancellationToken) =>
         store.WriteAsync(async (connection, transaction, ct) =>

@@ -93,6 +93,11 @@ public static class AssetRules
         }
 
         var json = JsonSerializer.Serialize(metadata, AssetJsonContext.Default.JsonElement);
+        if (!IsEncodable(json))
+        {
+            return (null, "user_metadata must be valid Unicode text (no lone UTF-16 surrogates).");
+        }
+
         return Encoding.UTF8.GetByteCount(json) > options.MaxMetadataBytes
             ? (null, $"user_metadata is larger than {options.MaxMetadataBytes} bytes.")
             : (json, null);

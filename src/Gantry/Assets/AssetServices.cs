@@ -8,6 +8,7 @@ public static class AssetServices
         services.AddOptions<AssetOptions>().BindConfiguration(AssetOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IAssetStore, AssetStore>();
         services.AddSingleton<AssetInputs>();
+        services.AddSingleton<RemoteAssetFetcher>();
         return services;
     }
 }

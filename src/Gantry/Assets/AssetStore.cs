@@ -72,6 +72,29 @@ public sealed class AssetStore : IAssetStore
         }
     }
 
+    public async Task DiscardAsync(AssetBlob blob, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        if (!blob.IsNew)
+        {
+            return;
+        }
+
+        var gate = LockOf(blob.Sha256);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!await _index.IsReferencedAsync(blob.Sha256, cancellationToken))
+            {
+                _blobs.Delete(blob.Sha256);
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     public Task<AssetBlob?> FindMintableBlobAsync(long userId, AssetHash hash, CancellationToken cancellationToken) =>
         _index.FindMintableBlobAsync(userId, hash, cancellationToken);
 

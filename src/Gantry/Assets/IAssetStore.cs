@@ -19,6 +19,12 @@ public interface IAssetStore
     /// <exception cref="AssetContentMissingException">The blob was removed meanwhile (its last asset was deleted); try again.</exception>
     Task<AssetCreation> CreateAsync(long userId, AssetDraft draft, AssetBlob blob, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Gives up a blob from <see cref="IngestAsync"/> that no asset was created over (the request failed after the bytes
+    /// arrived): new bytes that nothing refers to are removed.
+    /// </summary>
+    Task DiscardAsync(AssetBlob blob, CancellationToken cancellationToken);
+
     /// <summary>The blob with this hash if the user may mint from it (they own an asset over it), else null.</summary>
     Task<AssetBlob?> FindMintableBlobAsync(long userId, AssetHash hash, CancellationToken cancellationToken);
 

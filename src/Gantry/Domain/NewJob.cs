@@ -23,4 +23,10 @@ public sealed record NewJob
     /// PostgreSQL, so the cap holds exactly under any concurrency and across instances.
     /// </summary>
     public int? MaxWaiting { get; init; }
+
+    /// <summary>
+    /// The v2 <c>Idempotency-Key</c>, if one came: claimed for the user in the inserting transaction, and the insert refused
+    /// with <see cref="Store.IdempotencyKeyReusedException"/> when the user presented it in the last 24 hours.
+    /// </summary>
+    public string? IdempotencyKey { get; init; }
 }

@@ -27,9 +27,16 @@ public sealed class EventHub
         return subscription;
     }
 
+    /// <summary>
+    /// Sees every published frame of every user before the subscribers do (the v2 progress tracker keeps each job's
+    /// latest snapshot from them). Runs on the publisher's thread: it must only record, never block.
+    /// </summary>
+    public Action<EventFrame>? Observer { get; set; }
+
     /// <summary>Sends a frame to all of the user's subscribers.</summary>
     public void Publish(long userId, EventFrame frame)
     {
+        Observer?.Invoke(frame);
         if (!_subscribers.TryGetValue(userId, out var subscribers))
         {
             return;

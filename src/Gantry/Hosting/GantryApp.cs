@@ -3,6 +3,8 @@ using Gantry.Api.Cloud;
 using Gantry.Api.Comfy;
 using Gantry.Api.Dashboard;
 using Gantry.Api.Editor;
+using Gantry.Api.V2;
+using Gantry.Api.Webhooks;
 using Gantry.Auth;
 using Gantry.Auth.Sessions;
 using Gantry.Domain;
@@ -113,6 +115,9 @@ public static class GantryApp
         app.MapCloudJobs();
         app.MapCloudQueue();
         app.MapCloudHistory();
+        Gantry.Api.Cloud.Assets.CloudAssetsApi.MapCloudAssets(app);
+        app.MapV2Jobs();
+        app.MapWebhooks();
         app.MapComfyNative();
         app.MapEditor();
         app.MapRootPage();
@@ -120,5 +125,6 @@ public static class GantryApp
         app.MapFleetCatalog();
         app.MapGantryMcp();
         app.MapSessionApi();
+        app.MapDashboard();
     }
 }

@@ -38,6 +38,18 @@ public static class JobStatusVocabulary
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
     };
 
+    /// <summary>The <c>JobStatus</c> enum of Comfy API v2 (<c>/api/v2/jobs</c>); <c>expired</c> is decided by retention, not by state.</summary>
+    public static string ToV2Status(JobState state) => state switch
+    {
+        JobState.Queued or JobState.Dispatched => "queued",
+        JobState.Running => "running",
+        JobState.Cancelling => "canceling",
+        JobState.Succeeded => "succeeded",
+        JobState.Failed => "failed",
+        JobState.Cancelled => "canceled",
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
+    };
+
     /// <summary>The internal states a public status stands for; what a <c>status=</c> filter selects.</summary>
     public static IReadOnlyList<JobState> StatesOf(PublicJobStatus status) => status switch
     {

@@ -18,7 +18,7 @@ internal static partial class SchedulingLog
     public static partial void Unavailable(ILogger logger, string worker, Guid jobId, string reason);
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Debug, Message = "Job {JobId} ended on {Worker}: {State}")]
-    public static partial void Ended(ILogger logger, Guid jobId, string worker, Domain.JobState state);
+    public static partial void Ended(ILogger logger, Guid jobId, string worker, Gantry.Domain.JobState state);
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Worker {Worker} lost job {JobId}: {Reason}")]
     public static partial void Lost(ILogger logger, string worker, Guid jobId, string reason);
@@ -48,11 +48,14 @@ internal static partial class SchedulingLog
     public static partial void TakenBack(ILogger logger, Guid jobId, string worker);
 
     [LoggerMessage(EventId = 3015, Level = LogLevel.Information, Message = "Job {JobId} ended with the result of {Worker}, which came back with it finished: {State}")]
-    public static partial void ResultTaken(ILogger logger, Guid jobId, string worker, Domain.JobState state);
+    public static partial void ResultTaken(ILogger logger, Guid jobId, string worker, Gantry.Domain.JobState state);
 
     [LoggerMessage(EventId = 3016, Level = LogLevel.Information, Message = "What {Worker} came back with for job {JobId} is not taken: {Reason}")]
     public static partial void LeftBehindDropped(ILogger logger, Guid jobId, string worker, string reason);
 
     [LoggerMessage(EventId = 3017, Level = LogLevel.Information, Message = "Worker {Worker} came back with job {JobId}, which is {State} here; stopping it there")]
-    public static partial void StoppingLeftBehind(ILogger logger, string worker, Guid jobId, Domain.JobState? state);
+    public static partial void StoppingLeftBehind(ILogger logger, string worker, Guid jobId, Gantry.Domain.JobState? state);
+
+    [LoggerMessage(EventId = 3018, Level = LogLevel.Warning, Message = "The dispatcher stopped with {Count} pieces of work still running after {Bound}")]
+    public static partial void DrainTimedOut(ILogger logger, int count, TimeSpan bound);
 }

@@ -67,3 +67,7 @@ public sealed class QueueFullException(int waiting, int limit)
 
     public int Limit { get; } = limit;
 }
+
+/// <summary>The job's <see cref="NewJob.IdempotencyKey"/> was already presented by its user; nothing is written.</summary>
+public sealed class IdempotencyKeyReusedException()
+    : InvalidOperationException("This Idempotency-Key was already used.");

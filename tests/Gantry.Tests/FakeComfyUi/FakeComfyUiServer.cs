@@ -59,8 +59,8 @@ public sealed partial class FakeComfyUiServer : IAsyncDisposable
     public bool RefuseSockets { get; set; }
 
     /// <summary>
-    /// Cut off from the network while true (see <see cref="Partition"/>): every request is dropped unanswered, yet the
-    /// process lives on, and what it runs keeps running.
+    /// Cut off while true (see <see cref="Partition"/>): every request gets 502 at once, as from a reverse proxy that
+    /// cannot reach the host, yet the process lives on and what it runs keeps running.
     /// </summary>
     public bool Partitioned { get; private set; }
 
@@ -247,7 +247,7 @@ public sealed partial class FakeComfyUiServer : IAsyncDisposable
         {
             if (Partitioned)
             {
-                context.Abort();
+                context.Response.StatusCode = StatusCodes.Status502BadGateway;
                 return;
             }
 

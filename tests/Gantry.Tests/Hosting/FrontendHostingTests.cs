@@ -36,16 +36,25 @@ public sealed class FrontendHostingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_root_and_the_files_are_served_without_a_key()
+    public async Task The_editor_page_is_for_signed_in_users_and_its_files_for_anyone()
     {
-        using var anonymous = Server.CreateClient(null);
-        using (var root = await anonymous.GetAsync("", Ct))
+        using var user = await Server.CreateUserAsync();
+        using (var root = await user.Client.GetAsync("", Ct))
         {
             root.StatusCode.ShouldBe(HttpStatusCode.OK);
             root.Content.Headers.ContentType?.MediaType.ShouldBe("text/html");
             (await root.Content.ReadAsStringAsync(Ct)).ShouldContain("<title>editor</title>");
         }
 
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false };
+        using (var stranger = new HttpClient(handler) { BaseAddress = Server.BaseAddress })
+        using (var signIn = await stranger.GetAsync("", Ct))
+        {
+            signIn.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+            signIn.Headers.Location!.ToString().ShouldBe("/dashboard/#/signin?next=%2F");
+        }
+
+        using var anonymous = Server.CreateClient(null);
         using var script = await anonymous.GetAsync("assets/app.js", Ct);
         script.StatusCode.ShouldBe(HttpStatusCode.OK);
         script.Content.Headers.ContentType?.MediaType.ShouldBe("text/javascript");
@@ -83,7 +92,7 @@ public sealed class FrontendHostingTests : IAsyncLifetime
         }
         else
         {
-            body.ShouldContain("<title>editor</title>"); // a dot-segment path the client or server folded to '/'
+            response.RequestMessage!.RequestUri!.AbsolutePath.ShouldStartWith("/dashboard/"); // folded to '/', sent to sign in
         }
     }
 

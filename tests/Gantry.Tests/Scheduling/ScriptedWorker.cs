@@ -80,6 +80,7 @@ internal sealed class ScriptedWorker(
             }
         }
 
+        SubmitToken = cancellationToken;
         SubmitEntered.TrySetResult();
         if (SubmitGate is { } gate)
         {
@@ -92,6 +93,7 @@ internal sealed class ScriptedWorker(
         }
 
         Submitted.Writer.TryWrite(job);
+        Record("submit returned");
     }
 
     public Task CancelAsync(Guid jobId, CancellationToken cancellationToken)
@@ -123,7 +125,22 @@ internal sealed class ScriptedWorker(
     public ValueTask DisposeAsync()
     {
         Disposed = true;
+        Record("disposed");
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The token the last submit was given (cancelled when the dispatcher stops).</summary>
+    public CancellationToken SubmitToken { get; private set; }
+
+    /// <summary>What happened to the worker, in order: submits returning, its disposal.</summary>
+    public List<string> Events { get; } = [];
+
+    private void Record(string what)
+    {
+        lock (Events)
+        {
+            Events.Add(what);
+        }
     }
 
     public void SetState(WorkerState state)

@@ -24,8 +24,10 @@ public static class ImageUpload
     /// <param name="uploads">Where the file goes.</param>
     /// <param name="options">The limits.</param>
     /// <param name="tooLargeStatus">413 on the bare path (as ComfyUI's server), 400 under <c>/api</c> (as the Cloud documents).</param>
+    /// <param name="transform">What to store instead of the uploaded file (the mask upload's composite), or why not; null stores the file.</param>
     public static async Task<Results<Ok<UploadResponse>, JsonHttpResult<ErrorResponse>>> UploadAsync(
-        HttpContext context, UserUploads uploads, ComfyOptions options, int tooLargeStatus)
+        HttpContext context, UserUploads uploads, ComfyOptions options, int tooLargeStatus,
+        Func<IFormCollection, IFormFile, Task<(byte[]? Content, JsonHttpResult<ErrorResponse>? Error)>>? transform = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(uploads);
@@ -110,11 +112,23 @@ public static class ImageUpload
             }
         }
 
+        byte[]? replacement = null;
+        if (transform is not null)
+        {
+            var (made, refused) = await transform(form, image);
+            if (refused is not null)
+            {
+                return refused;
+            }
+
+            replacement = made;
+        }
+
         var overwrite = form["overwrite"].ToString() is var flag && (flag == "1" || flag.Equals("true", StringComparison.OrdinalIgnoreCase));
         UploadOutcome saved;
         try
         {
-            await using var content = image.OpenReadStream();
+            await using var content = replacement is null ? image.OpenReadStream() : new MemoryStream(replacement, writable: false);
             saved = await uploads.SaveAsync(
                 context.GetCaller().UserId, new UploadRequest(filename, type, subfolder, overwrite), content, limits.MaxUploadBytes, context.RequestAborted);
         }

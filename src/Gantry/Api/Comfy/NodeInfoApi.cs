@@ -26,7 +26,7 @@ public static class NodeInfoApi
             app.MapGet($"{prefix}/object_info", ObjectInfo).WithName($"getNodeInfo{suffix}").WithTags(tag);
             app.MapGet($"{prefix}/object_info/{{node_class}}", ObjectInfoOf).WithName($"getNodeInfoOfClass{suffix}").WithTags(tag);
             app.MapGet($"{prefix}/models", ModelFolders).WithName($"getModelFolderKeys{suffix}").WithTags(tag);
-            app.MapGet($"{prefix}/models/{{folder}}", ModelsIn).WithName($"getModelsInFolder{suffix}").WithTags(tag);
+            app.MapGet($"{prefix}/models/{{folder}}", ModelsIn).WithName($"getModelFiles{suffix}").WithTags(tag);
             app.MapGet($"{prefix}/embeddings", Embeddings).WithName($"getEmbeddings{suffix}").WithTags(tag);
         }
 

@@ -10,6 +10,7 @@ public static class EditorServices
     public static IServiceCollection AddEditor(this IServiceCollection services)
     {
         services.AddOptions<EditorOptions>().BindConfiguration(EditorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<MaskCompositor>();
         services.AddSingleton<IEditorStateStore>(sp => new EditorStateStore((IRelationalDatabase)sp.GetRequiredService<IGantryStore>()));
         return services;
     }
@@ -19,6 +20,9 @@ public static class EditorServices
         app.MapUserData();
         app.MapEditorSettings();
         app.MapEditorUsers();
+        app.MapEditorCatalog();
+        app.MapEditorStatic();
+        app.MapMasks();
         return app;
     }
 }

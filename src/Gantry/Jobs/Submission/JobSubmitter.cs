@@ -30,6 +30,7 @@ public sealed class JobSubmitter(IJobStore store, IPromptValidator validator, Su
             ClientId = submission.ClientId,
             Number = submission.Number,
             MaxWaiting = limits.MaxWaitingFor(caller),
+            IdempotencyKey = submission.IdempotencyKey,
             Payload = new JobPayload
             {
                 PromptJson = submission.PromptJson,
@@ -51,6 +52,10 @@ public sealed class JobSubmitter(IJobStore store, IPromptValidator validator, Su
         catch (QueueFullException full)
         {
             return limits.Refusal(full.Waiting, full.Limit);
+        }
+        catch (IdempotencyKeyReusedException)
+        {
+            return new SubmitOutcome.KeyReused();
         }
 
         signals.RaiseQueued(record);
@@ -76,4 +81,7 @@ public abstract record SubmitOutcome
 
     /// <summary>The caller has too many jobs waiting (HTTP 429 with Retry-After).</summary>
     public sealed record QueueFull(int Queued, int Limit, TimeSpan RetryAfter) : SubmitOutcome;
+
+    /// <summary>The v2 <c>Idempotency-Key</c> was presented before (within 24 hours); nothing was written.</summary>
+    public sealed record KeyReused : SubmitOutcome;
 }

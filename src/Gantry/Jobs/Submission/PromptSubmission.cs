@@ -28,4 +28,7 @@ public sealed record PromptSubmission
 
     /// <summary><c>extra_data.extra_pnginfo.workflow.id</c>.</summary>
     public string? WorkflowId { get; init; }
+
+    /// <summary>The v2 <c>Idempotency-Key</c> header, if one came (see <see cref="Gantry.Domain.NewJob.IdempotencyKey"/>).</summary>
+    public string? IdempotencyKey { get; init; }
 }

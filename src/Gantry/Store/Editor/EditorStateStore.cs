@@ -141,6 +141,25 @@ internal sealed class EditorStateStore(IRelationalDatabase store) : IEditorState
             return new UserDataWriteResult(UserDataWriteStatus.Written, ReadEntry(moved));
         }, cancellationToken);
 
+    public Task<IReadOnlyList<string>> ListFileNamesAsync(long userId, string type, int limit, CancellationToken cancellationToken) =>
+        store.ReadAsync<IReadOnlyList<string>>(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand().WithText(
+                "SELECT subfolder, filename FROM files WHERE user_id = @user_id AND type = @type ORDER BY created_at_ms DESC, id DESC LIMIT @limit");
+            command.AddInt64("@user_id", userId);
+            command.AddText("@type", type);
+            command.AddInt32("@limit", limit);
+            var names = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var subfolder = reader.GetString(0);
+                names.Add(subfolder.Length == 0 ? reader.GetString(1) : subfolder + "/" + reader.GetString(1));
+            }
+
+            return names;
+        }, cancellationToken);
+
     public Task<IReadOnlyList<EditorSetting>> ReadSettingsAsync(long userId, CancellationToken cancellationToken) =>
         store.ReadAsync<IReadOnlyList<EditorSetting>>(async (connection, ct) =>
         {

@@ -50,6 +50,9 @@ public interface IEditorStateStore
     /// <summary>Renames a file (its bytes and time stay); an overwritten target is replaced.</summary>
     Task<UserDataWriteResult> MoveFileAsync(long userId, string source, string target, bool overwrite, CancellationToken cancellationToken);
 
+    /// <summary>Names (<c>subfolder/filename</c>) of the user's files of one folder type (input, output, temp), newest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<string>> ListFileNamesAsync(long userId, string type, int limit, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<EditorSetting>> ReadSettingsAsync(long userId, CancellationToken cancellationToken);
 
     Task<byte[]?> ReadSettingAsync(long userId, string id, CancellationToken cancellationToken);

@@ -1,6 +1,7 @@
 using Gantry.Domain;
 using Gantry.Store.GroupCommit;
 using Gantry.Store.Relational;
+using Gantry.Store.V2;
 using Npgsql;
 
 namespace Gantry.Store.Postgres;
@@ -30,6 +31,30 @@ public sealed partial class PostgresGantryStore
         SELECT (SELECT seq FROM ins), EXISTS (SELECT 1 FROM users WHERE id = @user_id), (SELECT n FROM w)
         """;
 
+    // The same insert when the job carries an Idempotency-Key: the key is claimed (k) only when the job can go in, and the job
+    // goes in only when the key was claimed; the fourth column says whether it was.
+    private const string InsertJobWithKeySql = $"""
+        WITH w AS (
+            SELECT CASE WHEN @max IS NULL THEN NULL
+                        ELSE (SELECT COUNT(*) FROM jobs WHERE user_id = @user_id AND state IN (0, 1)) END AS n),
+        ok AS (
+            SELECT EXISTS (SELECT 1 FROM users WHERE id = @user_id) AND (@max IS NULL OR (SELECT n FROM w) < @max) AS go),
+        k AS (
+            INSERT INTO idempotency_keys (user_id, key, job_id, created_at_ms)
+            SELECT @user_id, @idem_key, @idem_job, @at WHERE (SELECT go FROM ok)
+            {IdempotencyKeySql.ClaimConflict}),
+        ins AS (
+            INSERT INTO jobs (id, user_id, state, created_at_ms, updated_at_ms, state_changed_at_ms, workflow_id, client_id, number)
+            SELECT @id, @user_id, 0, @at, @at, @at, @workflow_id, @client_id, @number
+            WHERE EXISTS (SELECT 1 FROM k)
+            ON CONFLICT (id) DO NOTHING
+            RETURNING seq),
+        pay AS (
+            INSERT INTO job_payloads (job_seq, prompt, extra_data, outputs_to_execute, requirements)
+            SELECT seq, @prompt, @extra_data, @outputs, @requirements FROM ins)
+        SELECT (SELECT seq FROM ins), EXISTS (SELECT 1 FROM users WHERE id = @user_id), (SELECT n FROM w), EXISTS (SELECT 1 FROM k)
+        """;
+
     // Serializes capped inserts of one user across instances until the transaction ends. Locks are taken in user order
     // at the start of a batch, so two instances' batches cannot deadlock. The class id keeps these apart from other locks.
     private const string LockUserSql = "SELECT pg_advisory_xact_lock(1195463252, (@user_id % 2147483647)::int)";
@@ -50,7 +75,7 @@ public sealed partial class PostgresGantryStore
 
         foreach (var job in jobs)
         {
-            var command = new NpgsqlBatchCommand(InsertJobSql);
+            var command = new NpgsqlBatchCommand(job.IdempotencyKey is null ? InsertJobSql : InsertJobWithKeySql);
             SqlParameters parameters = command;
             Dialect.AddGuid(parameters, "@id", job.Id);
             parameters.Int64("@user_id", job.UserId);
@@ -63,6 +88,11 @@ public sealed partial class PostgresGantryStore
             parameters.Text("@outputs", StringListJson.Encode(job.Payload.OutputsToExecute));
             parameters.Int32("@max", job.MaxWaiting);
             parameters.Text("@requirements", job.Payload.Requirements?.ToStoredJson());
+            if (job.IdempotencyKey is not null)
+            {
+                IdempotencyKeySql.Bind(parameters, job, withJobColumns: false);
+            }
+
             batch.BatchCommands.Add(command);
         }
 
@@ -86,9 +116,12 @@ public sealed partial class PostgresGantryStore
                 long? sequence = reader.IsDBNull(0) ? null : reader.GetInt64(0);
                 var ownerExists = reader.GetBoolean(1);
                 int? waiting = reader.IsDBNull(2) ? null : (int)reader.GetInt64(2);
+                var keyRefused = jobs[i].IdempotencyKey is not null && !reader.GetBoolean(3);
                 outcomes[i] = sequence is null && ownerExists && waiting is { } n && jobs[i].MaxWaiting is { } max && n >= max
                     ? QueueFullOutcome(jobs[i], n)
-                    : InsertOutcome(jobs[i], sequence, duplicate: ownerExists);
+                    : sequence is null && ownerExists && keyRefused
+                        ? GroupCommitOutcome<JobRecord>.Failure(new IdempotencyKeyReusedException())
+                        : InsertOutcome(jobs[i], sequence, duplicate: ownerExists);
             }
         }
 

@@ -1,4 +1,5 @@
 using Gantry.Store.Relational;
+using Gantry.Store.V2;
 
 namespace Gantry.Store.Postgres;
 
@@ -138,5 +139,6 @@ internal static class PostgresSchema
             );
             """),
         new(5, "assets: blobs by hash, per-user asset records, tags, metadata keys", Gantry.Assets.AssetSchema.Postgres),
+        new(V2Schema.Version, V2Schema.Name, V2Schema.Postgres),
     ];
 }

@@ -22,6 +22,24 @@ internal static class JobTransitionSql
         return transition.OnlyFrom is null ? sources : sources.Where(transition.OnlyFrom.Contains).ToArray();
     }
 
+    /// <summary>
+    /// Every optional parameter of the update, in one table: when the statement uses it, the column it sets (null for
+    /// those used in an expression or the guard), and how it is bound. <see cref="BuildUpdate"/> and
+    /// <see cref="BindUpdate"/> both read it, so a parameter is bound exactly when the statement names it.
+    /// </summary>
+    private static readonly Parameter[] s_optional =
+    [
+        new("@worker", "worker", t => t.Worker is not null, (p, t) => p.Text("@worker", t.Worker)),
+        new("@start", null, t => t.ExecutionStartMs is not null, (p, t) => p.Int64("@start", t.ExecutionStartMs)),
+        new("@end", null, t => t.ExecutionEndMs is not null, (p, t) => p.Int64("@end", t.ExecutionEndMs)),
+        new("@error_message", "error_message", t => t.ErrorMessage is not null, (p, t) => p.Text("@error_message", t.ErrorMessage)),
+        new("@execution_error", "execution_error", t => t.ExecutionErrorJson is not null, (p, t) => p.Blob("@execution_error", t.ExecutionErrorJson)),
+        new("@outputs_count", "outputs_count", t => t.OutputsCount is not null, (p, t) => p.Int32("@outputs_count", t.OutputsCount)),
+        new("@preview_output", "preview_output", t => t.PreviewOutputJson is not null, (p, t) => p.Blob("@preview_output", t.PreviewOutputJson)),
+        new("@output_types", "output_types", t => t.OutputTypes is not null, (p, t) => p.Int32("@output_types", (int?)t.OutputTypes)),
+        new("@only_worker", null, t => t.OnlyOnWorker is not null, (p, t) => p.Text("@only_worker", t.OnlyOnWorker)),
+    ];
+
     /// <summary>The <c>UPDATE jobs ... WHERE id = @id AND state IN (...) RETURNING ...</c> statement.</summary>
     public static string BuildUpdate(JobTransition transition, IReadOnlyList<JobState> sources)
     {
@@ -31,11 +49,15 @@ internal static class JobTransitionSql
         sql.Append("UPDATE jobs SET state = ").Append((int)transition.To)
             .Append(", updated_at_ms = @at, state_changed_at_ms = @at");
 
-        if (transition.Worker is not null)
+        foreach (var parameter in s_optional)
         {
-            sql.Append(", worker = @worker");
+            if (parameter.Column is { } column && parameter.IsUsed(transition))
+            {
+                sql.Append(", ").Append(column).Append(" = ").Append(parameter.Name);
+            }
         }
-        else if (reset)
+
+        if (reset && transition.Worker is null)
         {
             sql.Append(", worker = NULL");
         }
@@ -45,8 +67,8 @@ internal static class JobTransitionSql
             sql.Append(", attempts = attempts + 1");
         }
 
-        var start = ValueOrReset(transition.ExecutionStartMs, "@start", "execution_start_ms", reset);
-        var end = ValueOrReset(transition.ExecutionEndMs, "@end", "execution_end_ms", reset);
+        var start = ValueOrReset(Uses(transition, "@start"), "@start", "execution_start_ms", reset);
+        var end = ValueOrReset(Uses(transition, "@end"), "@end", "execution_end_ms", reset);
         if (start != "execution_start_ms" || end != "execution_end_ms")
         {
             sql.Append(", execution_start_ms = ").Append(start)
@@ -54,14 +76,8 @@ internal static class JobTransitionSql
                 .Append(", execution_duration_ms = ").Append(DurationExpression(start, end));
         }
 
-        AppendIfSet(sql, transition.ErrorMessage is not null, "error_message", "@error_message");
-        AppendIfSet(sql, transition.ExecutionErrorJson is not null, "execution_error", "@execution_error");
-        AppendIfSet(sql, transition.OutputsCount is not null, "outputs_count", "@outputs_count");
-        AppendIfSet(sql, transition.PreviewOutputJson is not null, "preview_output", "@preview_output");
-        AppendIfSet(sql, transition.OutputTypes is not null, "output_types", "@output_types");
-
         sql.Append(" WHERE id = @id AND state IN (").Append(JobRows.StateList(sources)).Append(')');
-        if (transition.OnlyOnWorker is not null)
+        if (Uses(transition, "@only_worker"))
         {
             sql.Append(" AND worker = @only_worker");
         }
@@ -70,56 +86,23 @@ internal static class JobTransitionSql
         return sql.ToString();
     }
 
-    /// <summary>Binds exactly the parameters <see cref="BuildUpdate"/> referenced.</summary>
+    /// <summary>Binds <c>@id</c>, <c>@at</c> and exactly the optional parameters <see cref="BuildUpdate"/> used.</summary>
     public static void BindUpdate(SqlParameters parameters, JobTransition transition, SqlDialect dialect)
     {
         dialect.AddGuid(parameters, "@id", transition.JobId);
         parameters.Int64("@at", transition.AtMs);
-        if (transition.Worker is not null)
+        foreach (var parameter in s_optional)
         {
-            parameters.Text("@worker", transition.Worker);
-        }
-
-        if (transition.ExecutionStartMs is not null)
-        {
-            parameters.Int64("@start", transition.ExecutionStartMs);
-        }
-
-        if (transition.ExecutionEndMs is not null)
-        {
-            parameters.Int64("@end", transition.ExecutionEndMs);
-        }
-
-        if (transition.ErrorMessage is not null)
-        {
-            parameters.Text("@error_message", transition.ErrorMessage);
-        }
-
-        if (transition.ExecutionErrorJson is not null)
-        {
-            parameters.Blob("@execution_error", transition.ExecutionErrorJson);
-        }
-
-        if (transition.OutputsCount is not null)
-        {
-            parameters.Int32("@outputs_count", transition.OutputsCount);
-        }
-
-        if (transition.PreviewOutputJson is not null)
-        {
-            parameters.Blob("@preview_output", transition.PreviewOutputJson);
-        }
-
-        if (transition.OutputTypes is not null)
-        {
-            parameters.Int32("@output_types", (int)transition.OutputTypes.Value);
-        }
-
-        if (transition.OnlyOnWorker is not null)
-        {
-            parameters.Text("@only_worker", transition.OnlyOnWorker);
+            if (parameter.IsUsed(transition))
+            {
+                parameter.Bind(parameters, transition);
+            }
         }
     }
+
+    /// <summary>The names of the optional parameters a transition's statement uses (for tests).</summary>
+    internal static IEnumerable<string> UsedParameters(JobTransition transition)
+        => s_optional.Where(p => p.IsUsed(transition)).Select(p => p.Name);
 
     /// <summary>Binds the result parameters of <see cref="UpsertResult"/> except <c>@seq</c>.</summary>
     public static void BindResult(SqlParameters parameters, JobResult result)
@@ -136,14 +119,10 @@ internal static class JobTransitionSql
             ? "0"
             : $"CASE WHEN {start} IS NOT NULL AND {end} IS NOT NULL AND {end} >= {start} THEN {end} - {start} ELSE 0 END";
 
-    private static string ValueOrReset(long? value, string parameter, string column, bool reset) =>
-        value is not null ? parameter : reset ? "NULL" : column;
+    private static bool Uses(JobTransition transition, string name) => s_optional.First(p => p.Name == name).IsUsed(transition);
 
-    private static void AppendIfSet(StringBuilder sql, bool isSet, string column, string parameter)
-    {
-        if (isSet)
-        {
-            sql.Append(", ").Append(column).Append(" = ").Append(parameter);
-        }
-    }
+    private static string ValueOrReset(bool isSet, string parameter, string column, bool reset) =>
+        isSet ? parameter : reset ? "NULL" : column;
+
+    private sealed record Parameter(string Name, string? Column, Func<JobTransition, bool> IsUsed, Action<SqlParameters, JobTransition> Bind);
 }

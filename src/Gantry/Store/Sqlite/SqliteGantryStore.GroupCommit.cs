@@ -1,6 +1,7 @@
 using Gantry.Domain;
 using Gantry.Store.GroupCommit;
 using Gantry.Store.Relational;
+using Gantry.Store.V2;
 using Microsoft.Data.Sqlite;
 
 namespace Gantry.Store.Sqlite;
@@ -69,6 +70,12 @@ public sealed partial class SqliteGantryStore
                 }
             }
 
+            if (job.IdempotencyKey is not null && !IdempotencyKeySql.TryClaim(connection, transaction, job))
+            {
+                outcomes[i] = GroupCommitOutcome<JobRecord>.Failure(new IdempotencyKeyReusedException());
+                continue;
+            }
+
             var idBytes = job.Id.ToByteArray(bigEndian: true);
             id.Value = idBytes;
             userId.Value = job.UserId;
@@ -90,6 +97,11 @@ public sealed partial class SqliteGantryStore
             }
             else
             {
+                if (job.IdempotencyKey is not null)
+                {
+                    IdempotencyKeySql.Unclaim(connection, transaction, job);
+                }
+
                 existingId.Value = idBytes;
                 outcomes[i] = InsertOutcome(job, null, duplicate: exists.ExecuteScalar() is not null);
             }

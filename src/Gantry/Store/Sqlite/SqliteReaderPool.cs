@@ -6,6 +6,12 @@ namespace Gantry.Store.Sqlite;
 /// <summary>
 /// Read-only connections, reused. In WAL mode readers never block the writer nor each other, so reads run in
 /// parallel on as many connections as there are concurrent reads; at most <c>maxIdle</c> stay open between them.
+/// Microsoft.Data.Sqlite's own pooling is switched off for these connections because this pool keeps the connection
+/// objects themselves (with their session settings, such as <c>busy_timeout</c>, applied once). Measured
+/// (bench/Gantry.Bench SqliteReaderPoolBenchmarks, one count read, short job, 2 busy cores): 92.6 µs here against
+/// 88.8 µs with the driver's pool (open, set busy_timeout, dispose each time): the same time within noise, with
+/// 1.05 KB against 1.95 KB allocated per read. It is kept for the allocations and as the place where statements
+/// prepared once per connection can live; dropping it for the driver's pool would cost no measurable time.
 /// </summary>
 internal sealed class SqliteReaderPool(string connectionString, int maxIdle) : IDisposable
 {

@@ -1,4 +1,5 @@
 using Gantry.Store.Relational;
+using Gantry.Store.V2;
 
 namespace Gantry.Store.Sqlite;
 
@@ -144,5 +145,6 @@ internal static class SqliteSchema
             );
             """),
         new(5, "assets: blobs by hash, per-user asset records, tags, metadata keys", Gantry.Assets.AssetSchema.Sqlite),
+        new(V2Schema.Version, V2Schema.Name, V2Schema.Sqlite),
     ];
 }

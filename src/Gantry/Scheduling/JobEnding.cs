@@ -5,10 +5,18 @@ using Gantry.Workers;
 
 namespace Gantry.Scheduling;
 
-public sealed partial class Dispatcher
+/// <summary>
+/// Ends a job's stay on a worker, once: the worker's reported end (results committed in one terminal write), a lost
+/// job (requeued at its old place, attempts permitting), or an end Gantry decides itself (refused, timed out,
+/// cancelled on a worker that is gone or silent, announced to the owner's sockets as ComfyUI would). Then frees the
+/// slot on the loop. Every committed change is announced on <see cref="Gantry.Jobs.JobSignals"/>.
+/// </summary>
+internal sealed class JobEnding(DispatchContext context)
 {
+    public string TimeoutMessage => $"Job exceeded the maximum runtime of {Durations.Describe(context.Options.MaxRuntime)}.";
+
     /// <summary>The worker's report of the end: results, summary, times, errors, as one terminal write.</summary>
-    private async Task FinishAsync(Placement placement, WorkerJobOutcome outcome)
+    public async Task FinishAsync(Placement placement, WorkerJobOutcome outcome)
     {
         if (!placement.TryEnd())
         {
@@ -32,9 +40,9 @@ public sealed partial class Dispatcher
                 To = state,
                 OnlyFrom = JobStateMachine.OnWorkerStates,
                 OnlyOnWorker = placement.WorkerName,
-                AtMs = NowMs,
+                AtMs = context.NowMs,
                 ExecutionStartMs = outcome.ExecutionStartMs,
-                ExecutionEndMs = outcome.ExecutionEndMs ?? NowMs,
+                ExecutionEndMs = outcome.ExecutionEndMs ?? context.NowMs,
                 ErrorMessage = message,
                 ExecutionErrorJson = state == JobState.Failed ? outcome.ExecutionErrorJson : null,
                 OutputsCount = summary.Count,
@@ -46,7 +54,7 @@ public sealed partial class Dispatcher
     }
 
     /// <summary>The worker lost the job: requeued while attempts remain, else failed naming the worker and the cause.</summary>
-    private async Task LostAsync(Placement placement, string reason)
+    public async Task LostAsync(Placement placement, string reason)
     {
         if (placement.Ended)
         {
@@ -56,11 +64,11 @@ public sealed partial class Dispatcher
         JobRecord? current;
         try
         {
-            current = await _store.GetJobAsync(placement.JobId, _stopping);
+            current = await context.Store.GetJobAsync(placement.JobId, context.Stopping);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OperationCanceledException || !context.Stopping.IsCancellationRequested)
         {
-            SchedulingLog.WorkFailed(_logger, placement.JobId, ex);
+            SchedulingLog.WorkFailed(context.Logger, placement.JobId, ex);
             current = placement.Record;
         }
 
@@ -74,6 +82,7 @@ public sealed partial class Dispatcher
             return;
         }
 
+        var attempts = context.CountedAttempts(current);
         if (current.State == JobState.Cancelling || placement.CancelRequested)
         {
             await EndAsync(placement, JobState.Cancelled, null);
@@ -82,13 +91,12 @@ public sealed partial class Dispatcher
         {
             await EndAsync(placement, JobState.Failed, TimeoutMessage);
         }
-        else if (CountedAttempts(current) < _options.MaxAttempts)
+        else if (attempts < context.Options.MaxAttempts)
         {
             await RequeueAsync(placement);
         }
         else
         {
-            var attempts = CountedAttempts(current);
             await EndAsync(
                 placement,
                 JobState.Failed,
@@ -97,7 +105,7 @@ public sealed partial class Dispatcher
     }
 
     /// <summary>Back to the queue, at its old place in its owner's line.</summary>
-    private async Task RequeueAsync(Placement placement)
+    public async Task RequeueAsync(Placement placement)
     {
         if (!placement.TryEnd())
         {
@@ -111,24 +119,24 @@ public sealed partial class Dispatcher
                 To = JobState.Queued,
                 OnlyFrom = [JobState.Dispatched, JobState.Running],
                 OnlyOnWorker = placement.WorkerName,
-                AtMs = NowMs,
+                AtMs = context.NowMs,
                 ResetExecution = true,
             });
         if (moved is null)
         {
             // A cancel got there first: the job never needs to run again.
             var cancelled = await RecordAsync(
-                new JobTransition { JobId = placement.JobId, To = JobState.Cancelled, OnlyFrom = [JobState.Cancelling], OnlyOnWorker = placement.WorkerName, AtMs = NowMs });
+                new JobTransition { JobId = placement.JobId, To = JobState.Cancelled, OnlyFrom = [JobState.Cancelling], OnlyOnWorker = placement.WorkerName, AtMs = context.NowMs });
             await EndedAsync(placement, cancelled);
             return;
         }
 
-        _signals.RaiseQueued(moved);
+        context.Signals.RaiseQueued(moved);
         await ReleaseAsync(placement, ended: null, requeue: true);
     }
 
     /// <summary>Gantry ends the job itself (refused, timed out, cancelled on a worker that is gone or silent).</summary>
-    private async Task EndAsync(Placement placement, JobState state, string? message)
+    public async Task EndAsync(Placement placement, JobState state, string? message)
     {
         if (!placement.TryEnd())
         {
@@ -142,8 +150,8 @@ public sealed partial class Dispatcher
                 To = state,
                 OnlyFrom = JobStateMachine.OnWorkerStates,
                 OnlyOnWorker = placement.WorkerName,
-                AtMs = NowMs,
-                ExecutionEndMs = NowMs,
+                AtMs = context.NowMs,
+                ExecutionEndMs = context.NowMs,
                 ErrorMessage = message,
             });
         if (moved is null)
@@ -154,38 +162,51 @@ public sealed partial class Dispatcher
 
         // The worker will not say it ended: the owner's sockets hear it from Gantry, as ComfyUI would say it, and
         // whatever the worker still sends about the job is dropped (it is no longer followed).
-        SchedulingLog.Ended(_logger, placement.JobId, placement.WorkerName, moved.State);
-        _signals.RaiseChanged(moved);
-        _hub.Publish(placement.UserId, moved.State == JobState.Failed
+        SchedulingLog.Ended(context.Logger, placement.JobId, placement.WorkerName, moved.State);
+        context.Signals.RaiseChanged(moved);
+        context.Hub.Publish(placement.UserId, moved.State == JobState.Failed
             ? JobEndFrames.ExecutionError(placement.JobId, moved.ErrorMessage ?? $"The job failed on worker '{placement.WorkerName}'.", moved.StateChangedAtMs)
             : JobEndFrames.ExecutionInterrupted(placement.JobId, moved.StateChangedAtMs));
-        _hub.Publish(placement.UserId, JobEndFrames.Done(placement.JobId));
+        context.Hub.Publish(placement.UserId, JobEndFrames.Done(placement.JobId));
         await ReleaseAsync(placement, ended: null);
     }
 
+    /// <summary>A queued job that can never run fails with the reason.</summary>
+    public async Task FailUnrunnableAsync(Guid jobId, string reason)
+    {
+        SchedulingLog.Unrunnable(context.Logger, jobId, reason);
+        var moved = await context.Store.TransitionAsync(
+            new JobTransition { JobId = jobId, To = JobState.Failed, OnlyFrom = [JobState.Queued], AtMs = context.NowMs, ErrorMessage = reason },
+            context.Stopping);
+        if (moved is not null)
+        {
+            context.Signals.RaiseChanged(moved);
+        }
+    }
+
     /// <summary>
-    /// Writes the end of a job's stay on a worker. A store failure is logged and counts as "nothing written": the slot
-    /// is freed all the same, and the job's row is put right when the dispatcher next starts and reconciles it.
+    /// Writes a transition. A store failure is logged and counts as "nothing written": the slot is freed all the
+    /// same, and the job's row is put right when the dispatcher next starts and reconciles it.
     /// </summary>
-    private async Task<JobRecord?> RecordAsync(JobTransition transition)
+    public async Task<JobRecord?> RecordAsync(JobTransition transition)
     {
         try
         {
-            return await _store.TransitionAsync(transition, _stopping);
+            return await context.Store.TransitionAsync(transition, context.Stopping);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OperationCanceledException || !context.Stopping.IsCancellationRequested)
         {
-            SchedulingLog.WorkFailed(_logger, transition.JobId, ex);
+            SchedulingLog.WorkFailed(context.Logger, transition.JobId, ex);
             return null;
         }
     }
 
-    private async Task EndedAsync(Placement placement, JobRecord? moved)
+    public async Task EndedAsync(Placement placement, JobRecord? moved)
     {
         if (moved is not null)
         {
-            SchedulingLog.Ended(_logger, placement.JobId, placement.WorkerName, moved.State);
-            _signals.RaiseChanged(moved);
+            SchedulingLog.Ended(context.Logger, placement.JobId, placement.WorkerName, moved.State);
+            context.Signals.RaiseChanged(moved);
         }
 
         await ReleaseAsync(placement, moved);
@@ -195,27 +216,21 @@ public sealed partial class Dispatcher
     /// The job left its worker: stop tracking it, keep its owner for the worker's last message, and free the slot.
     /// Returns once the loop has counted the slot free.
     /// </summary>
-    private async Task ReleaseAsync(Placement placement, JobRecord? ended, bool requeue = false)
+    public async Task ReleaseAsync(Placement placement, JobRecord? ended, bool requeue = false)
     {
-        Forget(placement);
+        context.Placements.Forget(placement);
         if (ended is not null)
         {
-            _finished.Add(placement.JobId, placement.UserId);
+            context.Finished.Add(placement.JobId, placement.UserId);
         }
 
         if (!requeue)
         {
-            _bounces.TryRemove(placement.JobId, out _);
+            context.Bounces.TryRemove(placement.JobId, out _);
         }
 
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(new Command.Released(placement.JobId, requeue ? placement.ToQueuedJob() : null, requeue ? placement.Payload : null, done));
-        await done.Task.WaitAsync(_stopping);
-    }
-
-    private void Forget(Placement placement)
-    {
-        _placements.TryRemove(new KeyValuePair<Guid, Placement>(placement.JobId, placement));
-        placement.StopTimers();
+        context.Post(new SchedulerCommand.Released(placement.JobId, requeue ? placement.ToQueuedJob() : null, requeue ? placement.Payload : null, done));
+        await done.Task.WaitAsync(context.Stopping);
     }
 }

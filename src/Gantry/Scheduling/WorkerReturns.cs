@@ -19,23 +19,14 @@ namespace Gantry.Scheduling;
 /// Which of "taken back / result taken" and "copy dispatched" happens is decided by the store's compare-and-set on
 /// the queued state: exactly one of them moves the job out of it. The worker takes no new work while it is asked.
 /// </summary>
-public sealed partial class Dispatcher
+internal sealed class WorkerReturns(DispatchContext context, JobEnding ending, JobGuards guards, WorkerPauses pauses)
 {
-    /// <summary>Remembers that the worker of <paramref name="placement"/> may still have the job when it comes back.</summary>
-    private void LeaveBehind(Placement placement)
-    {
-        if (placement.Worker is { } worker)
-        {
-            _leftBehind.Add(new LeftBehindJob(placement.JobId, placement.UserId, placement.Sequence, worker, placement.Requirements, placement.Payload));
-        }
-    }
-
     /// <summary>On the loop, when a worker is online: asks it about every job it was left with.</summary>
-    private void AskAboutLeftBehind(IWorker worker)
+    public void AskAboutLeftBehind(IWorker worker)
     {
-        foreach (var left in _leftBehind.StartReconciling(worker))
+        foreach (var left in context.LeftBehind.StartReconciling(worker))
         {
-            _ = Guard(left.JobId, () => ReturnAsync(left));
+            context.Work.Run(left.JobId, () => ReturnAsync(left));
         }
     }
 
@@ -45,22 +36,22 @@ public sealed partial class Dispatcher
         WorkerJobPresence presence;
         try
         {
-            left.Payload ??= await _store.GetPayloadAsync(left.JobId, _stopping);
+            left.Payload ??= await context.Store.GetPayloadAsync(left.JobId, context.Stopping);
             if (left.Payload is null || left.Resolved)
             {
-                _leftBehind.Resolve(left);
-                Post(new Command.WorkerChanged(worker));
+                context.LeftBehind.Resolve(left);
+                context.Post(new SchedulerCommand.WorkerChanged(worker));
                 return;
             }
 
-            presence = await worker.ReconcileAsync(ToWorkerJob(left.JobId, left.UserId, left.Payload), _stopping);
+            presence = await worker.ReconcileAsync(context.ToWorkerJob(left.JobId, left.UserId, left.Payload), context.Stopping);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OperationCanceledException || !context.Stopping.IsCancellationRequested)
         {
             // Asked again once the pause is over (or when the worker is next online).
-            SchedulingLog.ReconcileFailed(_logger, worker.Name, left.JobId, ex.Message);
+            SchedulingLog.ReconcileFailed(context.Logger, worker.Name, left.JobId, ex.Message);
             left.StopReconciling();
-            Pause(worker);
+            pauses.Pause(worker);
             return;
         }
 
@@ -71,7 +62,7 @@ public sealed partial class Dispatcher
         finally
         {
             left.StopReconciling();
-            Post(new Command.WorkerChanged(worker));
+            context.Post(new SchedulerCommand.WorkerChanged(worker));
         }
     }
 
@@ -82,7 +73,7 @@ public sealed partial class Dispatcher
         {
             case WorkerJobPresence.Unknown:
                 // Forgotten there: the queued copy (if any) is the only one.
-                _leftBehind.Resolve(left);
+                context.LeftBehind.Resolve(left);
                 return;
             case WorkerJobPresence.Finished:
                 // The worker reports the end (OnJobFinishedAsync), which settles it.
@@ -90,34 +81,36 @@ public sealed partial class Dispatcher
                 return;
         }
 
-        var current = await _store.GetJobAsync(left.JobId, _stopping);
+        var current = await context.Store.GetJobAsync(left.JobId, context.Stopping);
         if (current?.State == JobState.Queued)
         {
             var reply = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            Post(new Command.TakeBack(left, presence, reply));
-            if (await reply.Task.WaitAsync(_stopping))
+            context.Post(new SchedulerCommand.TakeBack(left, presence, reply));
+            if (await reply.Task.WaitAsync(context.Stopping))
             {
                 return;
             }
         }
 
-        if (_leftBehind.Resolve(left))
+        if (context.LeftBehind.Resolve(left))
         {
-            SchedulingLog.StoppingLeftBehind(_logger, worker.Name, left.JobId, current?.State);
-            await CancelQuietlyAsync(worker, left.JobId);
+            SchedulingLog.StoppingLeftBehind(context.Logger, worker.Name, left.JobId, current?.State);
+            await context.CancelQuietlyAsync(worker, left.JobId);
         }
     }
 
-    /// <summary>On the loop: the job, still queued, goes back to the worker that has it. False when it is no longer queued.</summary>
-    private bool TakeBack(LeftBehindJob left, WorkerJobPresence presence)
+    /// <summary>
+    /// On the loop, for a job still queued: takes it back to the worker that has it. Returns its placement (the caller
+    /// counts the slot), or null when the worker is no longer the pool's or the job was settled meanwhile.
+    /// </summary>
+    public Placement? TakeBack(LeftBehindJob left, WorkerJobPresence presence)
     {
         var worker = left.Worker;
-        if (!_queue.IsQueued(left.JobId) || !ReferenceEquals(_pool.Find(worker.Name), worker) || !_leftBehind.Resolve(left))
+        if (!ReferenceEquals(context.Pool.Find(worker.Name), worker) || !context.LeftBehind.Resolve(left))
         {
-            return false;
+            return null;
         }
 
-        _payloads.Remove(left.JobId);
         var placement = new Placement(left.JobId, left.UserId, left.Sequence, worker, worker.Name)
         {
             Requirements = left.Requirements,
@@ -127,41 +120,40 @@ public sealed partial class Dispatcher
 
         // The move is first in the job's line, so a report of the end (queued behind it) finds the job on the worker.
         var marking = new TaskCompletionSource<JobRecord?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var atMs = NowMs;
-        _ = placement.Enqueue(async () => marking.TrySetResult(await RecordAsync(
-            new JobTransition { JobId = left.JobId, To = JobState.Dispatched, OnlyFrom = [JobState.Queued], AtMs = atMs, Worker = worker.Name })));
-        _placements[left.JobId] = placement;
-        _queue.Place(left.JobId, left.UserId, worker.Name, left.Requirements);
-        _ = Guard(left.JobId, () => TakenBackAsync(placement, marking.Task, presence));
-        return true;
+        var atMs = context.NowMs;
+        context.Work.Track(placement.Enqueue(async () => marking.TrySetResult(await ending.RecordAsync(
+            new JobTransition { JobId = left.JobId, To = JobState.Dispatched, OnlyFrom = [JobState.Queued], AtMs = atMs, Worker = worker.Name }))));
+        context.Placements.Add(placement);
+        context.Work.Run(left.JobId, () => TakenBackAsync(placement, marking.Task, presence));
+        return placement;
     }
 
     private async Task TakenBackAsync(Placement placement, Task<JobRecord?> marking, WorkerJobPresence presence)
     {
-        var moved = await marking.WaitAsync(_stopping);
+        var moved = await marking.WaitAsync(context.Stopping);
         if (moved is null)
         {
             // Cancelled (or failed) in the queue meanwhile: nothing to run any more.
             if (placement.TryEnd())
             {
-                await ReleaseAsync(placement, ended: null);
+                await ending.ReleaseAsync(placement, ended: null);
             }
 
-            await CancelQuietlyAsync(placement.Worker!, placement.JobId);
+            await context.CancelQuietlyAsync(placement.Worker!, placement.JobId);
             return;
         }
 
-        SchedulingLog.TakenBack(_logger, placement.JobId, placement.WorkerName);
+        SchedulingLog.TakenBack(context.Logger, placement.JobId, placement.WorkerName);
         placement.Record = moved;
-        _signals.RaiseChanged(moved);
+        context.Signals.RaiseChanged(moved);
         if (presence == WorkerJobPresence.Running)
         {
-            await placement.Enqueue(() => Guard(placement.JobId, () => StartedAsync(placement, NowMs)));
+            await placement.Enqueue(() => context.Work.Guard(placement.JobId, () => guards.StartedAsync(placement, context.NowMs)));
         }
 
         if (placement.MarkOnWorker())
         {
-            await StopOnWorkerAsync(placement, timedOut: false);
+            await guards.StopOnWorkerAsync(placement, timedOut: false);
         }
     }
 
@@ -169,26 +161,26 @@ public sealed partial class Dispatcher
     /// The end of a job the worker was left with. Taken while the job is still queued (its requeued copy has not been
     /// dispatched); an interrupted run is not a result (the queued copy runs).
     /// </summary>
-    private async Task TakeResultAsync(LeftBehindJob left, WorkerJobOutcome outcome)
+    public async Task TakeResultAsync(LeftBehindJob left, WorkerJobOutcome outcome)
     {
         if (outcome.Result == WorkerJobResult.Interrupted)
         {
-            SchedulingLog.LeftBehindDropped(_logger, left.JobId, left.Worker.Name, "it was interrupted there");
+            SchedulingLog.LeftBehindDropped(context.Logger, left.JobId, left.Worker.Name, "it was interrupted there");
             return;
         }
 
         var state = outcome.Result == WorkerJobResult.Succeeded ? JobState.Succeeded : JobState.Failed;
         var summary = OutputSummary.Of(outcome.OutputsJson);
-        var moved = await RecordAsync(
+        var moved = await ending.RecordAsync(
             new JobTransition
             {
                 JobId = left.JobId,
                 To = state,
                 OnlyFrom = [JobState.Queued],
                 Worker = left.Worker.Name,
-                AtMs = NowMs,
+                AtMs = context.NowMs,
                 ExecutionStartMs = outcome.ExecutionStartMs,
-                ExecutionEndMs = outcome.ExecutionEndMs ?? NowMs,
+                ExecutionEndMs = outcome.ExecutionEndMs ?? context.NowMs,
                 ErrorMessage = state == JobState.Failed ? outcome.ErrorMessage ?? $"The job failed on worker '{left.Worker.Name}'." : null,
                 ExecutionErrorJson = state == JobState.Failed ? outcome.ExecutionErrorJson : null,
                 OutputsCount = summary.Count,
@@ -198,24 +190,12 @@ public sealed partial class Dispatcher
             });
         if (moved is null)
         {
-            SchedulingLog.LeftBehindDropped(_logger, left.JobId, left.Worker.Name, "the job is no longer queued (its copy counts)");
+            SchedulingLog.LeftBehindDropped(context.Logger, left.JobId, left.Worker.Name, "the job is no longer queued (its copy counts)");
             return;
         }
 
-        SchedulingLog.ResultTaken(_logger, left.JobId, left.Worker.Name, moved.State);
-        _finished.Add(left.JobId, left.UserId);
-        _signals.RaiseChanged(moved);
-    }
-
-    private async Task CancelQuietlyAsync(IWorker worker, Guid jobId)
-    {
-        try
-        {
-            await worker.CancelAsync(jobId, _stopping);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
-        {
-            SchedulingLog.ReconcileFailed(_logger, worker.Name, jobId, ex.Message);
-        }
+        SchedulingLog.ResultTaken(context.Logger, left.JobId, left.Worker.Name, moved.State);
+        context.Finished.Add(left.JobId, left.UserId);
+        context.Signals.RaiseChanged(moved);
     }
 }

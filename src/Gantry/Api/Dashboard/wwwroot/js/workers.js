@@ -1,0 +1,39 @@
+import { h, clear, toast } from './dom.js';
+import { get, request } from './api.js';
+
+// The fleet (admins): each worker's kind, URL, state, slots in use and last error; add, drain, resume, remove.
+export async function workersPage(main) {
+  const body = h('div');
+  const url = h('input', { id: 'w-url', type: 'url', required: true, placeholder: 'http://gpu-1:8188' });
+  const name = h('input', { id: 'w-name', placeholder: 'optional' });
+  const add = h('form', {
+    class: 'filters', onsubmit: async e => {
+      e.preventDefault();
+      await act(() => request('POST', '/api/admin/workers', { url: url.value.trim(), name: name.value.trim() || undefined }), 'Worker added.');
+      url.value = ''; name.value = '';
+    },
+  }, h('label', { for: 'w-url' }, 'ComfyUI URL', url), h('label', { for: 'w-name' }, 'Name', name), h('button', { type: 'submit', class: 'primary' }, 'Add worker'));
+  clear(main, h('h1', {}, 'Workers'), body, h('h2', {}, 'Add a ComfyUI worker'), add);
+
+  async function act(fn, message) {
+    try { await fn(); toast(message); } catch (e) { toast(e.message); }
+    await load();
+  }
+
+  async function load() {
+    const workers = await get('/api/admin/workers');
+    const path = w => `/api/admin/workers/${encodeURIComponent(w.name)}`;
+    clear(body, h('table', {},
+      h('thead', {}, h('tr', {}, ['Name', 'Kind', 'URL', 'State', 'Running', 'Last error', 'Actions'].map(t => h('th', {}, t)))),
+      h('tbody', {}, workers.map(w => h('tr', { 'data-worker': w.name },
+        h('td', {}, w.name), h('td', {}, w.kind), h('td', { class: 'mono' }, w.url ?? '—'), h('td', {}, w.state),
+        h('td', {}, `${w.running} / ${w.slots}`), h('td', {}, w.last_error ?? '—'),
+        h('td', {}, h('div', { class: 'actions' },
+          w.state === 'draining'
+            ? h('button', { type: 'button', onclick: () => act(() => request('POST', `${path(w)}/resume`), `${w.name} resumed.`) }, 'Resume')
+            : h('button', { type: 'button', onclick: () => act(() => request('POST', `${path(w)}/drain`), `${w.name} draining.`) }, 'Drain'),
+          w.origin === 'settings' ? null : h('button', { type: 'button', class: 'danger', onclick: () => act(() => request('DELETE', path(w)), `${w.name} removed.`) }, 'Remove'))))))));
+  }
+
+  await load();
+}
