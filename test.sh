@@ -73,7 +73,8 @@ if [ -z "${GANTRY_TEST_FRONTEND:-}" ] && ls ../shared/comfyui-frontend/*.tar.gz 
 fi
 
 if [ -f tests/clients/package.json ]; then
-  if ! (cd tests/clients && npm ci --no-audit --no-fund --loglevel=error); then
+  # An interrupted earlier run can leave a half-written node_modules that npm ci cannot remove; start clean then.
+  if ! (cd tests/clients && { npm ci --no-audit --no-fund --loglevel=error || { rm -rf node_modules && npm ci --no-audit --no-fund --loglevel=error; }; }); then
     echo "npm ci in tests/clients failed." >&2
     summary 0 1
     exit 1
