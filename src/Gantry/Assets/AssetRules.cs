@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Gantry.Domain;
 
 namespace Gantry.Assets;
 
@@ -26,7 +27,7 @@ public static class AssetRules
             return "The name must not be empty.";
         }
 
-        if (!IsEncodable(name))
+        if (!WellFormedText.IsWellFormed(name))
         {
             return "The name must be valid Unicode text (no lone UTF-16 surrogates).";
         }
@@ -58,7 +59,7 @@ public static class AssetRules
                 return (null, "A tag must not be empty.");
             }
 
-            if (!IsEncodable(tag) || tag.Any(c => char.IsControl(c) || c == ','))
+            if (!WellFormedText.IsWellFormed(tag) || tag.Any(c => char.IsControl(c) || c == ','))
             {
                 return (null, "A tag must be valid Unicode text without control characters or commas.");
             }
@@ -87,13 +88,13 @@ public static class AssetRules
             return (null, "user_metadata must be a JSON object.");
         }
 
-        if (metadata.EnumerateObject().Any(property => Encoding.UTF8.GetByteCount(property.Name) > MaxMetadataKeyBytes || !IsEncodable(property.Name)))
+        if (metadata.EnumerateObject().Any(property => Encoding.UTF8.GetByteCount(property.Name) > MaxMetadataKeyBytes || !WellFormedText.IsWellFormed(property.Name)))
         {
             return (null, $"user_metadata keys must be valid Unicode text of at most {MaxMetadataKeyBytes} bytes.");
         }
 
         var json = JsonSerializer.Serialize(metadata, AssetJsonContext.Default.JsonElement);
-        if (!IsEncodable(json))
+        if (!WellFormedText.IsWellFormed(json))
         {
             return (null, "user_metadata must be valid Unicode text (no lone UTF-16 surrogates).");
         }
@@ -128,24 +129,6 @@ public static class AssetRules
         }
 
         return [.. keys];
-    }
-
-    public static bool IsEncodable(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Gantry.Domain;
 using Gantry.Store;
 
 namespace Gantry.Outputs;
@@ -49,7 +50,7 @@ public static class UserFiles
 
         foreach (var part in parts.Append(filename))
         {
-            if (!IsEncodable(part))
+            if (!WellFormedText.IsWellFormed(part))
             {
                 return "File and folder names must be valid Unicode text.";
             }
@@ -139,22 +140,6 @@ public static class UserFiles
         return last is "" or "." ? null : last;
     }
 
-    private static bool IsEncodable(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 
     private static string Truncate(string text)
     {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Gantry.Auth;
+using Gantry.Domain;
 using Gantry.Http;
 using Gantry.Store.Editor;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -143,27 +144,10 @@ public static class EditorSettingsApi
     {
         var wellFormed = id.Length is > 0 and <= EditorOptions.MaxSettingIdLength
             && !id.Any(char.IsControl)
-            && IsValidUtf16(id);
+            && WellFormedText.IsWellFormed(id);
         return wellFormed
             ? null
             : ApiResults.BadRequest(ErrorCodes.InvalidParameter,
                 $"A setting id is 1 to {EditorOptions.MaxSettingIdLength} characters of text without control characters.");
-    }
-
-    private static bool IsValidUtf16(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

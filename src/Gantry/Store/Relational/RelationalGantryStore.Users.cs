@@ -7,7 +7,7 @@ namespace Gantry.Store.Relational;
 
 public abstract partial class RelationalGantryStore
 {
-    private const string UserColumns = "u.id, u.name, u.is_admin, u.created_at_ms, u.weight, u.max_running, u.max_queued";
+    private const string UserColumns = UserRows.Columns;
     private const int UserColumnCount = 7;
     private const string KeyColumns = "k.id, k.user_id, k.prefix, k.name, k.created_at_ms, k.revoked_at_ms";
     private const int KeyColumnCount = 6;
@@ -55,7 +55,7 @@ public abstract partial class RelationalGantryStore
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                users.Add(ReadUser(reader, 0));
+                users.Add(UserRows.Read(reader, 0));
             }
 
             return users;
@@ -129,7 +129,7 @@ public abstract partial class RelationalGantryStore
             // The index found the row; the comparison that decides is the constant-time one.
             var stored = reader.GetFieldValue<byte[]>(KeyColumnCount + UserColumnCount);
             return CryptographicOperations.FixedTimeEquals(stored, hash)
-                ? (ReadKey(reader, 0), ReadUser(reader, KeyColumnCount))
+                ? (ReadKey(reader, 0), UserRows.Read(reader, KeyColumnCount))
                 : null;
         }, cancellationToken);
     }
@@ -205,19 +205,8 @@ public abstract partial class RelationalGantryStore
     private static async Task<User?> ReadSingleUserAsync(DbCommand command, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadUser(reader, 0) : null;
+        return await reader.ReadAsync(cancellationToken) ? UserRows.Read(reader, 0) : null;
     }
-
-    private static User ReadUser(DbDataReader reader, int first) => new()
-    {
-        Id = reader.GetInt64(first),
-        Name = reader.GetString(first + 1),
-        IsAdmin = reader.GetBoolean(first + 2),
-        CreatedAtMs = reader.GetInt64(first + 3),
-        Weight = reader.GetNullableDouble(first + 4),
-        MaxRunning = reader.GetNullableInt32(first + 5),
-        MaxQueued = reader.GetNullableInt32(first + 6),
-    };
 
     private static ApiKeyInfo ReadKey(DbDataReader reader, int first) => new()
     {

@@ -1,6 +1,4 @@
-using System.Data.Common;
 using System.Security.Cryptography;
-using Gantry.Domain;
 
 namespace Gantry.Store.Relational;
 
@@ -35,7 +33,7 @@ internal sealed class RelationalSessionStore(IRelationalDatabase database) : ISe
         {
             await using var command = connection.CreateCommand().WithText(
                 "SELECT s.id, s.key_id, s.csrf_token, s.created_at_ms, s.last_seen_at_ms, s.expires_at_ms, " +
-                "u.id, u.name, u.is_admin, u.created_at_ms, u.weight, u.max_running, u.max_queued, s.token_hash " +
+                $"{UserRows.Columns}, s.token_hash " +
                 "FROM sessions s JOIN api_keys k ON k.id = s.key_id JOIN users u ON u.id = s.user_id " +
                 "WHERE s.token_hash = @hash AND k.revoked_at_ms IS NULL");
             command.AddBlob("@hash", hash);
@@ -46,7 +44,7 @@ internal sealed class RelationalSessionStore(IRelationalDatabase database) : ISe
             }
 
             return new StoredSession(
-                reader.GetInt64(0), ReadUser(reader, 6), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
+                reader.GetInt64(0), UserRows.Read(reader, 6), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
         }, cancellationToken);
     }
 
@@ -80,15 +78,4 @@ internal sealed class RelationalSessionStore(IRelationalDatabase database) : ISe
             command.AddInt64("@idle", idleCutoffMs);
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
-
-    private static User ReadUser(DbDataReader reader, int first) => new()
-    {
-        Id = reader.GetInt64(first),
-        Name = reader.GetString(first + 1),
-        IsAdmin = reader.GetBoolean(first + 2),
-        CreatedAtMs = reader.GetInt64(first + 3),
-        Weight = reader.GetNullableDouble(first + 4),
-        MaxRunning = reader.GetNullableInt32(first + 5),
-        MaxQueued = reader.GetNullableInt32(first + 6),
-    };
 }

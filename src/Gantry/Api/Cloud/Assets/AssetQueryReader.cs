@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gantry.Assets;
+using Gantry.Domain;
 
 namespace Gantry.Api.Cloud.Assets;
 
@@ -67,7 +68,7 @@ public static class AssetQueryReader
         }
 
         var name = QueryParameters.Single(query, "name_contains");
-        if (name is not null && (!AssetRules.IsEncodable(name) || System.Text.Encoding.UTF8.GetByteCount(name) > AssetRules.MaxNameBytes))
+        if (name is not null && (!WellFormedText.IsWellFormed(name) || System.Text.Encoding.UTF8.GetByteCount(name) > AssetRules.MaxNameBytes))
         {
             return (null, $"name_contains must be valid Unicode text of at most {AssetRules.MaxNameBytes} bytes.");
         }

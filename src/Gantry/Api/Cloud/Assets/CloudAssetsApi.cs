@@ -1,5 +1,6 @@
 using Gantry.Assets;
 using Gantry.Auth;
+using Gantry.Domain;
 using Gantry.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -93,7 +94,7 @@ public static class CloudAssetsApi
         }
 
         var prefix = QueryParameters.Single(query, "prefix");
-        if (prefix is not null && (!AssetRules.IsEncodable(prefix) || System.Text.Encoding.UTF8.GetByteCount(prefix) > options.Value.MaxTagBytes))
+        if (prefix is not null && (!WellFormedText.IsWellFormed(prefix) || System.Text.Encoding.UTF8.GetByteCount(prefix) > options.Value.MaxTagBytes))
         {
             return ApiResults.BadRequest(ErrorCodes.InvalidParameter, $"prefix must be valid Unicode text of at most {options.Value.MaxTagBytes} bytes.");
         }
