@@ -222,7 +222,17 @@ public sealed partial class FakeComfyUiServer
             }
         }
 
-        public void Abort() => context.Abort();
+        public void Abort()
+        {
+            try
+            {
+                context.Abort();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The socket's request already ended (the client left between the snapshot and this call): nothing to cut.
+            }
+        }
 
         public void Dispose() => _send.Dispose();
     }
