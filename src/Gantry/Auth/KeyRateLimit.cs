@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
-using Gantry.Http;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Gantry.Auth;
@@ -49,13 +47,6 @@ public static class KeyRateLimit
         };
     }
 
-    private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
-    {
-        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await HttpErrors.WriteAsync(
-            rejected.HttpContext, StatusCodes.Status429TooManyRequests, ErrorCodes.TooManyRequests,
-            $"Too many requests with this API key; retry in {seconds} s.");
-    }
+    private static ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken) =>
+        RateLimitRejection.WriteAsync(rejected, TimeSpan.FromSeconds(1), "requests with this API key");
 }

@@ -48,7 +48,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>The next request gets no answer until the sender gives up (its time-out).</summary>
     public void ThenHang() => _script.Enqueue(async context =>
     {
-        await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (context.RequestAborted.Register(() => aborted.TrySetResult()))
+        {
+            await aborted.Task;
+        }
+
         return 200;
     });
 

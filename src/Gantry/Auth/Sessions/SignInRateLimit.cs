@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
-using Gantry.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -37,13 +35,6 @@ public sealed class SignInRateLimit(IOptions<SessionOptions> options) : IRateLim
         });
     }
 
-    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
-    {
-        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await HttpErrors.WriteAsync(
-            rejected.HttpContext, StatusCodes.Status429TooManyRequests, ErrorCodes.TooManyRequests,
-            $"Too many sign-in attempts from this address; retry in {seconds} s.");
-    }
+    private static ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken) =>
+        RateLimitRejection.WriteAsync(rejected, TimeSpan.FromMinutes(1), "sign-in attempts from this address");
 }
