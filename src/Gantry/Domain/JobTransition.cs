@@ -45,4 +45,10 @@ public sealed record JobTransition
 
     /// <summary>Clears the worker and execution times: used when a job goes back to the queue.</summary>
     public bool ResetExecution { get; init; }
+
+    /// <summary>
+    /// Only while this is still the dispatcher's leadership epoch (fencing): set on every move the dispatcher decides, so
+    /// an old leader that lost its term cannot overwrite the new leader's decisions. Null: not fenced (API-side moves).
+    /// </summary>
+    public long? Epoch { get; init; }
 }

@@ -1,6 +1,7 @@
 using Gantry.Domain;
 using Gantry.Events;
 using Gantry.Jobs;
+using Gantry.Scheduling.Leadership;
 using Gantry.Store;
 using Gantry.Workers;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,9 @@ public sealed class Dispatcher : BackgroundService, IWorkerCallbacks, IWorkerLoa
     private readonly StartupRecovery _recovery;
     private readonly WorkerReturns _returns;
     private readonly SchedulerLoop _loop;
+    private readonly FencedJobStore _fenced;
+    private readonly ILeaderElection _election;
+    private readonly IHostApplicationLifetime? _lifetime;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Dispatcher(
@@ -43,9 +47,15 @@ public sealed class Dispatcher : BackgroundService, IWorkerCallbacks, IWorkerLoa
         TimeProvider time,
         IOptions<SchedulerOptions> options,
         IOptions<DataOptions> data,
-        ILogger<Dispatcher> logger)
+        ILogger<Dispatcher> logger,
+        ILeaderElection? election = null,
+        IHostApplicationLifetime? lifetime = null)
     {
-        _context = new DispatchContext(store, users, pool, signals, hub, time, options.Value, data.Value, logger);
+        // Only the leader dispatches (see Leadership/): its moves carry its term's epoch, which the store checks.
+        _fenced = new FencedJobStore(store);
+        _election = election ?? UncontestedElection.Instance;
+        _lifetime = lifetime;
+        _context = new DispatchContext(_fenced, users, pool, signals, hub, time, options.Value, data.Value, logger);
         _ending = new JobEnding(_context);
         _guards = new JobGuards(_context, _ending);
         _pauses = new WorkerPauses(_context);
@@ -82,7 +92,68 @@ public sealed class Dispatcher : BackgroundService, IWorkerCallbacks, IWorkerLoa
         return _recovery.EvacuateAsync(worker, reason);
     }
 
+    /// <summary>Whether this instance leads (its dispatcher runs) now.</summary>
+    public bool IsLeading => _leading;
+
+    private volatile bool _leading;
+
+    /// <summary>Another instance accepted a job (or one was found queued): it joins the queue if this instance leads.</summary>
+    public void NoticeQueued(JobRecord job)
+    {
+        if (_leading)
+        {
+            OnQueued(job);
+        }
+    }
+
+    /// <summary>A cancel of a job on a worker was asked on another instance: it is stopped there if this instance leads.</summary>
+    public void NoticeCancelRequested(JobRecord job)
+    {
+        if (_leading)
+        {
+            OnCancelRequested(job);
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        LeaderTerm term;
+        try
+        {
+            term = await _election.AcquireAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            _ready.TrySetCanceled(CancellationToken.None);
+            return;
+        }
+
+        bool lost;
+        await using (term)
+        {
+            _fenced.Epoch = term.Epoch;
+            using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, term.Lost);
+            _leading = true;
+            try
+            {
+                await LeadAsync(leading.Token);
+            }
+            finally
+            {
+                _leading = false;
+                lost = term.Lost.IsCancellationRequested;
+            }
+        }
+
+        if (lost && !stoppingToken.IsCancellationRequested)
+        {
+            // A dispatcher is not restarted in-process: the instance stops, and its supervisor starts it again as a follower.
+            _lifetime?.StopApplication();
+        }
+    }
+
+    /// <summary>One term of leadership: runs until <paramref name="stoppingToken"/> (stop, or the term lost).</summary>
+    private async Task LeadAsync(CancellationToken stoppingToken)
     {
         _context.Work.Start(stoppingToken);
         var signals = _context.Signals;

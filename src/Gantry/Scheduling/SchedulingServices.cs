@@ -1,3 +1,4 @@
+using Gantry.Scheduling.Leadership;
 using Gantry.Workers;
 
 namespace Gantry.Scheduling;
@@ -12,6 +13,7 @@ public static class SchedulingServices
             .Validate(o => o.CancelGrace >= TimeSpan.Zero, "Gantry:Scheduler:CancelGrace must not be negative.")
             .Validate(o => o.UserRefresh >= TimeSpan.Zero, "Gantry:Scheduler:UserRefresh must not be negative.")
             .ValidateOnStart();
+        services.AddLeadership();
         services.AddSingleton<Dispatcher>();
         services.AddSingleton<IWorkerLoad>(sp => sp.GetRequiredService<Dispatcher>());
         services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());

@@ -13,3 +13,5 @@ public sealed class PostgresUserStoreTests(PostgresBackend backend) : UserStoreC
 public sealed class PostgresRegistryTests(PostgresBackend backend) : RegistryContract(backend), IClassFixture<PostgresBackend>;
 
 public sealed class PostgresGroupCommitTests(PostgresBackend backend) : GroupCommitContract(backend), IClassFixture<PostgresBackend>;
+
+public sealed class PostgresLeadershipTests(PostgresBackend backend) : LeadershipContract(backend), IClassFixture<PostgresBackend>;

@@ -12,3 +12,5 @@ public sealed class SqliteUserStoreTests(SqliteBackend backend) : UserStoreContr
 public sealed class SqliteRegistryTests(SqliteBackend backend) : RegistryContract(backend), IClassFixture<SqliteBackend>;
 
 public sealed class SqliteGroupCommitTests(SqliteBackend backend) : GroupCommitContract(backend), IClassFixture<SqliteBackend>;
+
+public sealed class SqliteLeadershipTests(SqliteBackend backend) : LeadershipContract(backend), IClassFixture<SqliteBackend>;

@@ -14,4 +14,6 @@ internal sealed class PostgresDialect : SqlDialect
     public override Guid ReadGuid(DbDataReader reader, int ordinal) => reader.GetGuid(ordinal);
 
     public override string? LockUserSql => "SELECT id FROM users WHERE id = @user_id FOR UPDATE";
+
+    public override bool ShareLocksRows => true;
 }

@@ -137,7 +137,7 @@ public sealed partial class PostgresGantryStore
         await using var batch = new NpgsqlBatch(connection, transaction);
         foreach (var transition in transitions)
         {
-            var update = JobTransitionSql.BuildUpdate(transition, JobTransitionSql.AllowedSources(transition));
+            var update = JobTransitionSql.BuildUpdate(transition, JobTransitionSql.AllowedSources(transition), Dialect.ShareLocksRows);
             var command = new NpgsqlBatchCommand(transition.Result is null ? update : WithResult(update));
             JobTransitionSql.BindUpdate(command, transition, Dialect);
             if (transition.Result is { } result)

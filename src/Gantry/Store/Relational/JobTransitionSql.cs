@@ -38,10 +38,14 @@ internal static class JobTransitionSql
         new("@preview_output", "preview_output", t => t.PreviewOutputJson is not null, (p, t) => p.Blob("@preview_output", t.PreviewOutputJson)),
         new("@output_types", "output_types", t => t.OutputTypes is not null, (p, t) => p.Int32("@output_types", (int?)t.OutputTypes)),
         new("@only_worker", null, t => t.OnlyOnWorker is not null, (p, t) => p.Text("@only_worker", t.OnlyOnWorker)),
+        new("@epoch", null, t => t.Epoch is not null, (p, t) => p.Int64("@epoch", t.Epoch)),
     ];
 
     /// <summary>The <c>UPDATE jobs ... WHERE id = @id AND state IN (...) RETURNING ...</c> statement.</summary>
-    public static string BuildUpdate(JobTransition transition, IReadOnlyList<JobState> sources)
+    /// <param name="transition">The move.</param>
+    /// <param name="sources">The states it may start from (<see cref="AllowedSources"/>).</param>
+    /// <param name="shareLocksRows">Whether the backend share-locks the leadership row a fenced move reads (PostgreSQL).</param>
+    public static string BuildUpdate(JobTransition transition, IReadOnlyList<JobState> sources, bool shareLocksRows = false)
     {
         ArgumentOutOfRangeException.ThrowIfZero(sources.Count);
         var reset = transition.ResetExecution;
@@ -80,6 +84,11 @@ internal static class JobTransitionSql
         if (Uses(transition, "@only_worker"))
         {
             sql.Append(" AND worker = @only_worker");
+        }
+
+        if (Uses(transition, "@epoch"))
+        {
+            sql.Append(Leadership.LeadershipSql.EpochGuard(shareLocksRows));
         }
 
         sql.Append(" RETURNING ").Append(JobRows.Columns);

@@ -18,6 +18,9 @@ internal abstract class SqlDialect
     /// </summary>
     public virtual string? LockUserSql => null;
 
+    /// <summary>Whether a read inside a write can share-lock the rows it reads (<c>FOR SHARE</c>); SQLite has one writer and needs not.</summary>
+    public virtual bool ShareLocksRows => false;
+
     public Guid? ReadNullableGuid(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : ReadGuid(reader, ordinal);
 }

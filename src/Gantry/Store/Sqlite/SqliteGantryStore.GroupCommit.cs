@@ -122,7 +122,7 @@ public sealed partial class SqliteGantryStore
             for (var i = 0; i < transitions.Count; i++)
             {
                 var transition = transitions[i];
-                var sql = JobTransitionSql.BuildUpdate(transition, JobTransitionSql.AllowedSources(transition));
+                var sql = JobTransitionSql.BuildUpdate(transition, JobTransitionSql.AllowedSources(transition), Dialect.ShareLocksRows);
                 if (!updates.TryGetValue(sql, out var update))
                 {
                     update = NewCommand(connection, transaction, sql);
