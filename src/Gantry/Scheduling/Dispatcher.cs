@@ -36,6 +36,7 @@ public sealed class Dispatcher : BackgroundService, IWorkerCallbacks, IWorkerLoa
     private readonly FencedJobStore _fenced;
     private readonly ILeaderElection _election;
     private readonly IHostApplicationLifetime? _lifetime;
+    private volatile bool _leading;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Dispatcher(
@@ -94,8 +95,6 @@ public sealed class Dispatcher : BackgroundService, IWorkerCallbacks, IWorkerLoa
 
     /// <summary>Whether this instance leads (its dispatcher runs) now.</summary>
     public bool IsLeading => _leading;
-
-    private volatile bool _leading;
 
     /// <summary>Another instance accepted a job (or one was found queued): it joins the queue if this instance leads.</summary>
     public void NoticeQueued(JobRecord job)

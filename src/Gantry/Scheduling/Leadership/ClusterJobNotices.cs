@@ -14,7 +14,7 @@ namespace Gantry.Scheduling.Leadership;
 /// <see cref="LeadershipOptions.RescanInterval"/>: a job waits at most that long for a missed notice.
 /// </summary>
 internal sealed class ClusterJobNotices(
-    string connectionString,
+    string? connectionString,
     Dispatcher dispatcher,
     JobSignals signals,
     IJobStore store,
@@ -33,6 +33,12 @@ internal sealed class ClusterJobNotices(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (connectionString is null)
+        {
+            // SQLite: one instance, nobody to tell.
+            return;
+        }
+
         signals.Queued += OnQueued;
         signals.CancelRequested += OnCancelRequested;
         try
@@ -81,7 +87,7 @@ internal sealed class ClusterJobNotices(
 
     private async Task SendAsync(CancellationToken cancellationToken)
     {
-        await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString)
+        await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString!)
         {
             ApplicationName = "gantry-notices",
             MaxPoolSize = 2,
@@ -123,7 +129,7 @@ internal sealed class ClusterJobNotices(
         {
             try
             {
-                await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString)
+                await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString!)
                 {
                     Pooling = false,
                     ApplicationName = "gantry-listen",

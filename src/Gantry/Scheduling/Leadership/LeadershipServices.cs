@@ -25,12 +25,11 @@ public static class LeadershipServices
                     sp.GetRequiredService<ILogger<PostgresLeaderElection>>(), instance)
                 : new SingleInstanceElection(sql, time, instance);
         });
-        services.AddHostedService(sp => PostgresConnectionString(sp) is { } postgres
-            ? new ClusterJobNotices(
-                postgres, sp.GetRequiredService<Dispatcher>(), sp.GetRequiredService<Jobs.JobSignals>(), sp.GetRequiredService<IJobStore>(),
-                sp.GetRequiredService<ILeaderElection>(), sp.GetRequiredService<IOptions<LeadershipOptions>>().Value,
-                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ClusterJobNotices>>())
-            : (IHostedService)new NoHostedService());
+        services.AddHostedService(sp => new ClusterJobNotices(
+            PostgresConnectionString(sp), sp.GetRequiredService<Dispatcher>(), sp.GetRequiredService<Jobs.JobSignals>(),
+            sp.GetRequiredService<IJobStore>(), sp.GetRequiredService<ILeaderElection>(),
+            sp.GetRequiredService<IOptions<LeadershipOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ClusterJobNotices>>()));
         return services;
     }
 
@@ -38,12 +37,4 @@ public static class LeadershipServices
         services.GetRequiredService<IOptions<StoreOptions>>().Value.Postgres is { Length: > 0 } postgres && !string.IsNullOrWhiteSpace(postgres)
             ? postgres
             : null;
-
-    /// <summary>What runs in place of the notices on SQLite: nothing.</summary>
-    private sealed class NoHostedService : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 }
