@@ -111,6 +111,7 @@ public static class GantryApp
     {
         app.MapOpenApi().AllowAnonymous();
         app.MapGet("/healthz", () => TypedResults.Ok("ok")).AllowAnonymous().ExcludeFromDescription();
+        Scheduling.Leadership.ReadinessEndpoint.MapReadiness(app);
         app.MapPromptEndpoints("/api/prompt");
         app.MapCloudJobs();
         app.MapCloudQueue();

@@ -10,8 +10,9 @@ namespace Gantry.Tests.EndToEnd;
 /// <summary>
 /// Three <c>gantry serve</c> processes on one PostgreSQL database and two scripted fake ComfyUI workers (which see every
 /// prompt id). Jobs are submitted through the followers only, so the leader must hear of them from the database. The
-/// leader is killed with SIGKILL while jobs run on the workers and wait in the queue, twice in a row: each time another
-/// instance leads within 10 s, reconciles the jobs on the workers, and every acknowledged job finishes exactly once.
+/// leader goes (SIGKILL, its database session terminated, SIGTERM) while jobs run on the workers and wait in the queue,
+/// twice in a row: each time another instance leads within 10 s, reconciles the jobs on the workers, and every
+/// acknowledged job finishes exactly once.
 /// </summary>
 public sealed class LeaderFailoverTests
 {
@@ -20,8 +21,28 @@ public sealed class LeaderFailoverTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>How the leader of a round goes.</summary>
+    public enum Fault
+    {
+        /// <summary>SIGKILL of the process.</summary>
+        Kill,
+
+        /// <summary><c>pg_terminate_backend</c> of its leadership session: the process lives on and must stop dispatching.</summary>
+        TerminateSession,
+
+        /// <summary>SIGTERM: it stops and hands over.</summary>
+        Stop,
+    }
+
     [Fact]
-    public async Task A_killed_leader_is_replaced_within_ten_seconds_and_every_acknowledged_job_runs_exactly_once()
+    public async Task A_killed_leader_is_replaced_within_ten_seconds_and_every_acknowledged_job_runs_exactly_once() =>
+        await RunRoundsAsync(Fault.Kill, Fault.Kill);
+
+    [Fact]
+    public async Task A_leader_whose_session_is_terminated_or_that_is_stopped_hands_over_without_a_failed_job() =>
+        await RunRoundsAsync(Fault.TerminateSession, Fault.Stop);
+
+    private static async Task RunRoundsAsync(params Fault[] faults)
     {
         if (PostgresTestDatabase.SkipReason is { } reason)
         {
@@ -37,18 +58,23 @@ public sealed class LeaderFailoverTests
         string[] args = ["--data", data.Path, "--no-auth", "--store", database.ConnectionString];
         var environment = Environment(gpuA, gpuB);
 
-        // The first instance leads (it is alone); the two started after it follow.
+        // The first instance leads (it is alone); those started after it follow.
         var instances = new List<ServeProcess> { await ServeProcess.StartAsync(args, environment) };
         try
         {
             var leader = instances[0];
             await leader.Process.WaitForLineAsync(LeadingLine);
-            instances.Add(await ServeProcess.StartAsync(args, environment));
-            instances.Add(await ServeProcess.StartAsync(args, environment));
+            for (var i = 0; i < faults.Length; i++)
+            {
+                instances.Add(await ServeProcess.StartAsync(args, environment));
+            }
+
+            (await ReadinessAsync(leader)).ShouldBe("leader");
+            (await ReadinessAsync(instances[1])).ShouldBe("follower");
 
             var acknowledged = new List<Guid>();
             var takeovers = new List<TimeSpan>();
-            for (var round = 0; round < 2; round++)
+            foreach (var fault in faults)
             {
                 var followers = instances.Where(i => i != leader).ToList();
                 foreach (var hold in holds)
@@ -56,6 +82,7 @@ public sealed class LeaderFailoverTests
                     hold.Arm();
                 }
 
+                // Submitted through the followers only: the leader hears of the jobs from the database.
                 for (var i = 0; i < JobsPerRound; i++)
                 {
                     using var client = followers[i % followers.Count].Client(apiKey: null);
@@ -66,20 +93,23 @@ public sealed class LeaderFailoverTests
                 var held = await Task.WhenAll(holds.Select(h => h.Held.WaitAsync(TestTimeouts.Default, Ct)));
 
                 var clock = Stopwatch.StartNew();
-                await leader.Process.KillAsync();
-                var next = await Task.WhenAny(followers.Select(async f =>
-                {
-                    await f.Process.WaitForLineAsync(LeadingLine);
-                    return f;
-                }));
-                leader = await next;
+                var old = leader;
+                await InjectAsync(fault, old, database);
+                leader = await FirstToLeadAsync(followers);
                 takeovers.Add(clock.Elapsed);
+                if (fault == Fault.TerminateSession)
+                {
+                    // It noticed, stopped dispatching and stopped itself; a supervisor would start it again as a follower.
+                    (await old.Process.WaitForExitAsync(TestTimeouts.Default)).ShouldBe(0);
+                }
+
                 foreach (var gone in instances.Where(i => i.Process.HasExited).ToList())
                 {
                     await gone.DisposeAsync();
                     instances.Remove(gone);
                 }
 
+                (await ReadinessAsync(leader)).ShouldBe("leader");
                 foreach (var run in held)
                 {
                     run.Release();
@@ -90,14 +120,15 @@ public sealed class LeaderFailoverTests
                 await WaitForCompletedAsync(reader, socket, acknowledged);
             }
 
-            TestContext.Current.TestOutputHelper?.WriteLine($"takeover after SIGKILL: {string.Join(", ", takeovers.Select(t => $"{t.TotalMilliseconds:0} ms"))}");
+            var report = $"takeover after {string.Join(", ", faults)}: {string.Join(", ", takeovers.Select(t => $"{t.TotalMilliseconds:0} ms"))}";
+            TestContext.Current.TestOutputHelper?.WriteLine(report);
+            Console.WriteLine(report);
             takeovers.ShouldAllBe(t => t < TimeSpan.FromSeconds(10));
             foreach (var id in acknowledged)
             {
                 fakes.Sum(f => f.Prompts.Count(p => p.Id == id.ToString("D"))).ShouldBe(1, $"job {id} must have run exactly once");
             }
 
-            // Every instance (the survivor and, before, the followers) answers from the same store.
             using var list = await leader.Client(apiKey: null).GetAsync("api/jobs?limit=100", Ct);
             (await list.ShouldBeJsonAsync(HttpStatusCode.OK)).GetProperty("pagination").GetProperty("total").GetInt64().ShouldBe(acknowledged.Count);
         }
@@ -108,6 +139,51 @@ public sealed class LeaderFailoverTests
                 await instance.DisposeAsync();
             }
         }
+    }
+
+    private static async Task InjectAsync(Fault fault, ServeProcess leader, PostgresTestDatabase database)
+    {
+        switch (fault)
+        {
+            case Fault.Kill:
+                await leader.Process.KillAsync();
+                break;
+            case Fault.Stop:
+                await leader.Process.TerminateAsync();
+                break;
+            case Fault.TerminateSession:
+                await using (var connection = new Npgsql.NpgsqlConnection(database.ConnectionString))
+                {
+                    await connection.OpenAsync(Ct);
+                    await using var command = new Npgsql.NpgsqlCommand(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'gantry-leadership' AND datname = current_database() AND pid <> pg_backend_pid()",
+                        connection);
+                    (await command.ExecuteScalarAsync(Ct)).ShouldBe(1L);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The first of <paramref name="followers"/> to say it leads (one that exits meanwhile does not count).</summary>
+    private static async Task<ServeProcess> FirstToLeadAsync(IReadOnlyList<ServeProcess> followers)
+    {
+        var first = new TaskCompletionSource<ServeProcess>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waits = followers.Select(async f =>
+        {
+            await f.Process.WaitForLineAsync(LeadingLine);
+            first.TrySetResult(f);
+        }).ToList();
+        _ = Task.WhenAll(waits).ContinueWith(t => first.TrySetException((Exception?)t.Exception ?? new InvalidOperationException("nobody leads")), TaskScheduler.Default);
+        return await first.Task;
+    }
+
+    private static async Task<string> ReadinessAsync(ServeProcess instance)
+    {
+        using var client = instance.Client(apiKey: null);
+        using var response = await client.GetAsync("readyz", Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        return await response.Content.ReadAsStringAsync(Ct);
     }
 
     /// <summary>While armed, the fake holds the first prompt it starts (its first node runs, then it waits for a release); the others run normally.</summary>

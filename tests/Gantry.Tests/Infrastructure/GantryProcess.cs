@@ -129,6 +129,20 @@ public sealed class GantryProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Asks the process to stop (SIGTERM), as a service manager would, and waits until it has.</summary>
+    public async Task TerminateAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            await _process.WaitForExitAsync().WaitAsync(TestTimeouts.Default);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await KillAsync();

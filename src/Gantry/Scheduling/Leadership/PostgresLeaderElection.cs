@@ -25,50 +25,88 @@ internal sealed class PostgresLeaderElection(
     public async Task<LeaderTerm> AcquireAsync(CancellationToken cancellationToken)
     {
         LeadershipLog.Following(logger, instanceId);
-        while (true)
+
+        // One session for every try (opening one costs more than the try), replaced when it breaks.
+        NpgsqlConnection? session = null;
+        try
         {
-            var session = await TryLockAsync(cancellationToken);
+            while (true)
+            {
+                session ??= await OpenAsync(cancellationToken);
+                if (session is not null && await TryLockAsync(session, cancellationToken) is var locked)
+                {
+                    if (locked is true && await BeginTermAsync(cancellationToken) is { } epoch)
+                    {
+                        Volatile.Write(ref _epoch, epoch);
+                        LeadershipLog.Leading(logger, instanceId, epoch);
+                        var term = StartTerm(session, epoch);
+                        session = null;
+                        return term;
+                    }
+
+                    if (locked is not false)
+                    {
+                        // The session failed, or the term could not be started: closing it gives the lock back.
+                        await session.DisposeAsync();
+                        session = null;
+                    }
+                }
+
+                await Task.Delay(options.RetryInterval, time, cancellationToken);
+            }
+        }
+        finally
+        {
             if (session is not null)
             {
-                try
-                {
-                    var epoch = await sql.BeginTermAsync(instanceId, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
-                    Volatile.Write(ref _epoch, epoch);
-                    LeadershipLog.Leading(logger, instanceId, epoch);
-                    return StartTerm(session, epoch);
-                }
-                catch
-                {
-                    await session.DisposeAsync();
-                    throw;
-                }
+                await session.DisposeAsync();
             }
-
-            await Task.Delay(options.RetryInterval, time, cancellationToken);
         }
     }
 
-    /// <summary>A session holding the lock, or null when another instance holds it (or the database could not be reached).</summary>
-    private async Task<NpgsqlConnection?> TryLockAsync(CancellationToken cancellationToken)
+    private async Task<long?> BeginTermAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await sql.BeginTermAsync(instanceId, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            LeadershipLog.TryFailed(logger, ex.Message);
+            return null;
+        }
+    }
+
+    private async Task<NpgsqlConnection?> OpenAsync(CancellationToken cancellationToken)
     {
         var session = new NpgsqlConnection(SessionConnectionString());
         try
         {
             await session.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", session);
-            command.Parameters.AddWithValue("key", LockKey);
-            if (await command.ExecuteScalarAsync(cancellationToken) is true)
-            {
-                return session;
-            }
+            return session;
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
             LeadershipLog.TryFailed(logger, ex.Message);
+            await session.DisposeAsync();
+            return null;
         }
+    }
 
-        await session.DisposeAsync();
-        return null;
+    /// <summary>Whether the lock was taken on <paramref name="session"/>; null when the session failed.</summary>
+    private async Task<bool?> TryLockAsync(NpgsqlConnection session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", session);
+            command.Parameters.AddWithValue("key", LockKey);
+            return await command.ExecuteScalarAsync(cancellationToken) is true;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            LeadershipLog.TryFailed(logger, ex.Message);
+            return null;
+        }
     }
 
     private LeaderTerm StartTerm(NpgsqlConnection session, long epoch)
