@@ -156,7 +156,8 @@ public sealed class LeaderFailoverTests
                 {
                     await connection.OpenAsync(Ct);
                     await using var command = new Npgsql.NpgsqlCommand(
-                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'gantry-leadership' AND datname = current_database() AND pid <> pg_backend_pid()",
+                        "SELECT count(pg_terminate_backend(a.pid)) FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid " +
+                        "WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = 'gantry-leadership' AND a.datname = current_database()",
                         connection);
                     (await command.ExecuteScalarAsync(Ct)).ShouldBe(1L);
                 }
