@@ -117,6 +117,7 @@ public static class GantryApp
         app.MapCloudHistory();
         Gantry.Api.Cloud.Assets.CloudAssetsApi.MapCloudAssets(app);
         app.MapV2Jobs();
+        app.MapV2Assets();
         app.MapWebhooks();
         app.MapComfyNative();
         app.MapEditor();
