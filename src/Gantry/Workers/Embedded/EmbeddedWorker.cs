@@ -10,8 +10,7 @@ namespace Gantry.Workers.Embedded;
 /// Runs jobs in this process on the built-in engine, one at a time; up to <see cref="Slots"/> jobs wait in it
 /// (the running one plus the prefetched). It speaks to the dispatcher exactly as a ComfyUI worker does: engine
 /// events become ComfyUI WebSocket messages, outputs are imported into the content store, the outcome is
-/// reported, and ComfyUI's final <c>executing {node: null}</c> follows the report. What it tells the dispatcher goes
-/// through its <see cref="EmbeddedReporter"/>; this class holds the jobs and runs them.
+/// reported, then ComfyUI's final <c>executing {node: null}</c> (all through <see cref="EmbeddedReporter"/>).
 /// </summary>
 public sealed class EmbeddedWorker : IWorker
 {
@@ -169,39 +168,9 @@ public sealed class EmbeddedWorker : IWorker
         return Task.FromResult(presence);
     }
 
-    public void Drain()
-    {
-        IWorkerCallbacks? callbacks;
-        lock (_gate)
-        {
-            if (_state == WorkerState.Draining)
-            {
-                return;
-            }
+    public void Drain() => ChangeState(state => state == WorkerState.Draining ? null : WorkerState.Draining);
 
-            _state = WorkerState.Draining;
-            callbacks = _callbacks;
-        }
-
-        callbacks?.OnWorkerChanged(this);
-    }
-
-    public void Resume()
-    {
-        IWorkerCallbacks? callbacks;
-        lock (_gate)
-        {
-            if (_state != WorkerState.Draining)
-            {
-                return;
-            }
-
-            _state = WorkerState.Online;
-            callbacks = _callbacks;
-        }
-
-        callbacks?.OnWorkerChanged(this);
-    }
+    public void Resume() => ChangeState(state => state == WorkerState.Draining ? WorkerState.Online : null);
 
     public async ValueTask DisposeAsync()
     {
@@ -237,6 +206,24 @@ public sealed class EmbeddedWorker : IWorker
     }
 
     public override string ToString() => $"{Name} (embedded)";
+
+    /// <summary>Moves to the state <paramref name="next"/> picks (null: stay) and tells the dispatcher when it moved.</summary>
+    private void ChangeState(Func<WorkerState, WorkerState?> next)
+    {
+        IWorkerCallbacks? callbacks;
+        lock (_gate)
+        {
+            if (next(_state) is not { } state)
+            {
+                return;
+            }
+
+            _state = state;
+            callbacks = _callbacks;
+        }
+
+        callbacks?.OnWorkerChanged(this);
+    }
 
     private void ClearTemp()
     {
