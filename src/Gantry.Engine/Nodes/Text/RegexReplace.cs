@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Gantry.Engine.Nodes.Text;
 
 /// <summary>
@@ -40,16 +42,26 @@ public sealed class RegexReplace : ComfyNode
         var template = PyReplacement.Parse(inputs.Get<string>("replace"), regex);
         var text = inputs.Get<string>("string");
         var count = inputs.GetOrDefault("count", 0);
-        var written = 0L;
-        return NodeOutput.Of(PyRegex.Bounded(() => regex.Regex.Replace(text, Expand, count == 0 ? -1 : count)));
+        return NodeOutput.Of(PyRegex.Bounded(() => Replace(regex, template, text, count)));
+    }
 
-        string Expand(System.Text.RegularExpressions.Match match)
+    // Match by match (each search has its own time bound), refusing a result past StringReplace.MaxResultLength.
+    private static string Replace(PyRegex regex, PyReplacement template, string text, int count)
+    {
+        var result = new StringBuilder();
+        var copied = 0;
+        var replaced = 0;
+        for (var match = regex.Regex.Match(text); match.Success && (count == 0 || replaced < count); match = match.NextMatch())
         {
-            var replacement = template.Expand(match);
-            written += replacement.Length;
-            return written - match.Length > StringReplace.MaxResultLength - text.Length
-                ? throw new NodeException("MemoryError", $"the replaced string would exceed {StringReplace.MaxResultLength} characters")
-                : replacement;
+            result.Append(text, copied, match.Index - copied).Append(template.Expand(match));
+            copied = match.Index + match.Length;
+            replaced++;
+            if (result.Length + (long)(text.Length - copied) > StringReplace.MaxResultLength)
+            {
+                throw new NodeException("MemoryError", $"the replaced string would exceed {StringReplace.MaxResultLength} characters");
+            }
         }
+
+        return result.Append(text, copied, text.Length - copied).ToString();
     }
 }
