@@ -131,7 +131,7 @@ public static class FidelityCases
              "S": {"class_type": "SaveImage", "inputs": {"images": ["M", 0], "filename_prefix": "fid_{{{name}}}"}}
             """));
 
-    private static string Prompt(string nodes, string save)
+    internal static string Prompt(string nodes, string save)
     {
         var prompt = new StringBuilder("{");
         prompt.Append(CultureInfo.InvariantCulture, $"\"L1\": {{\"class_type\": \"LoadImage\", \"inputs\": {{\"image\": \"{FidelityInputs.OddRgb}\"}}}}, ");

@@ -11,6 +11,7 @@ public static class FidelityNodeCases
 
     public static IEnumerable<FidelityCase> All() => Cases().Select(c =>
         c.Name.EndsWith("-bilinear", StringComparison.Ordinal) || c.Name.EndsWith("-bicubic", StringComparison.Ordinal) || c.Name.EndsWith("-area", StringComparison.Ordinal)
+            || c.Name == "porter-duff-resized-source"
             ? c with { MaxLevels = 1, MaxFraction = 0.12 }
             : c);
 
@@ -68,6 +69,29 @@ public static class FidelityNodeCases
                 $$$""" "1": {"class_type": "ImageScaleToMaxDimension", "inputs": {"image": ["L3", 0], "upscale_method": "{{{method}}}", "largest_size": 45}} """);
         }
 
+        foreach (var mode in new[] { "ADD", "CLEAR", "DARKEN", "DST", "DST_ATOP", "DST_IN", "DST_OUT", "DST_OVER", "LIGHTEN", "MULTIPLY", "OVERLAY", "SCREEN", "SRC", "SRC_ATOP", "SRC_IN", "SRC_OUT", "SRC_OVER", "XOR" })
+        {
+            yield return FidelityCases.Image($"porter-duff-{mode}", PorterDuff(mode));
+            yield return FidelityCases.Mask($"porter-duff-{mode}-mask", PorterDuff(mode), output: 1);
+        }
+
+        yield return FidelityCases.Image(
+            "porter-duff-resized-source",
+            """
+            "1": {"class_type": "PorterDuffImageComposite", "inputs": {"source": ["L3", 0], "source_alpha": ["L2", 1], "destination": ["L1", 0], "destination_alpha": ["L2", 1], "mode": "SRC_OVER"}}
+            """);
+        foreach (var channel in new[] { "alpha", "red", "blue" })
+        {
+            yield return FidelityCases.Mask($"load-image-mask-{channel}", $$$""" "1": {"class_type": "LoadImageMask", "inputs": {"image": "{{{FidelityInputs.Rgba}}}", "channel": "{{{channel}}}"}} """);
+        }
+
+        yield return FidelityCases.Mask("load-image-mask-no-alpha", $$$""" "1": {"class_type": "LoadImageMask", "inputs": {"image": "{{{FidelityInputs.OddRgb}}}", "channel": "alpha"}} """);
+        yield return FidelityCases.Image("load-image-output-annotated", $$$""" "1": {"class_type": "LoadImageOutput", "inputs": {"image": "{{{FidelityInputs.Rgba}}} [input]"}} """);
+        // MaskPreview is the only output node here: with a SaveImage beside it, the engine and ComfyUI 0.3.64 run the
+        // two output nodes in different orders (a difference of execution order, not of this node).
+        yield return new FidelityCase(
+            "mask-preview",
+            FidelityCases.Prompt(""" "1": {"class_type": "InvertMask", "inputs": {"mask": ["L2", 1]}} """, """ "P": {"class_type": "MaskPreview", "inputs": {"mask": ["1", 0]}} """));
         yield return FidelityCases.Image("resize-and-pad-rgba-black", """ "1": {"class_type": "ResizeAndPadImage", "inputs": {"image": ["L2", 0], "target_width": 17, "target_height": 40, "padding_color": "black", "interpolation": "lanczos"}} """);
         yield return FidelityCases.Image(
             "scale-to-max-tall",
@@ -76,4 +100,13 @@ public static class FidelityNodeCases
             "1": {"class_type": "ImageScaleToMaxDimension", "inputs": {"image": ["0", 0], "upscale_method": "nearest-exact", "largest_size": 100}}
             """);
     }
+
+    /// <summary>Same-size inputs: source L1 with a solid 0.3 mask over the inverted L1 with L1's green as its mask.</summary>
+    private static string PorterDuff(string mode) =>
+        $$$"""
+        "sa": {"class_type": "SolidMask", "inputs": {"value": 0.3, "width": 37, "height": 23}},
+        "d": {"class_type": "ImageInvert", "inputs": {"image": ["L1", 0]}},
+        "da": {"class_type": "ImageToMask", "inputs": {"image": ["L1", 0], "channel": "green"}},
+        "1": {"class_type": "PorterDuffImageComposite", "inputs": {"source": ["L1", 0], "source_alpha": ["sa", 0], "destination": ["d", 0], "destination_alpha": ["da", 0], "mode": "{{{mode}}}"}}
+        """;
 }

@@ -11,7 +11,7 @@ namespace Gantry.Tests.RealComfyUi.Fidelity;
 /// values, every widget option (default, min, max, step, tooltip, ...), hidden inputs, outputs (types, names, lists),
 /// name, display name, description, category, module and output_node. Not compared, by design (docs/fidelity.md):
 /// how a type is spelled (a V1 <c>["IMAGE"]</c> against a V3 <c>["IMAGE", {}]</c>, a V1 combo list against
-/// <c>["COMBO", {"options": ...}]</c>), keys newer ComfyUI adds that 0.3.64 lacks, and a V3 node's null display_name,
+/// <c>["COMBO", {"options": ...}]</c>), the files an upload combo lists (each side has its own folder), keys newer ComfyUI adds that 0.3.64 lacks, and a V3 node's null display_name,
 /// which the engine reports as the class name (what a client shows for null).
 /// </summary>
 [Collection(RealComfyUiCollection.Name)]
@@ -22,7 +22,7 @@ public sealed class ObjectInfoFidelityTests
     [
         "CaseConverter", "StringConcatenate", "StringSubstring", "StringLength", "StringReplace", "StringTrim", "StringContains",
         "StringCompare", "RegexMatch", "RegexExtract", "RegexReplace", "GetImageSize", "ImageRGBToYUV", "ImageYUVToRGB",
-        "ImageColorToMask", "RebatchImages", "ImageStitch", "ResizeAndPadImage", "ImageScaleToMaxDimension",
+        "ImageColorToMask", "RebatchImages", "ImageStitch", "ResizeAndPadImage", "ImageScaleToMaxDimension", "PorterDuffImageComposite", "MaskPreview", "LoadImageMask", "LoadImageOutput",
     ];
 
     [Theory]
@@ -81,6 +81,11 @@ public sealed class ObjectInfoFidelityTests
         var type = spec[0];
         var options = spec.GetArrayLength() > 1 ? (JsonObject)JsonNode.Parse(spec[1].GetRawText())! : [];
         var values = type.ValueKind == JsonValueKind.Array ? JsonNode.Parse(type.GetRawText()) : options["options"]?.DeepClone();
+        if (options.ContainsKey("image_upload"))
+        {
+            values = "(the files of a folder)";
+        }
+
         options.Remove("options");
         options.Remove("multiselect");
         return new JsonObject
