@@ -211,12 +211,17 @@ public sealed class ExtrasNodeDefinitionTests : IDisposable
     {
         string[] pack =
         [
-            "CropMask", "EmptyImage", "FeatherMask", "GrowMask", "ImageBatch", "ImageBlend", "ImageBlur", "ImageCompositeMasked",
-            "ImageCrop", "ImageFlip", "ImageFromBatch", "ImageInvert", "ImagePadForOutpaint", "ImageQuantize", "ImageRotate",
-            "ImageScale", "ImageScaleBy", "ImageScaleToTotalPixels", "ImageSharpen", "ImageToMask", "InvertMask",
-            "JoinImageWithAlpha", "LoadImage", "MaskComposite", "MaskToImage", "PreviewAny", "PreviewImage", "PrimitiveBoolean",
-            "PrimitiveFloat", "PrimitiveInt", "PrimitiveString", "PrimitiveStringMultiline", "RepeatImageBatch", "SaveImage",
-            "SolidMask", "SplitImageWithAlpha", "StringConcatenate", "ThresholdMask",
+            "CaseConverter", "CropMask", "EmptyImage", "FeatherMask", "GetImageSize", "GrowMask", "ImageBatch",
+            "ImageBlend", "ImageBlur", "ImageColorToMask", "ImageCompositeMasked", "ImageCrop", "ImageFlip",
+            "ImageFromBatch", "ImageInvert", "ImagePadForOutpaint", "ImageQuantize", "ImageRGBToYUV", "ImageRotate",
+            "ImageScale", "ImageScaleBy", "ImageScaleToMaxDimension", "ImageScaleToTotalPixels", "ImageSharpen",
+            "ImageStitch", "ImageToMask", "ImageYUVToRGB", "InvertMask", "JoinImageWithAlpha", "LoadImage",
+            "LoadImageMask", "LoadImageOutput", "MaskComposite", "MaskPreview", "MaskToImage",
+            "PorterDuffImageComposite", "PreviewAny", "PreviewImage", "PrimitiveBoolean", "PrimitiveFloat",
+            "PrimitiveInt", "PrimitiveString", "PrimitiveStringMultiline", "RebatchImages", "RegexExtract",
+            "RegexMatch", "RegexReplace", "RepeatImageBatch", "ResizeAndPadImage", "SaveImage", "SolidMask",
+            "SplitImageWithAlpha", "StringCompare", "StringConcatenate", "StringContains", "StringLength",
+            "StringReplace", "StringSubstring", "StringTrim", "ThresholdMask",
         ];
 
         NodeCatalog.CreateDefault().ClassTypes.ShouldBe(pack);

@@ -11,6 +11,9 @@ public sealed class Probe
 
     public void Record(string nodeId, object? value) => _values.GetOrAdd(nodeId, _ => new ConcurrentQueue<object?>()).Enqueue(value);
 
+    /// <summary>Every value the probe received, in order (a list output reaches it once per item).</summary>
+    public IReadOnlyList<object?> All(string nodeId) => [.. _values.GetValueOrDefault(nodeId) ?? []];
+
     /// <summary>The one value probe <paramref name="nodeId"/> received, as <typeparamref name="T"/>.</summary>
     public T Single<T>(string nodeId) =>
         _values.GetValueOrDefault(nodeId).ShouldNotBeNull($"probe {nodeId} never ran").ShouldHaveSingleItem().ShouldBeOfType<T>();

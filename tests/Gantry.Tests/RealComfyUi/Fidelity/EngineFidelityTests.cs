@@ -53,7 +53,7 @@ public sealed partial class EngineFidelityTests
     /// </summary>
     private static string HistoryShape(JsonElement history)
     {
-        var outputs = Counter().Replace(JsonSerializer.Serialize(history.GetProperty("outputs")), "_#####_.png");
+        var outputs = TempSuffix().Replace(Counter().Replace(JsonSerializer.Serialize(history.GetProperty("outputs")), "_#####_.png"), "_temp_?????_");
         var status = history.GetProperty("status");
         var messages = status.GetProperty("messages").EnumerateArray()
             .Select(m => $"{m[0].GetString()}({string.Join(",", m[1].EnumerateObject().Select(p => p.Name))})");
@@ -62,4 +62,8 @@ public sealed partial class EngineFidelityTests
 
     [GeneratedRegex(@"_\d{5}_\.png")]
     private static partial Regex Counter();
+
+    /// <summary>The five random letters of a preview's file name (PreviewImage, MaskPreview).</summary>
+    [GeneratedRegex(@"_temp_[a-z]{5}_")]
+    private static partial Regex TempSuffix();
 }

@@ -22,7 +22,7 @@ public static class FidelityCases
     /// truncated to bytes by SaveImage, land one level apart on a few pixels; ImageQuantize's palette comes from
     /// Pillow's median cut, which the engine does not reproduce yet.
     /// </summary>
-    public static IEnumerable<FidelityCase> All() => Cases().Select(c => c.Name switch
+    public static IEnumerable<FidelityCase> All() => Cases().Concat(FidelityNodeCases.All()).Select(c => c.Name switch
     {
         "blur-r31-s10.0" or "scale-center-bicubic" => c,
         _ when c.Name.StartsWith("blur-", StringComparison.Ordinal) || c.Name.StartsWith("sharpen-", StringComparison.Ordinal) => c with { MaxLevels = 1, MaxFraction = 0.15 },
@@ -119,11 +119,11 @@ public static class FidelityCases
     }
 
     /// <summary>The case's prompt saving node "1" output 0 (an IMAGE).</summary>
-    private static FidelityCase Image(string name, string nodes, int output = 0) =>
+    internal static FidelityCase Image(string name, string nodes, int output = 0) =>
         new(name, Prompt(nodes, $$$""" "S": {"class_type": "SaveImage", "inputs": {"images": ["1", {{{output}}}], "filename_prefix": "fid_{{{name}}}"}} """));
 
     /// <summary>The case's prompt saving node "1" output <paramref name="output"/> (a MASK) as an image.</summary>
-    private static FidelityCase Mask(string name, string nodes, int output = 0) =>
+    internal static FidelityCase Mask(string name, string nodes, int output = 0) =>
         new(name, Prompt(
             nodes,
             $$$"""
@@ -131,7 +131,7 @@ public static class FidelityCases
              "S": {"class_type": "SaveImage", "inputs": {"images": ["M", 0], "filename_prefix": "fid_{{{name}}}"}}
             """));
 
-    private static string Prompt(string nodes, string save)
+    internal static string Prompt(string nodes, string save)
     {
         var prompt = new StringBuilder("{");
         prompt.Append(CultureInfo.InvariantCulture, $"\"L1\": {{\"class_type\": \"LoadImage\", \"inputs\": {{\"image\": \"{FidelityInputs.OddRgb}\"}}}}, ");
