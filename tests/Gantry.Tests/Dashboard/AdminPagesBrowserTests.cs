@@ -18,6 +18,15 @@ public sealed class AdminPagesBrowserTests(EmbeddedSqliteServerFixture fixture) 
     [Fact]
     public async Task An_admin_manages_users_and_keys_sees_every_queue_in_fair_order_and_the_system()
     {
+        // A few finished jobs for the system page's chart of the last hour.
+        using (var adminClient = Server.CreateAdminClient())
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await JobWaiter.StatusAsync(Server, adminClient, await JobWaiter.SubmitAsync(adminClient, TestWorkflows.Simple), "completed");
+            }
+        }
+
         await using var browser = await Browser.LaunchAsync();
         var errors = new List<string>();
         var page = await browser.NewPageAsync(errors);
@@ -72,6 +81,8 @@ public sealed class AdminPagesBrowserTests(EmbeddedSqliteServerFixture fixture) 
             await page.GetByRole(AriaRole.Link, new() { Name = "System" }).ClickAsync();
             (await page.Locator("#sys-store").InnerTextAsync()).ShouldBe("SQLite");
             (await page.Locator("svg.chart g[data-minute]").CountAsync()).ShouldBe(60);
+            (await page.Locator("svg.chart rect.ok").CountAsync()).ShouldBeGreaterThanOrEqualTo(1);
+            (await page.Locator("[data-state='succeeded'] dd").InnerTextAsync()).ShouldBe("3");
             await page.Locator("[data-state='running'] dd", new() { HasTextString = "1" }).WaitForAsync();
             (await page.Locator("#sys-utilisation").InnerTextAsync()).ShouldContain("slots busy");
             await Browser.ScreenshotAsync(page, "system");
