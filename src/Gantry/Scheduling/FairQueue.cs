@@ -100,14 +100,14 @@ public sealed class FairQueue
             lane.UserId, lane.Weight, lane.MaxRunning, lane.Running, lane.Jobs.Count, turn, standing,
             running.GetValueOrDefault(lane.UserId) ?? [], lane.Jobs.Take(jobsPerUser).Select(j => j.JobId).ToArray());
 
-        var result = new List<UserFairness>(_users.Count);
+        var result = new List<UserFairness>();
         var turn = 0;
-        foreach (var lane in _eligible)
+        foreach (var lane in _users.Eligible)
         {
             result.Add(Entry(lane, ++turn, FairnessStanding.Waiting));
         }
 
-        foreach (var lane in _users.Values.Where(l => !l.InEligible && (l.Jobs.Count > 0 || l.Running > 0)).OrderBy(l => l.UserId))
+        foreach (var lane in _users.All.Where(l => !l.InEligible && (l.Jobs.Count > 0 || l.Running > 0)).OrderBy(l => l.UserId))
         {
             var standing = lane.Jobs.Count == 0 ? FairnessStanding.NothingWaiting
                 : lane.Jobs.Min!.Requirements is null ? FairnessStanding.Reading
