@@ -124,6 +124,7 @@ public static class GantryApp
         app.MapEditor();
         app.MapRootPage();
         app.MapAdminWorkers();
+        app.MapAdminPages();
         app.MapFleetCatalog();
         app.MapGantryMcp();
         app.MapSessionApi();

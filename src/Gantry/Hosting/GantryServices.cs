@@ -1,4 +1,5 @@
 using Gantry.Api;
+using Gantry.Api.Admin;
 using Gantry.Assets;
 using Gantry.Api.Cloud;
 using Gantry.Api.Comfy;
@@ -82,6 +83,7 @@ public static class GantryServices
         });
         services.AddOpenApi();
         services.AddDashboard();
+        services.AddAdminApi();
         services.AddWorkers();
         services.AddComfyUiWorkers();
         services.AddScheduling();

@@ -80,6 +80,17 @@ public sealed class Dispatcher : BackgroundService, IWorkerCallbacks, IWorkerLoa
         return reply.Task;
     }
 
+    /// <summary>Each user's jobs and place in the fair order, as the dispatcher's loop sees them (read-only).</summary>
+    public Task<IReadOnlyList<UserFairness>> FairnessAsync(int jobsPerUser)
+    {
+        var reply = new TaskCompletionSource<IReadOnlyList<UserFairness>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _context.Post(new SchedulerCommand.InspectFairness(jobsPerUser, reply));
+        return reply.Task;
+    }
+
+    /// <summary>A user's weight or running limit changed: the queue applies it at once.</summary>
+    public void OnUserChanged(User user) => _context.Post(new SchedulerCommand.UserChanged(user));
+
     /// <summary>
     /// A worker was taken out of the pool: its jobs go back to the queue (the move does not count as an attempt), or
     /// end as cancelled if a cancel was asked for, and are then stopped there. Returns once they are off it.

@@ -77,6 +77,47 @@ public sealed class FairQueue
     /// <summary>Forgets a worker. Jobs placed on it stay placed until released.</summary>
     public bool RemoveWorker(string name) => _workers.Remove(name);
 
+    /// <summary>
+    /// Every user with jobs waiting or on workers, in the order <see cref="Next"/> would try them now (users it would
+    /// not try follow, by id), with at most <paramref name="jobsPerUser"/> of each user's next jobs. Read-only: it changes
+    /// no decision. O(users + jobs on workers).
+    /// </summary>
+    public IReadOnlyList<UserFairness> Fairness(int jobsPerUser)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(jobsPerUser);
+        var running = new Dictionary<long, List<PlacedJob>>();
+        foreach (var (jobId, placement) in _placed)
+        {
+            if (!running.TryGetValue(placement.User.UserId, out var jobs))
+            {
+                running[placement.User.UserId] = jobs = [];
+            }
+
+            jobs.Add(new PlacedJob(jobId, placement.Worker?.Name));
+        }
+
+        UserFairness Entry(UserLane lane, int? turn, FairnessStanding standing) => new(
+            lane.UserId, lane.Weight, lane.MaxRunning, lane.Running, lane.Jobs.Count, turn, standing,
+            running.GetValueOrDefault(lane.UserId) ?? [], lane.Jobs.Take(jobsPerUser).Select(j => j.JobId).ToArray());
+
+        var result = new List<UserFairness>();
+        var turn = 0;
+        foreach (var lane in _users.Eligible)
+        {
+            result.Add(Entry(lane, ++turn, FairnessStanding.Waiting));
+        }
+
+        foreach (var lane in _users.All.Where(l => !l.InEligible && (l.Jobs.Count > 0 || l.Running > 0)).OrderBy(l => l.UserId))
+        {
+            var standing = lane.Jobs.Count == 0 ? FairnessStanding.NothingWaiting
+                : lane.Jobs.Min!.Requirements is null ? FairnessStanding.Reading
+                : FairnessStanding.AtLimit;
+            result.Add(Entry(lane, null, standing));
+        }
+
+        return result;
+    }
+
     /// <summary>Sets a user's weight and concurrency limit (null: the defaults). A weight of zero or less counts as the default.</summary>
     public void SetUserShare(long userId, double? weight, int? maxRunning)
     {

@@ -24,6 +24,12 @@ internal abstract record SchedulerCommand
     /// <summary>Asks the loop for its numbers.</summary>
     public sealed record Inspect(TaskCompletionSource<SchedulerSnapshot> Reply) : SchedulerCommand;
 
+    /// <summary>Asks the loop for each user's place in the fair order (the admin queue).</summary>
+    public sealed record InspectFairness(int JobsPerUser, TaskCompletionSource<IReadOnlyList<UserFairness>> Reply) : SchedulerCommand;
+
+    /// <summary>A user's weight or limit changed through this instance: apply it now rather than at the next refresh.</summary>
+    public sealed record UserChanged(User User) : SchedulerCommand;
+
     /// <summary>A worker said it cannot take jobs now.</summary>
     public sealed record WorkerPaused(IWorker Worker) : SchedulerCommand;
 

@@ -122,6 +122,12 @@ internal sealed class SchedulerLoop
                 inspect.Reply.TrySetResult(new SchedulerSnapshot(
                     _queue.QueuedCount, _queue.PlacedCount, _queue.FreeWorkerCount, _queue.HeadsAwaitingRequirements.Count, _heads.Reading));
                 break;
+            case SchedulerCommand.InspectFairness fairness:
+                fairness.Reply.TrySetResult(_queue.Fairness(fairness.JobsPerUser));
+                break;
+            case SchedulerCommand.UserChanged user:
+                _queue.SetUserShare(user.User.Id, user.User.Weight, user.User.MaxRunning);
+                break;
             case SchedulerCommand.WorkerPaused paused:
                 PauseWorker(paused.Worker);
                 break;

@@ -22,6 +22,9 @@ internal sealed class UserLanes(double defaultWeight, int defaultMaxRunning)
     /// <summary>The lanes that may be served now, fairest first.</summary>
     public IReadOnlyCollection<UserLane> Eligible => _eligible;
 
+    /// <summary>Every user known, in no particular order (for a read-only snapshot).</summary>
+    public IReadOnlyCollection<UserLane> All => _lanes.Values;
+
     /// <summary>Users' next jobs whose requirements are not known yet.</summary>
     public HashSet<QueuedJob> Awaiting => _awaiting;
 

@@ -21,6 +21,7 @@ public static class StoreServices
         services.AddSingleton<IWorkerRegistry>(sp => sp.GetRequiredService<IGantryStore>());
         services.AddSingleton<IFileIndex>(sp => sp.GetRequiredService<IGantryStore>());
         services.AddSingleton<ISessionStore>(sp => new Relational.RelationalSessionStore((Relational.IRelationalDatabase)sp.GetRequiredService<IGantryStore>()));
+        services.AddSingleton<IJobStatistics>(sp => new Relational.RelationalJobStatistics((Relational.IRelationalDatabase)sp.GetRequiredService<IGantryStore>()));
         return services;
     }
 }

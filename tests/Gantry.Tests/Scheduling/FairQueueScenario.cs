@@ -79,9 +79,7 @@ internal sealed class FairQueueScenario
             switch (decision)
             {
                 case FairQueueDecision.Assign assign:
-                    _started.Add(assign.Job.JobId);
-                    placed.Add(_labels[assign.Job.JobId]);
-                    Placements.Add($"{_labels[assign.Job.JobId]}@{assign.Worker}");
+                    placed.Add(Track(assign));
                     break;
                 case FairQueueDecision.Unrunnable unrunnable:
                     Unrunnable.Add($"{_labels[unrunnable.Job.JobId]}: {unrunnable.Reason}");
@@ -90,6 +88,14 @@ internal sealed class FairQueueScenario
         }
 
         return placed;
+    }
+
+    /// <summary>Records a placement decided outside <see cref="Dispatch"/>; returns its label.</summary>
+    public string Track(FairQueueDecision.Assign assign)
+    {
+        _started.Add(assign.Job.JobId);
+        Placements.Add($"{_labels[assign.Job.JobId]}@{assign.Worker}");
+        return _labels[assign.Job.JobId];
     }
 
     /// <summary>Finishes the job that started first (or the named one).</summary>

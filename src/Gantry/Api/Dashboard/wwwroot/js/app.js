@@ -5,6 +5,9 @@ import { jobsPage } from './jobs.js';
 import { jobPage } from './job.js';
 import { queuePage } from './queue.js';
 import { workersPage } from './workers.js';
+import { fairQueuePage } from './fairqueue.js';
+import { usersPage } from './users.js';
+import { systemPage } from './system.js';
 
 const main = document.getElementById('main');
 let leave = null;
@@ -15,6 +18,9 @@ const routes = [
   { pattern: /^\/jobs\/([0-9a-fA-F-]{36})$/, page: jobPage, nav: 'jobs' },
   { pattern: /^\/queue$/, page: queuePage, nav: 'queue' },
   { pattern: /^\/workers$/, page: workersPage, nav: 'workers', admin: true },
+  { pattern: /^\/all-queues$/, page: fairQueuePage, nav: 'all-queues', admin: true },
+  { pattern: /^\/users$/, page: usersPage, nav: 'users', admin: true },
+  { pattern: /^\/system$/, page: systemPage, nav: 'system', admin: true },
 ];
 
 function parseHash() {
@@ -26,7 +32,7 @@ function parseHash() {
 function renderNav(active) {
   const session = currentSession();
   const links = [['jobs', 'Jobs'], ['queue', 'Queue']];
-  if (session?.user?.is_admin) links.push(['workers', 'Workers']);
+  if (session?.user?.is_admin) links.push(['workers', 'Workers'], ['all-queues', 'All queues'], ['users', 'Users'], ['system', 'System']);
   clear(document.getElementById('nav'), session ? links.map(([id, label]) =>
     h('a', { href: `#/${id}`, 'aria-current': id === active ? 'page' : null }, label)) : [],
   h('a', { href: '/openapi/v1.json' }, 'API'));

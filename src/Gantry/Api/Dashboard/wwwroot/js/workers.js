@@ -1,7 +1,7 @@
 import { h, clear, toast } from './dom.js';
 import { get, request } from './api.js';
 
-// The fleet (admins): each worker's kind, URL, state, slots in use and last error; add, drain, resume, remove.
+// The fleet (admins): each worker's kind, URL, state, slots in use, current jobs and last error; add, drain, resume, remove.
 export async function workersPage(main) {
   const body = h('div');
   const url = h('input', { id: 'w-url', type: 'url', required: true, placeholder: 'http://gpu-1:8188' });
@@ -21,13 +21,23 @@ export async function workersPage(main) {
   }
 
   async function load() {
-    const workers = await get('/api/admin/workers');
+    const [workers, queue] = await Promise.all([get('/api/admin/workers'), get('/api/admin/queue')]);
+    // The jobs on each worker now, from the scheduler's own view (GET /api/admin/queue).
+    const jobsOn = new Map();
+    for (const user of queue.users) {
+      for (const job of user.running_jobs) {
+        if (!jobsOn.has(job.worker)) jobsOn.set(job.worker, []);
+        jobsOn.get(job.worker).push({ id: job.id, user: user.name });
+      }
+    }
     const path = w => `/api/admin/workers/${encodeURIComponent(w.name)}`;
     clear(body, h('table', {},
-      h('thead', {}, h('tr', {}, ['Name', 'Kind', 'URL', 'State', 'Running', 'Last error', 'Actions'].map(t => h('th', {}, t)))),
+      h('thead', {}, h('tr', {}, ['Name', 'Kind', 'URL', 'State', 'Running', 'Jobs', 'Last error', 'Actions'].map(t => h('th', {}, t)))),
       h('tbody', {}, workers.map(w => h('tr', { 'data-worker': w.name },
         h('td', {}, w.name), h('td', {}, w.kind), h('td', { class: 'mono' }, w.url ?? '—'), h('td', {}, w.state),
-        h('td', {}, `${w.running} / ${w.slots}`), h('td', {}, w.last_error ?? '—'),
+        h('td', {}, `${w.running} / ${w.slots}`),
+        h('td', {}, (jobsOn.get(w.name) ?? []).map(j => h('div', { class: 'mono', title: j.id }, `${j.id.slice(0, 8)} `, h('span', { class: 'muted' }, j.user)))),
+        h('td', {}, w.last_error ?? '—'),
         h('td', {}, h('div', { class: 'actions' },
           w.state === 'draining'
             ? h('button', { type: 'button', onclick: () => act(() => request('POST', `${path(w)}/resume`), `${w.name} resumed.`) }, 'Resume')
