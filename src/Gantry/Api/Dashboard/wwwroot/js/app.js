@@ -5,6 +5,7 @@ import { jobsPage } from './jobs.js';
 import { jobPage } from './job.js';
 import { queuePage } from './queue.js';
 import { workersPage } from './workers.js';
+import { runPage } from './run.js';
 
 const main = document.getElementById('main');
 let leave = null;
@@ -14,6 +15,7 @@ const routes = [
   { pattern: /^\/jobs$/, page: jobsPage, nav: 'jobs' },
   { pattern: /^\/jobs\/([0-9a-fA-F-]{36})$/, page: jobPage, nav: 'jobs' },
   { pattern: /^\/queue$/, page: queuePage, nav: 'queue' },
+  { pattern: /^\/run$/, page: runPage, nav: 'run' },
   { pattern: /^\/workers$/, page: workersPage, nav: 'workers', admin: true },
 ];
 
@@ -25,11 +27,11 @@ function parseHash() {
 
 function renderNav(active) {
   const session = currentSession();
-  const links = [['jobs', 'Jobs'], ['queue', 'Queue']];
+  const links = [['jobs', 'Jobs'], ['run', 'Run'], ['queue', 'Queue']];
   if (session?.user?.is_admin) links.push(['workers', 'Workers']);
   clear(document.getElementById('nav'), session ? links.map(([id, label]) =>
     h('a', { href: `#/${id}`, 'aria-current': id === active ? 'page' : null }, label)) : [],
-  h('a', { href: '/openapi/v1.json' }, 'API'));
+  h('a', { href: '/docs' }, 'API reference'));
   document.getElementById('who').textContent = session ? `${session.user.name}${session.user.is_admin ? ' (admin)' : ''}` : '';
   document.getElementById('signout').hidden = !session || session.auth !== 'session';
 }
