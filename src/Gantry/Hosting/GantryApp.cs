@@ -110,7 +110,8 @@ public static class GantryApp
     private static void MapEndpoints(WebApplication app)
     {
         app.MapOpenApi().AllowAnonymous();
-        app.MapGet("/healthz", () => TypedResults.Ok("ok")).AllowAnonymous().ExcludeFromDescription();
+        app.MapApiReference();
+        app.MapGet("/healthz", () => TypedResults.Ok("ok")).AllowAnonymous().WithTags("health").WithName("health");
         app.MapPromptEndpoints("/api/prompt");
         app.MapCloudJobs();
         app.MapCloudQueue();
