@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Gantry.Domain;
 using Gantry.Jobs;
+using Gantry.Tests.Dashboard;
 using Gantry.Tests.Infrastructure;
 using Gantry.Tests.Mcp;
 
@@ -95,6 +96,17 @@ public abstract class V2JobsApiTests(ServerFixture fixture) : ServerTestBase(fix
         using var v1 = await client.GetAsync($"api/jobs/{Guid.NewGuid():D}", TestContext.Current.CancellationToken);
         var body = await v1.ShouldBeJsonAsync(HttpStatusCode.Unauthorized);
         body.GetProperty("code").GetString().ShouldBe("unauthorized");
+    }
+
+    [Fact]
+    public async Task A_cookie_signed_write_without_its_csrf_token_is_403_as_the_v2_ErrorEnvelope()
+    {
+        using var user = await Server.CreateUserAsync();
+        using var browser = await CookieClient.SignedInAsync(Server, user.Key);
+        using var refused = await browser.SendAsync(HttpMethod.Post, "api/v2/jobs", TestWorkflows.Json(V2Requests.Body()), withCsrf: false);
+        refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await V2Requests.Conformant(refused, "/api/v2/jobs", "post")).GetProperty("error").GetProperty("code").GetString().ShouldBe("csrf_failed");
+        (await Server.Store.CountUserJobsInStatesAsync(user.User.Id, JobStateMachine.ActiveStates, CancellationToken.None)).ShouldBe(0);
     }
 
     [Fact]
