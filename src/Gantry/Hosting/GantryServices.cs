@@ -81,7 +81,7 @@ public static class GantryServices
             json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
             json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
         });
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddDocumentTransformer<NonHttpRoutesTransformer>());
         services.AddDashboard();
         services.AddAdminApi();
         services.AddWorkers();

@@ -23,7 +23,7 @@ public sealed class OssRoutesTests(SqliteServerFixture fixture) : ServerTestBase
         var served = routes.SelectMany(r => r.Methods.Select(m => $"{m} {r.Pattern}")).ToHashSet(StringComparer.Ordinal);
         // Gantry's own pages (the root redirect, the dashboard) and what ComfyUI mounts once (/internal, /templates, the
         // editor's /user.css) have no /api twin, in ComfyUI either.
-        string[] notTwinned = ["/mcp", "/openapi/", "/dashboard", "/internal/", "/templates/", "/user.css"];
+        string[] notTwinned = ["/mcp", "/openapi/", "/docs", "/dashboard", "/internal/", "/templates/", "/user.css"];
         var bare = routes.Where(r => !r.Pattern.StartsWith("/api/", StringComparison.Ordinal) && r.Pattern is not ("/healthz" or "/")
             && !notTwinned.Any(prefix => r.Pattern.StartsWith(prefix, StringComparison.Ordinal))).ToList();
         bare.Count.ShouldBeGreaterThan(10);

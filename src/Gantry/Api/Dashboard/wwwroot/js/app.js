@@ -8,6 +8,7 @@ import { workersPage } from './workers.js';
 import { fairQueuePage } from './fairqueue.js';
 import { usersPage } from './users.js';
 import { systemPage } from './system.js';
+import { runPage } from './run.js';
 
 const main = document.getElementById('main');
 let leave = null;
@@ -17,6 +18,7 @@ const routes = [
   { pattern: /^\/jobs$/, page: jobsPage, nav: 'jobs' },
   { pattern: /^\/jobs\/([0-9a-fA-F-]{36})$/, page: jobPage, nav: 'jobs' },
   { pattern: /^\/queue$/, page: queuePage, nav: 'queue' },
+  { pattern: /^\/run$/, page: runPage, nav: 'run' },
   { pattern: /^\/workers$/, page: workersPage, nav: 'workers', admin: true },
   { pattern: /^\/all-queues$/, page: fairQueuePage, nav: 'all-queues', admin: true },
   { pattern: /^\/users$/, page: usersPage, nav: 'users', admin: true },
@@ -31,11 +33,11 @@ function parseHash() {
 
 function renderNav(active) {
   const session = currentSession();
-  const links = [['jobs', 'Jobs'], ['queue', 'Queue']];
+  const links = [['jobs', 'Jobs'], ['run', 'Run'], ['queue', 'Queue']];
   if (session?.user?.is_admin) links.push(['workers', 'Workers'], ['all-queues', 'All queues'], ['users', 'Users'], ['system', 'System']);
   clear(document.getElementById('nav'), session ? links.map(([id, label]) =>
     h('a', { href: `#/${id}`, 'aria-current': id === active ? 'page' : null }, label)) : [],
-  h('a', { href: '/openapi/v1.json' }, 'API'));
+  h('a', { href: '/docs' }, 'API reference'));
   document.getElementById('who').textContent = session ? `${session.user.name}${session.user.is_admin ? ' (admin)' : ''}` : '';
   document.getElementById('signout').hidden = !session || session.auth !== 'session';
 }
