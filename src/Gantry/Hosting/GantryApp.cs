@@ -110,13 +110,9 @@ public static class GantryApp
     private static void MapEndpoints(WebApplication app)
     {
         app.MapOpenApi().AllowAnonymous();
-<<<<<<< HEAD
-        app.MapGet("/healthz", () => TypedResults.Ok("ok")).AllowAnonymous().ExcludeFromDescription();
-        Scheduling.Leadership.ReadinessEndpoint.MapReadiness(app);
-=======
         app.MapApiReference();
         app.MapGet("/healthz", () => TypedResults.Ok("ok")).AllowAnonymous().WithTags("health").WithName("health");
->>>>>>> dash-run
+        Scheduling.Leadership.ReadinessEndpoint.MapReadiness(app);
         app.MapPromptEndpoints("/api/prompt");
         app.MapCloudJobs();
         app.MapCloudQueue();

@@ -12,7 +12,7 @@ public static class ReadinessEndpoint
     private static readonly TimeSpan StoreBound = TimeSpan.FromSeconds(2);
 
     public static void MapReadiness(this IEndpointRouteBuilder app) =>
-        app.MapGet("/readyz", ReadyAsync).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/readyz", ReadyAsync).AllowAnonymous().WithTags("health").WithName("ready");
 
     private static async Task<IResult> ReadyAsync(Store.IGantryStore store, Dispatcher dispatcher, CancellationToken cancellationToken)
     {
