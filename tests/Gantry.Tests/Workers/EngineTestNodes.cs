@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Gantry.Engine;
 using Gantry.Engine.Catalog;
+using Gantry.Engine.Json;
 using Gantry.Engine.NodeModel;
 
 namespace Gantry.Tests.Workers;
