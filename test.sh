@@ -92,6 +92,21 @@ dotnet test --solution Gantry.slnx -c Release --no-build --no-progress \
 status=${PIPESTATUS[0]}
 
 # Count from the TRX files: one per test assembly, whatever the console summary looks like.
+# The failed tests again, each with its message and the top of its stack, so that the end of a long log says
+# what failed (the runner prints them amid the servers' logs).
+python3 - "$results" <<'PY' >&2
+import glob, sys, xml.etree.ElementTree as ET
+for path in sorted(glob.glob(sys.argv[1] + "/**/*.trx", recursive=True)):
+    for result in ET.parse(path).getroot().findall(".//{*}UnitTestResult"):
+        if result.get("outcome") in ("Passed", "NotExecuted", "Inconclusive"):
+            continue
+        message = result.findtext(".//{*}ErrorInfo/{*}Message") or ""
+        stack = result.findtext(".//{*}ErrorInfo/{*}StackTrace") or ""
+        print(f"FAILED {result.get('testName')} ({result.get('duration')})")
+        for line in (message.strip().splitlines()[:20] + stack.strip().splitlines()[:8]):
+            print("    " + line[:400])
+PY
+
 read -r passed failed < <(python3 - "$results" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 passed = failed = 0

@@ -40,6 +40,8 @@ public sealed class RealComfyUiGantry : IAsyncDisposable
         var log = new TestLog();
         var server = await GantryTestServer.StartAsync(StoreKind.Sqlite, all, builder =>
         {
+            // The debug log goes to this test's own log (shown when it fails), not to the console the whole run shares.
+            builder.Logging.ClearProviders();
             builder.Logging.AddProvider(log);
             builder.Services.AddSingleton(log);
         });
