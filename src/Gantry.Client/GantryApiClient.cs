@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -11,11 +8,22 @@ namespace Gantry.Client;
 /// (over stdio and on <c>/mcp</c>) both use, so each operation exists once. Failures are
 /// <see cref="GantryHttpException"/>s carrying the server's own message.
 /// </summary>
-public sealed partial class GantryApiClient : IDisposable
+/// <remarks>
+/// A facade over three collaborators sharing one <see cref="GantryHttpClient"/>: <see cref="GantryJobsClient"/> (submit,
+/// find, list, cancel, history), <see cref="GantryFilesClient"/> (files, uploads, outputs, nodes) and
+/// <see cref="GantryJobWaiter"/> (waiting for a job's end on <c>/ws</c> and by polling).
+/// </remarks>
+public sealed class GantryApiClient : IDisposable
 {
+    /// <summary>How often a wait asks the server again when no event came (a dropped socket, a missed frame).</summary>
+    public static readonly TimeSpan PollInterval = GantryJobWaiter.PollInterval;
+
     private readonly GantryHttpClient _http;
     private readonly HttpMessageHandler _handler;
     private readonly bool _ownsHandler;
+    private readonly GantryJobsClient _jobs;
+    private readonly GantryFilesClient _files;
+    private readonly GantryJobWaiter _waiter;
 
     /// <param name="connection">Where the server is and which key to send.</param>
     /// <param name="handler">The HTTP stack (shared, not disposed here); by default one that does not follow redirects.</param>
@@ -26,130 +34,81 @@ public sealed partial class GantryApiClient : IDisposable
         _handler = handler ?? GantryHttpClient.CreateHandler();
         _http = new GantryHttpClient(connection, _handler);
         Connection = connection;
+        _jobs = new GantryJobsClient(_http);
+        _files = new GantryFilesClient(_http, _jobs);
+        _waiter = new GantryJobWaiter(_jobs, OpenEventsAsync);
     }
 
     public GantryHttpConnection Connection { get; }
 
     /// <summary>Submits an API-format workflow (<c>{"1": {"class_type": …, "inputs": …}, …}</c>) and finds its place in the caller's queue.</summary>
-    public async Task<SubmittedJob> SubmitAsync(JsonObject workflow, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(workflow);
-        var body = new StringBuilder("{\"prompt\":").Append(workflow.ToJsonString()).Append('}').ToString();
-        var answer = await _http.PostAsync("api/prompt", Encoding.UTF8.GetBytes(body), cancellationToken);
-        var promptId = JobReports.Text(answer, "prompt_id") ?? throw new GantryHttpException(GantryFailure.Unavailable, "The server accepted the workflow without a prompt_id.");
-        var number = answer.TryGetProperty("number", out var n) && n.TryGetDouble(out var value) ? value : 0;
-        var position = await QueuePositionAsync(promptId, cancellationToken);
-        var nodeErrors = new Dictionary<string, JsonElement>();
-        if (answer.TryGetProperty("node_errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var error in errors.EnumerateObject())
-            {
-                nodeErrors[error.Name] = error.Value.Clone();
-            }
-        }
+    public Task<SubmittedJob> SubmitAsync(JsonObject workflow, CancellationToken cancellationToken) => _jobs.SubmitAsync(workflow, cancellationToken);
 
-        return new SubmittedJob(promptId, number, position, nodeErrors);
-    }
-
-    /// <summary>
-    /// How many of the caller's jobs are ahead of this one: those running, then those waiting before it. Read from the
-    /// light <c>/api/jobs</c> list (no workflows), in submission order as the queue runs them. A running job counts
-    /// only the running ones before it; null when the job already finished or lies past the first page. The waiting
-    /// list is read first: a job that starts between the two reads is then found among the running ones, never in neither.
-    /// </summary>
-    public async Task<int?> QueuePositionAsync(string promptId, CancellationToken cancellationToken)
-    {
-        const int Page = 1000;
-        var pending = await ListJobsAsync(new JobListFilter { Status = "pending", SortOrder = "asc", Limit = Page }, cancellationToken);
-        var running = await ListJobsAsync(new JobListFilter { Status = "in_progress", SortOrder = "asc", Limit = Page }, cancellationToken);
-        var runningIds = Ids(running);
-        if (runningIds.IndexOf(promptId) is var runningIndex and >= 0)
-        {
-            return runningIndex;
-        }
-
-        var index = Ids(pending).IndexOf(promptId);
-        return index < 0 ? null : (int)running.GetProperty("pagination").GetProperty("total").GetInt64() + index;
-
-        static List<string?> Ids(JsonElement page) => page.GetProperty("jobs").EnumerateArray().Select(j => JobReports.Text(j, "id")).ToList();
-    }
+    /// <inheritdoc cref="GantryJobsClient.QueuePositionAsync"/>
+    public Task<int?> QueuePositionAsync(string promptId, CancellationToken cancellationToken) => _jobs.QueuePositionAsync(promptId, cancellationToken);
 
     /// <summary>A job's state; <see cref="JobReport.Found"/> false when the server knows no such job.</summary>
-    public async Task<JobReport> GetReportAsync(string promptId, CancellationToken cancellationToken)
-    {
-        var path = GantryHttpClient.Segment(promptId);
-        try
-        {
-            var status = await _http.GetAsync($"api/job/{path}/status", cancellationToken);
-            var detail = await _http.GetAsync($"api/jobs/{path}", cancellationToken);
-            return JobReports.From(promptId, status, detail);
-        }
-        catch (GantryHttpException ex) when (ex.Status == HttpStatusCode.NotFound && ex.Code != "invalid_job_id")
-        {
-            // A malformed id (also a 404) is the caller's mistake, reported as such.
-            return JobReport.NotFound(promptId);
-        }
-    }
+    public Task<JobReport> GetReportAsync(string promptId, CancellationToken cancellationToken) => _jobs.GetReportAsync(promptId, cancellationToken);
 
     /// <summary>The whole job as <c>GET /api/jobs/{id}</c> answers it (workflow, outputs, error, execution status).</summary>
-    public Task<JsonElement> GetJobAsync(string promptId, CancellationToken cancellationToken)
-        => _http.GetAsync($"api/jobs/{GantryHttpClient.Segment(promptId)}", cancellationToken);
+    public Task<JsonElement> GetJobAsync(string promptId, CancellationToken cancellationToken) => _jobs.GetJobAsync(promptId, cancellationToken);
 
     /// <summary><c>GET /api/jobs</c> with its filters: <c>{jobs: […], pagination: {…}}</c>.</summary>
-    public Task<JsonElement> ListJobsAsync(JobListFilter filter, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        var query = new List<string>();
-        Add(query, "status", filter.Status);
-        Add(query, "workflow_id", filter.WorkflowId);
-        Add(query, "output_type", filter.OutputType);
-        Add(query, "sort_by", filter.SortBy);
-        Add(query, "sort_order", filter.SortOrder);
-        Add(query, "limit", filter.Limit?.ToString(CultureInfo.InvariantCulture));
-        Add(query, "offset", filter.Offset?.ToString(CultureInfo.InvariantCulture));
-        return _http.GetAsync(query.Count == 0 ? "api/jobs" : "api/jobs?" + string.Join('&', query), cancellationToken);
-    }
+    public Task<JsonElement> ListJobsAsync(JobListFilter filter, CancellationToken cancellationToken) => _jobs.ListJobsAsync(filter, cancellationToken);
 
     /// <summary>The caller's running and waiting jobs (without their workflows).</summary>
-    public async Task<QueueView> GetQueueAsync(CancellationToken cancellationToken)
-    {
-        var answer = await _http.GetAsync("api/queue", cancellationToken);
-        var position = 0;
-        return new QueueView(Entries(answer, "queue_running", ref position), Entries(answer, "queue_pending", ref position));
-    }
+    public Task<QueueView> GetQueueAsync(CancellationToken cancellationToken) => _jobs.GetQueueAsync(cancellationToken);
 
     /// <summary>Cancels a job in any state; <see cref="CancelOutcome.Cancelled"/> is false when it had already finished.</summary>
-    public async Task<CancelOutcome> CancelAsync(string promptId, CancellationToken cancellationToken)
-    {
-        var answer = await _http.PostAsync($"api/jobs/{GantryHttpClient.Segment(promptId)}/cancel", null, cancellationToken);
-        var cancelled = answer.TryGetProperty("cancelled", out var c) && c.ValueKind == JsonValueKind.True;
-        var detail = await GetJobAsync(promptId, cancellationToken);
-        return new CancelOutcome(promptId, cancelled, JobReports.Text(detail, "status"));
-    }
+    public Task<CancelOutcome> CancelAsync(string promptId, CancellationToken cancellationToken) => _jobs.CancelAsync(promptId, cancellationToken);
 
     /// <summary>The caller's most recent finished jobs, newest first, with their output files.</summary>
-    public async Task<IReadOnlyList<HistoryItem>> GetHistoryAsync(int maxItems, CancellationToken cancellationToken)
-    {
-        var answer = await _http.GetAsync($"api/history_v2?max_items={maxItems.ToString(CultureInfo.InvariantCulture)}", cancellationToken);
-        var items = new List<HistoryItem>();
-        if (!answer.TryGetProperty("history", out var history) || history.ValueKind != JsonValueKind.Array)
-        {
-            return items;
-        }
+    public Task<IReadOnlyList<HistoryItem>> GetHistoryAsync(int maxItems, CancellationToken cancellationToken) => _jobs.GetHistoryAsync(maxItems, cancellationToken);
 
-        foreach (var entry in history.EnumerateArray())
-        {
-            var status = entry.TryGetProperty("status", out var s) ? s : default;
-            items.Add(new HistoryItem(
-                JobReports.Text(entry, "prompt_id") ?? "",
-                JobReports.Text(status, "status_str"),
-                status.ValueKind == JsonValueKind.Object && status.TryGetProperty("completed", out var completed) && completed.ValueKind == JsonValueKind.True,
-                entry.TryGetProperty("create_time", out var created) && created.TryGetInt64(out var ms) ? JobReports.IsoTime(ms) : null,
-                JobReports.OutputsOf(entry.TryGetProperty("outputs", out var outputs) ? outputs : default)));
-        }
+    /// <summary>The bytes of one of the caller's files (through <c>/view</c>).</summary>
+    public Task<(byte[] Bytes, string ContentType)> DownloadAsync(OutputFile file, CancellationToken cancellationToken) => _files.DownloadAsync(file, cancellationToken);
 
-        return items;
-    }
+    /// <summary>A short-lived signed link to the file that works without the API key (what <c>/api/view</c> redirects to).</summary>
+    public Task<Uri> GetFileLinkAsync(OutputFile file, CancellationToken cancellationToken) => _files.GetFileLinkAsync(file, cancellationToken);
+
+    /// <summary>Uploads an image into the caller's input folder (or <paramref name="type"/>), for LoadImage to use.</summary>
+    public Task<UploadedImage> UploadImageAsync(
+        ReadOnlyMemory<byte> image, string filename, string? subfolder, bool overwrite, string? type, CancellationToken cancellationToken) =>
+        _files.UploadImageAsync(image, filename, subfolder, overwrite, type, cancellationToken);
+
+    /// <summary>The fleet's node catalog (<c>/object_info</c>), summarised; <paramref name="filter"/> keeps nodes whose name, display name or category contains it.</summary>
+    public Task<IReadOnlyList<NodeSummary>> ListNodesAsync(string? filter, CancellationToken cancellationToken) => _files.ListNodesAsync(filter, cancellationToken);
+
+    /// <summary>The finished job's output files; refused (as the server refuses <c>/view</c> of a missing file) while it is not done.</summary>
+    public Task<(JobReport Report, IReadOnlyList<OutputFile> Files)> GetOutputsAsync(string promptId, CancellationToken cancellationToken) =>
+        _files.GetOutputsAsync(promptId, cancellationToken);
+
+    /// <summary>Opens the caller's event stream (<c>/ws</c>), with the same key and HTTP stack as the API calls.</summary>
+    public Task<GantryEventStream> OpenEventsAsync(CancellationToken cancellationToken)
+        => GantryEventStream.ConnectAsync(
+            Connection.BaseAddress,
+            Connection.ApiKey,
+            _ownsHandler ? null : new HttpMessageInvoker(_handler, disposeHandler: false),
+            cancellationToken);
+
+    /// <inheritdoc cref="GantryJobWaiter.TryOpenEventsAsync"/>
+    public Task<GantryEventStream?> TryOpenEventsAsync(CancellationToken cancellationToken) => _waiter.TryOpenEventsAsync(cancellationToken);
+
+    /// <summary>
+    /// Waits until the job is done or <paramref name="timeout"/> passes. Listens on <c>/ws</c> for the job's events
+    /// (each goes to <paramref name="onEvent"/>), and asks the server for the outcome when one says the run ended,
+    /// and every <see cref="PollInterval"/> in case an event was missed. An unknown job ends the wait at once.
+    /// </summary>
+    public Task<WaitOutcome> WaitAsync(string promptId, TimeSpan timeout, Action<GantryEvent>? onEvent, CancellationToken cancellationToken) =>
+        _waiter.WaitAsync(promptId, timeout, onEvent, cancellationToken);
+
+    /// <summary>
+    /// The same wait on an event stream the caller opened (and disposes): opened before submitting, it sees every event
+    /// of the job however quickly it runs.
+    /// </summary>
+    public Task<WaitOutcome> WaitAsync(
+        string promptId, TimeSpan timeout, GantryEventStream? events, Action<GantryEvent>? onEvent, CancellationToken cancellationToken) =>
+        _waiter.WaitAsync(promptId, timeout, events, onEvent, cancellationToken);
 
     public void Dispose()
     {
@@ -158,36 +117,5 @@ public sealed partial class GantryApiClient : IDisposable
         {
             _handler.Dispose();
         }
-    }
-
-    private static void Add(List<string> query, string name, string? value)
-    {
-        if (!string.IsNullOrWhiteSpace(value))
-        {
-            query.Add($"{name}={Uri.EscapeDataString(value.Trim())}");
-        }
-    }
-
-    private static List<QueueEntry> Entries(JsonElement answer, string list, ref int position)
-    {
-        var entries = new List<QueueEntry>();
-        if (!answer.TryGetProperty(list, out var items) || items.ValueKind != JsonValueKind.Array)
-        {
-            return entries;
-        }
-
-        foreach (var item in items.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.Array || item.GetArrayLength() < 2)
-            {
-                continue;
-            }
-
-            var created = item.GetArrayLength() > 4 && item[4].ValueKind == JsonValueKind.Object
-                && item[4].TryGetProperty("create_time", out var time) && time.TryGetInt64(out var ms) ? JobReports.IsoTime(ms) : null;
-            entries.Add(new QueueEntry(item[1].GetString() ?? "", position++, item[0].TryGetDouble(out var number) ? number : 0, created));
-        }
-
-        return entries;
     }
 }

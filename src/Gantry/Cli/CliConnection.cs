@@ -1,23 +1,28 @@
 using System.CommandLine;
 using Gantry.Client;
+using Gantry.Hosting;
 
 namespace Gantry.Cli;
 
 /// <summary>
 /// Where a CLI command finds the running Gantry and which key it uses. URL: <c>--url</c>, then <c>GANTRY_URL</c>,
 /// then <see cref="DefaultUrl"/>. Key: <c>--api-key</c>, then <c>GANTRY_API_KEY</c>, then the admin key file the
-/// server wrote at first start (<c>DATA/admin-key</c>, DATA from <c>--data</c>, <c>GANTRY__DATADIRECTORY</c> or
-/// <c>./gantry-data</c>); none when there is no such file (a server started with <c>--no-auth</c> needs none).
+/// server wrote at first start (<c>DATA/admin-key</c>, DATA the data folder <c>gantry serve</c> would use: <c>--data</c>,
+/// else the settings as <see cref="GantryConfiguration"/> reads them); none when there is no such file (a server started
+/// with <c>--no-auth</c> needs none).
 /// </summary>
 public static class CliConnection
 {
     public const string DefaultUrl = "http://127.0.0.1:8188";
 
     /// <param name="environment">Reads an environment variable (the process's by default).</param>
+    /// <param name="dataDirectory">The data folder for a <c>--data</c> flag (or none): by default the one <c>gantry serve</c> would use.</param>
     /// <exception cref="UriFormatException">The URL is not an absolute http(s) URL.</exception>
-    public static GantryHttpConnection Resolve(string? urlFlag, string? apiKeyFlag, string? dataFlag, Func<string, string?>? environment = null)
+    public static GantryHttpConnection Resolve(
+        string? urlFlag, string? apiKeyFlag, string? dataFlag, Func<string, string?>? environment = null, Func<string?, string>? dataDirectory = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
+        dataDirectory ??= static flag => GantryConfiguration.ReadStoreSettings(flag, storeFlag: null).Data.DataDirectory;
         var url = FirstSet(urlFlag, environment(GantryHttpConnection.UrlVariable)) ?? DefaultUrl;
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
@@ -35,8 +40,7 @@ public static class CliConnection
             return new GantryHttpConnection(baseAddress, variableKey, GantryHttpConnection.ApiKeyVariable);
         }
 
-        var data = dataFlag ?? environment("GANTRY__DATADIRECTORY") ?? "./gantry-data";
-        var keyFile = Path.Combine(Path.GetFullPath(data), Auth.AdminBootstrap.AdminKeyFileName);
+        var keyFile = Path.Combine(Path.GetFullPath(dataDirectory(dataFlag)), Auth.AdminBootstrap.AdminKeyFileName);
         var fileKey = File.Exists(keyFile) ? FirstSet(File.ReadAllText(keyFile)) : null;
         return new GantryHttpConnection(baseAddress, fileKey, fileKey is null ? "none" : keyFile);
     }
@@ -59,7 +63,7 @@ public sealed class GantryHttpOptions
 
     public Option<string?> Data { get; } = new("--data")
     {
-        Description = "The server's data folder, to find its admin key (default ./gantry-data).",
+        Description = "The server's data folder, to find its admin key (default: the one 'gantry serve' would use from appsettings and GANTRY__ variables, else ./gantry-data).",
     };
 
     /// <summary>Adds the three options to <paramref name="command"/> and returns it.</summary>

@@ -1,26 +1,31 @@
+using Gantry.Hosting;
 using Gantry.Store;
 using Npgsql;
 
 namespace Gantry.Cli;
 
 /// <summary>
-/// Opens the store directly for local admin commands (<c>keys</c>, <c>users</c>): the same data folder or PostgreSQL
-/// the server uses. Flags win over <c>GANTRY__DATADIRECTORY</c> / <c>GANTRY__STORE__POSTGRES</c>, which win over the
-/// defaults. Only <c>gantry serve</c> creates a store: these commands refuse one that does not exist, so a typo in
-/// the folder never makes a new empty store and a key the running server does not know.
+/// Opens the store directly for local admin commands (<c>keys</c>, <c>users</c>): the data folder or PostgreSQL database
+/// <c>gantry serve</c> with the same flags would use, read from the same settings (<see cref="GantryConfiguration"/>:
+/// <c>--data</c>/<c>--store</c>, then <c>GANTRY__…</c> variables, then appsettings, then the defaults). Only
+/// <c>gantry serve</c> creates a store: these commands refuse one that does not exist, so a typo in the folder never
+/// makes a new empty store and a key the running server does not know.
 /// </summary>
 public static class CliStore
 {
-    public static string ResolveDataDirectory(string? flag)
-        => flag ?? Environment.GetEnvironmentVariable("GANTRY__DATADIRECTORY") ?? "./gantry-data";
-
-    /// <exception cref="CliStoreMissingException">There is no Gantry store where the command looked.</exception>
+    /// <exception cref="CliStoreMissingException">There is no Gantry store where the command looked, or the settings do not read.</exception>
     public static async Task<IGantryStore> OpenAsync(string? dataFlag, string? storeFlag, CancellationToken cancellationToken)
     {
-        var dataDirectory = ResolveDataDirectory(dataFlag);
-        var postgres = storeFlag ?? Environment.GetEnvironmentVariable("GANTRY__STORE__POSTGRES");
+        var (data, settings) = ReadSettings(dataFlag, storeFlag);
+        var dataDirectory = data.DataDirectory;
+        var postgres = settings.Postgres;
         if (string.IsNullOrWhiteSpace(postgres))
         {
+            if (string.IsNullOrWhiteSpace(dataDirectory))
+            {
+                throw new CliStoreMissingException("Bad setting: Gantry:DataDirectory is empty.");
+            }
+
             var file = Path.GetFullPath(Path.Combine(dataDirectory, GantryStoreFactory.SqliteFileName));
             if (!File.Exists(file))
             {
@@ -59,6 +64,19 @@ public static class CliStore
         }
     }
 
+    private static (DataOptions Data, StoreOptions Store) ReadSettings(string? dataFlag, string? storeFlag)
+    {
+        try
+        {
+            return GantryConfiguration.ReadStoreSettings(dataFlag, storeFlag);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException)
+        {
+            // A broken appsettings.json, as 'gantry serve' reports it.
+            throw new CliStoreMissingException($"Bad setting: {ex.Message}");
+        }
+    }
+
     private static async Task EnsurePostgresSchemaAsync(string connectionString, CancellationToken cancellationToken)
     {
         NpgsqlConnectionStringBuilder target;
@@ -93,5 +111,5 @@ public static class CliStore
     }
 }
 
-/// <summary>A local admin command found no Gantry store where it looked; the message says where.</summary>
+/// <summary>A local admin command found no Gantry store where it looked (the message says where), or could not read its settings.</summary>
 public sealed class CliStoreMissingException(string message) : Exception(message);

@@ -18,7 +18,7 @@ public static class KeysCommand
     }
 
     private static (Option<string?> Data, Option<string?> Store) StoreOptions()
-        => (new Option<string?>("--data") { Description = "Data folder of the Gantry to manage (default ./gantry-data)." },
+        => (new Option<string?>("--data") { Description = "Data folder of the Gantry to manage (default: the one 'gantry serve' would use, else ./gantry-data)." },
             new Option<string?>("--store") { Description = "PostgreSQL connection string, when Gantry runs on PostgreSQL." });
 
     private static Command CreateKeyCommand()

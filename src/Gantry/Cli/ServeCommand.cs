@@ -59,15 +59,7 @@ public static partial class ServeCommand
                 args.Add($"--urls={u}");
             }
 
-            if (parse.GetValue(data) is { } d)
-            {
-                args.Add($"--Gantry:DataDirectory={d}");
-            }
-
-            if (parse.GetValue(store) is { } s)
-            {
-                args.Add($"--Gantry:Store:Postgres={s}");
-            }
+            args.AddRange(GantryConfiguration.StoreFlagSettings(parse.GetValue(data), parse.GetValue(store)));
 
             if (parse.GetValue(frontend) is { } f)
             {

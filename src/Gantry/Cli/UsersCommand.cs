@@ -20,7 +20,7 @@ public static class UsersCommand
 
     private static Command ListCommand()
     {
-        var data = new Option<string?>("--data") { Description = "Data folder of the Gantry to manage (default ./gantry-data)." };
+        var data = new Option<string?>("--data") { Description = "Data folder of the Gantry to manage (default: the one 'gantry serve' would use, else ./gantry-data)." };
         var store = new Option<string?>("--store") { Description = "PostgreSQL connection string, when Gantry runs on PostgreSQL." };
         var json = new Option<bool>("--json") { Description = "Print JSON for scripts." };
         var command = new Command("list", "List users with their weight and limits (empty = the server's defaults).") { json, data, store };
@@ -54,7 +54,7 @@ public static class UsersCommand
 
     private static Command LimitsCommand()
     {
-        var data = new Option<string?>("--data") { Description = "Data folder of the Gantry to manage (default ./gantry-data)." };
+        var data = new Option<string?>("--data") { Description = "Data folder of the Gantry to manage (default: the one 'gantry serve' would use, else ./gantry-data)." };
         var store = new Option<string?>("--store") { Description = "PostgreSQL connection string, when Gantry runs on PostgreSQL." };
         var name = new Argument<string>("name") { Description = "The user." };
         var weight = new Option<string?>("--weight") { Description = "Fair-share weight (a number > 0), or 'default'." };

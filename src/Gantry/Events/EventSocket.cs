@@ -38,11 +38,8 @@ public sealed partial class EventSocket
         _subscription = hub.Subscribe(userId, capacity, () => Stop(StopReason.TooSlow));
     }
 
-    /// <summary>Why the socket ended (for tests and logs); <see cref="StopReason.None"/> while it runs.</summary>
+    /// <summary>Why the socket ended (the close it sends depends on it); <see cref="StopReason.None"/> while it runs.</summary>
     public StopReason Reason => (StopReason)Volatile.Read(ref _stopReason);
-
-    /// <summary>Whether the client asked for type-4 previews (<c>supports_preview_metadata</c>).</summary>
-    public bool SupportsPreviewMetadata => _previewMetadata;
 
     /// <summary>
     /// Sends the greeting <paramref name="greeting"/> makes (the socket is already subscribed when it runs), then the
@@ -83,6 +80,17 @@ public sealed partial class EventSocket
             await reading;
             _abortAfterStop = null;
         }
+    }
+
+    /// <summary>Runs the reader loop (<see cref="ClientMessageReader"/>) and stops the socket when the client closes or goes.</summary>
+    private async Task ReadAsync(CancellationToken cancellationToken) =>
+        Stop(await new ClientMessageReader(_socket).ReadAsync(OnFeatureFlags, cancellationToken));
+
+    /// <summary>Answers the client's <c>feature_flags</c> with the server's and remembers <c>supports_preview_metadata</c>.</summary>
+    private void OnFeatureFlags(bool previewMetadata)
+    {
+        _previewMetadata = previewMetadata;
+        _subscription.Offer(_featureFlagsReply);
     }
 
     private async Task WriteAsync()

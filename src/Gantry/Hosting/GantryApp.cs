@@ -35,7 +35,7 @@ public static class GantryApp
     /// <summary>Builds the app from command-line style arguments (<c>--urls</c>, <c>--Gantry:Section:Key=value</c>).</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateBuilder(GantryConfiguration.BuilderOptions(args));
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
@@ -117,6 +117,7 @@ public static class GantryApp
         app.MapCloudHistory();
         Gantry.Api.Cloud.Assets.CloudAssetsApi.MapCloudAssets(app);
         app.MapV2Jobs();
+        app.MapV2Assets();
         app.MapWebhooks();
         app.MapComfyNative();
         app.MapEditor();

@@ -58,9 +58,6 @@ public sealed class Dispatcher : BackgroundService, IWorkerCallbacks, IWorkerLoa
     /// <summary>Completes once the workers are started and the store's active jobs are loaded.</summary>
     public Task Ready => _ready.Task;
 
-    /// <summary>Pieces of work running beside the loop now (for tests and diagnostics).</summary>
-    internal int BackgroundWorkCount => _context.Work.Count;
-
     /// <summary>Jobs on the named worker now, as the dispatcher counts them.</summary>
     public int JobsOn(string worker) => _context.Placements.JobsOn(worker);
 

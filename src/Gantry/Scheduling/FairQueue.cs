@@ -1,4 +1,5 @@
 using Gantry.Domain;
+using Gantry.Workers;
 
 namespace Gantry.Scheduling;
 
@@ -14,21 +15,23 @@ namespace Gantry.Scheduling;
 /// first placement; with W free workers it is O(log U + users tried × W) with capability checks cached per
 /// requirement set and worker. Nothing is ever proportional to the number of queued jobs.
 /// </para>
+/// <para>
+/// Where it is decided: the order of users is <see cref="UserLanes"/> (its <c>FairOrder</c>), the choice of worker is
+/// <see cref="WorkerLanes.Choose"/>, whether a worker can run a graph at all is <see cref="WorkerFit"/>; this class ties
+/// them together and keeps which job is queued and which is on which worker.
+/// </para>
 /// </summary>
-public sealed partial class FairQueue
+public sealed class FairQueue
 {
-    private readonly double _defaultWeight;
-    private readonly int _defaultMaxRunning;
-    private readonly Dictionary<long, UserLane> _users = [];
-    private readonly SortedSet<UserLane> _eligible = new(LaneOrder.Instance);
+    private readonly UserLanes _users;
+    private readonly WorkerLanes _workers = new();
     private readonly Dictionary<Guid, QueuedJob> _queued = [];
-    private readonly HashSet<QueuedJob> _awaiting = [];
     private readonly Dictionary<Guid, Placement> _placed = [];
     private readonly Dictionary<string, JobRequirements> _interned = new(StringComparer.Ordinal);
     private long _tick;
 
-    // Set when a full pass found nothing to do; any change that could allow a decision clears it.
-    private bool _settled;
+    // What the lanes' change counters were when a full pass found nothing to do: until one moves, Next has nothing to say.
+    private (long Users, long Workers) _settledAt = (-1, -1);
 
     /// <summary>How many distinct requirement sets the capability caches keep before they start over.</summary>
     public const int MaxCachedRequirementSets = 10_000;
@@ -38,8 +41,7 @@ public sealed partial class FairQueue
     public FairQueue(double defaultWeight = 1, int defaultMaxRunning = 3)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(defaultWeight);
-        _defaultWeight = defaultWeight;
-        _defaultMaxRunning = defaultMaxRunning;
+        _users = new UserLanes(defaultWeight, defaultMaxRunning);
     }
 
     /// <summary>Jobs waiting for a worker.</summary>
@@ -49,7 +51,10 @@ public sealed partial class FairQueue
     public int PlacedCount => _placed.Count;
 
     /// <summary>Users' next jobs whose requirements are not known yet: read their graphs and call <see cref="SetRequirements"/>.</summary>
-    public IReadOnlyCollection<QueuedJob> HeadsAwaitingRequirements => _awaiting;
+    public IReadOnlyCollection<QueuedJob> HeadsAwaitingRequirements => _users.Awaiting;
+
+    /// <summary>Workers that take jobs and have a free slot.</summary>
+    public int FreeWorkerCount => _workers.FreeCount;
 
     public bool IsQueued(Guid jobId) => _queued.ContainsKey(jobId);
 
@@ -58,18 +63,28 @@ public sealed partial class FairQueue
     /// <summary>The worker a placed job is on, or null.</summary>
     public string? WorkerOf(Guid jobId) => _placed.TryGetValue(jobId, out var placement) ? placement.Worker?.Name : null;
 
-    public int QueuedOf(long userId) => _users.TryGetValue(userId, out var lane) ? lane.Jobs.Count : 0;
+    public int QueuedOf(long userId) => _users.TryGet(userId, out var lane) ? lane.Jobs.Count : 0;
 
-    public int RunningOf(long userId) => _users.TryGetValue(userId, out var lane) ? lane.Running : 0;
+    public int RunningOf(long userId) => _users.TryGet(userId, out var lane) ? lane.Running : 0;
+
+    /// <summary>How many jobs a worker holds now.</summary>
+    public int HeldBy(string worker) => _workers.HeldBy(worker);
+
+    /// <summary>Adds or updates a worker: what it can run (null: not known yet), how many jobs it may hold, whether it takes jobs.</summary>
+    public void SetWorker(string name, WorkerCapabilities? capabilities, int slots, WorkerAvailability availability) =>
+        _workers.Set(name, capabilities, slots, availability);
+
+    /// <summary>Forgets a worker. Jobs placed on it stay placed until released.</summary>
+    public bool RemoveWorker(string name) => _workers.Remove(name);
 
     /// <summary>Sets a user's weight and concurrency limit (null: the defaults). A weight of zero or less counts as the default.</summary>
     public void SetUserShare(long userId, double? weight, int? maxRunning)
     {
-        var lane = Lane(userId);
-        Reposition(lane, () =>
+        var lane = _users.Lane(userId);
+        _users.Reposition(lane, () =>
         {
-            lane.Weight = weight is > 0 ? weight.Value : _defaultWeight;
-            lane.MaxRunning = maxRunning ?? _defaultMaxRunning;
+            lane.Weight = weight is > 0 ? weight.Value : _users.DefaultWeight;
+            lane.MaxRunning = maxRunning ?? _users.DefaultMaxRunning;
         });
     }
 
@@ -87,9 +102,9 @@ public sealed partial class FairQueue
             job.Requirements = Intern(requirements);
         }
 
-        var lane = Lane(job.UserId);
+        var lane = _users.Lane(job.UserId);
         _queued[job.JobId] = job;
-        Reposition(lane, () => lane.Jobs.Add(job));
+        _users.Reposition(lane, () => lane.Jobs.Add(job));
         return true;
     }
 
@@ -101,9 +116,9 @@ public sealed partial class FairQueue
             return false;
         }
 
-        _awaiting.Remove(job);
-        var lane = _users[job.UserId];
-        Reposition(lane, () => lane.Jobs.Remove(job));
+        _users.Awaiting.Remove(job);
+        var lane = _users.Lane(job.UserId);
+        _users.Reposition(lane, () => lane.Jobs.Remove(job));
         return true;
     }
 
@@ -116,9 +131,9 @@ public sealed partial class FairQueue
             return false;
         }
 
-        _awaiting.Remove(job);
-        var lane = _users[job.UserId];
-        Reposition(lane, () => job.Requirements = Intern(requirements));
+        _users.Awaiting.Remove(job);
+        var lane = _users.Lane(job.UserId);
+        _users.Reposition(lane, () => job.Requirements = Intern(requirements));
         return true;
     }
 
@@ -134,13 +149,13 @@ public sealed partial class FairQueue
         }
 
         Remove(jobId);
-        var lane = Lane(userId);
-        var workerLane = _workers.GetValueOrDefault(worker);
+        var lane = _users.Lane(userId);
+        var workerLane = _workers.Find(worker);
         _placed[jobId] = new Placement(lane, workerLane);
-        Reposition(lane, () => lane.Running++);
+        _users.Reposition(lane, () => lane.Running++);
         if (workerLane is not null)
         {
-            Occupy(workerLane, requirements);
+            _workers.Occupy(workerLane, requirements);
         }
 
         return true;
@@ -154,11 +169,10 @@ public sealed partial class FairQueue
             return false;
         }
 
-        Reposition(placement.User, () => placement.User.Running--);
+        _users.Reposition(placement.User, () => placement.User.Running--);
         if (placement.Worker is { } worker)
         {
-            worker.Held--;
-            UpdateFree(worker);
+            _workers.Vacate(worker);
         }
 
         return true;
@@ -170,29 +184,29 @@ public sealed partial class FairQueue
     /// </summary>
     public FairQueueDecision? Next()
     {
-        if (_settled || _free.Count == 0 || _eligible.Count == 0)
+        if (_settledAt == (_users.Changes, _workers.Changes) || _workers.FreeCount == 0 || _users.Eligible.Count == 0)
         {
             return null;
         }
 
-        foreach (var lane in _eligible)
+        foreach (var lane in _users.Eligible)
         {
             var head = lane.Jobs.Min!;
             var requirements = head.Requirements!;
-            if (ChooseWorker(requirements) is { } worker)
+            if (_workers.Choose(requirements) is { } worker)
             {
                 Assign(lane, head, worker);
                 return new FairQueueDecision.Assign(head, worker.Name);
             }
 
-            if (NeverRunnable(requirements) is { } reason)
+            if (_workers.NeverRunnable(requirements) is { } reason)
             {
                 Remove(head.JobId);
                 return new FairQueueDecision.Unrunnable(head, reason);
             }
         }
 
-        _settled = true;
+        _settledAt = (_users.Changes, _workers.Changes);
         return null;
     }
 
@@ -201,55 +215,13 @@ public sealed partial class FairQueue
         _queued.Remove(head.JobId);
         _placed[head.JobId] = new Placement(lane, worker);
         var tick = ++_tick;
-        Reposition(lane, () =>
+        _users.Reposition(lane, () =>
         {
             lane.Jobs.Remove(head);
             lane.Running++;
             lane.LastServed = tick;
         });
-        Occupy(worker, head.Requirements);
-    }
-
-    private UserLane Lane(long userId)
-    {
-        if (!_users.TryGetValue(userId, out var lane))
-        {
-            lane = new UserLane(userId, _defaultWeight, _defaultMaxRunning);
-            _users[userId] = lane;
-        }
-
-        return lane;
-    }
-
-    /// <summary>Changes a lane and puts it back in the eligible set at its new place, if it belongs there.</summary>
-    private void Reposition(UserLane lane, Action change)
-    {
-        _settled = false;
-        if (lane.InEligible)
-        {
-            _eligible.Remove(lane);
-            lane.InEligible = false;
-        }
-
-        change();
-        if (lane.Jobs.Count == 0)
-        {
-            return;
-        }
-
-        var head = lane.Jobs.Min!;
-        if (head.Requirements is null)
-        {
-            _awaiting.Add(head);
-            return;
-        }
-
-        if (lane.HasRoom)
-        {
-            lane.FreezeKey(head.Sequence);
-            _eligible.Add(lane);
-            lane.InEligible = true;
-        }
+        _workers.Occupy(worker, head.Requirements);
     }
 
     private JobRequirements Intern(JobRequirements requirements)
@@ -263,14 +235,12 @@ public sealed partial class FairQueue
         {
             // Distinct graphs keep coming in a long-lived process: start the caches over rather than grow forever.
             _interned.Clear();
-            _runnability.Clear();
-            foreach (var worker in _workers.Values)
-            {
-                worker.Fits.Clear();
-            }
+            _workers.ClearCaches();
         }
 
         _interned[requirements.Key] = requirements;
         return requirements;
     }
+
+    private sealed record Placement(UserLane User, WorkerLane? Worker);
 }

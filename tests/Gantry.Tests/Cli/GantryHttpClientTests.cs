@@ -32,8 +32,9 @@ public sealed class GantryHttpClientTests(SqliteServerFixture fixture) : IClassF
         fromFile.ApiKey.ShouldBe("gk_from_file");
         fromFile.KeySource.ShouldBe(Path.Combine(data.Path, "admin-key"));
 
-        var viaVariable = CliConnection.Resolve(null, null, null, new Dictionary<string, string?> { ["GANTRY__DATADIRECTORY"] = data.Path }.GetValueOrDefault);
-        viaVariable.ApiKey.ShouldBe("gk_from_file");
+        // Without --data, the folder the settings name (CliConfigurationTests runs that part as a real process).
+        var viaSettings = CliConnection.Resolve(null, null, null, _ => null, flag => flag ?? data.Path);
+        viaSettings.ApiKey.ShouldBe("gk_from_file");
 
         using var empty = new TempDirectory();
         CliConnection.Resolve(null, null, empty.Path, _ => null).ApiKey.ShouldBeNull();

@@ -61,7 +61,7 @@ public sealed class BinaryFramesTests
     [InlineData("""[1]""", false, false)]
     public void Feature_flags_messages_are_recognised(string message, bool recognised, bool previewMetadata)
     {
-        EventSocket.TryReadFeatureFlags(Encoding.UTF8.GetBytes(message), out var flag).ShouldBe(recognised);
+        ClientMessageReader.TryReadFeatureFlags(Encoding.UTF8.GetBytes(message), out var flag).ShouldBe(recognised);
         flag.ShouldBe(previewMetadata);
     }
 }

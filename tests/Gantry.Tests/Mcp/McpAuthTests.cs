@@ -48,5 +48,6 @@ public sealed class McpAuthTests
                 TransportMode = HttpTransportMode.StreamableHttp,
                 AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {key}" },
             }),
+            McpTestClients.ClientOptions,
             cancellationToken: TestContext.Current.CancellationToken);
 }

@@ -8,6 +8,14 @@ namespace Gantry.Tests.Mcp;
 /// <summary>The official C# MCP client connected to Gantry: over streamable HTTP to <c>/mcp</c>, or over stdio to a <c>gantry mcp</c> process.</summary>
 public static class McpTestClients
 {
+    /// <summary>
+    /// The SDK's client first probes with <c>server/discover</c> and, if no answer comes within 5 s, falls back to
+    /// <c>initialize</c> on the same connection; a <c>gantry mcp</c> process still starting on a busy machine answers
+    /// the probe late, has by then settled on the newest revision, and refuses the fallback's <c>initialize</c>. The
+    /// connect stays bounded by the 60 s initialization timeout (docs/mcp.md says the same to users).
+    /// </summary>
+    public static McpClientOptions ClientOptions => new() { DiscoverProbeTimeout = Timeout.InfiniteTimeSpan };
+
     public static Task<McpClient> HttpAsync(Uri baseAddress, string? apiKey)
     {
         var options = new HttpClientTransportOptions
@@ -16,7 +24,7 @@ public static class McpTestClients
             TransportMode = HttpTransportMode.StreamableHttp,
             AdditionalHeaders = apiKey is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["X-API-Key"] = apiKey },
         };
-        return McpClient.CreateAsync(new HttpClientTransport(options), cancellationToken: TestContext.Current.CancellationToken);
+        return McpClient.CreateAsync(new HttpClientTransport(options), ClientOptions, cancellationToken: TestContext.Current.CancellationToken);
     }
 
     public static Task<McpClient> StdioAsync(string url, string? apiKey)
@@ -34,7 +42,7 @@ public static class McpTestClients
             Name = "gantry mcp",
             EnvironmentVariables = new Dictionary<string, string?> { ["GANTRY_URL"] = null, ["GANTRY_API_KEY"] = null, ["DOTNET_NOLOGO"] = "1" },
         };
-        return McpClient.CreateAsync(new StdioClientTransport(options), cancellationToken: TestContext.Current.CancellationToken);
+        return McpClient.CreateAsync(new StdioClientTransport(options), ClientOptions, cancellationToken: TestContext.Current.CancellationToken);
     }
 
     public static Task<CallToolResult> CallAsync(this McpClient client, string tool, object? arguments = null)

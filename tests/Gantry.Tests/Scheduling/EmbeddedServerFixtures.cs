@@ -70,7 +70,8 @@ public static class JobWaiter
         """;
 
     /// <summary>Polls <c>/api/job/{id}/status</c> whenever a job changes until the status is <paramref name="status"/>; returns the body.</summary>
-    public static async Task<JsonElement> StatusAsync(GantryTestServer server, HttpClient client, Guid id, string status)
+    /// <param name="within">How long to wait (default <see cref="TestTimeouts.Default"/>); longer only for jobs whose work is large by design.</param>
+    public static async Task<JsonElement> StatusAsync(GantryTestServer server, HttpClient client, Guid id, string status, TimeSpan? within = null)
     {
         var signals = server.GetService<JobSignals>();
         var changed = new SemaphoreSlim(0);
@@ -85,7 +86,7 @@ public static class JobWaiter
         signals.Changed += OnChanged;
         try
         {
-            using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+            using var timeout = new CancellationTokenSource(within ?? TestTimeouts.Default);
             string? last = null;
             while (true)
             {

@@ -17,6 +17,9 @@ public static class V2Errors
     public const string Forbidden = "forbidden";
     public const string TooManyStreams = "too_many_streams";
     public const string PayloadTooLarge = "payload_too_large";
+    public const string HashMismatch = "hash_mismatch";
+    public const string BlobNotFound = "blob_not_found";
+    public const string UpstreamError = "upstream_error";
 
     public static JsonHttpResult<V2ErrorEnvelope> Error(int status, string code, string message, byte[]? detailsJson = null)
         => TypedResults.Json(

@@ -29,7 +29,7 @@ public static class V2JobsApi
     }
 
     public static async Task<Results<JsonHttpResult<V2Job>, JsonHttpResult<V2ErrorEnvelope>>> SubmitAsync(
-        HttpContext context, JobSubmitter submitter, IJobStore store, V2JobViews views, IOptions<ApiOptions> api, IOptions<V2Options> v2)
+        HttpContext context, JobSubmitter submitter, IJobStore store, V2JobViews views, V2AssetResolver resolver, IOptions<ApiOptions> api, IOptions<V2Options> v2)
     {
         var key = ReadIdempotencyKey(context.Request, v2.Value.MaxIdempotencyKeyLength, out var keyError);
         if (keyError is not null)
@@ -44,13 +44,19 @@ public static class V2JobsApi
             return V2Errors.Error(StatusCodes.Status413PayloadTooLarge, V2Errors.PayloadTooLarge, $"The request body is larger than the limit of {limit} bytes.");
         }
 
-        var submission = V2SubmitReader.Read(body, key, out var refusal);
-        if (submission is null)
+        var read = V2SubmitReader.Read(body, key, out var refusal);
+        if (read is null)
         {
             return V2Errors.Unprocessable(refusal!.Code, refusal.Message);
         }
 
         var caller = context.GetCaller();
+        var (submission, missing) = await resolver.ResolveAsync(caller.UserId, read, context.RequestAborted);
+        if (submission is null)
+        {
+            return V2Errors.Unprocessable(V2Errors.MissingAsset, missing!);
+        }
+
         var outcome = await submitter.SubmitAsync(caller, submission, context.RequestAborted);
         switch (outcome)
         {

@@ -13,6 +13,13 @@ public sealed class V2Options
     /// </summary>
     public TimeSpan JobRetention { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// How long an asset uploaded through v2 is kept when the request names no <c>expires_in</c>: its <c>expires_at</c>.
+    /// Null (the default): uploads do not expire. An asset past its deadline answers 404 on every v2 route and cannot be
+    /// referenced by a job.
+    /// </summary>
+    public TimeSpan? AssetRetention { get; set; }
+
     /// <summary>How often an open event stream gets a keep-alive comment (and re-reads the job from the store).</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
 

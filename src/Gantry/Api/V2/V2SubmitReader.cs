@@ -7,7 +7,7 @@ namespace Gantry.Api.V2;
 /// Takes a <c>POST /api/v2/jobs</c> body apart: <c>{workflow, extra_data}</c>. The body is parsed once with the same parser
 /// as <c>POST /api/prompt</c> (<see cref="JParser.TryParseRequest"/>), and the result is the same
 /// <see cref="PromptSubmission"/> the one submit pipeline validates and stores; the stored workflow is the exact byte range
-/// of the request's <c>workflow</c> member.
+/// of the request's <c>workflow</c> member (unless it references assets: <see cref="V2AssetResolver"/>).
 /// </summary>
 public static class V2SubmitReader
 {
@@ -49,12 +49,6 @@ public static class V2SubmitReader
             refusal = new V2Refusal(
                 V2Errors.WorkflowFormatUi,
                 "This is a UI-format workflow (it has 'nodes' and 'links'); export the API format (Workflow > Export (API)) and submit that.");
-            return null;
-        }
-
-        if (AssetReferences.FindFirst(workflow) is { } reference)
-        {
-            refusal = new V2Refusal(V2Errors.MissingAsset, $"Node {reference}: the referenced asset does not exist or is not yours.");
             return null;
         }
 

@@ -6,10 +6,10 @@ namespace Gantry.Store.Postgres;
 
 /// <summary>
 /// The shared store: one PostgreSQL database that several Gantry instances may use at once. Every write is
-/// its own transaction (job inserts and transitions are group-committed per instance); schema migrations
+/// its own transaction (job inserts and transitions are group-committed per instance, by <see cref="PostgresJobBatches"/>); schema migrations
 /// run under an advisory lock so instances starting together do not collide.
 /// </summary>
-public sealed partial class PostgresGantryStore : RelationalGantryStore
+public sealed class PostgresGantryStore : RelationalGantryStore
 {
     private const int DefaultMaxAutoPrepare = 64;
 
@@ -18,17 +18,14 @@ public sealed partial class PostgresGantryStore : RelationalGantryStore
     /// <param name="connectionString">An Npgsql connection string.</param>
     /// <param name="timeProvider">The clock for the few writes that are given no time; the system clock by default.</param>
     public PostgresGantryStore(string connectionString, TimeProvider? timeProvider = null)
-        : base(PostgresDialect.Instance, timeProvider)
+        : this(BuildDataSource(connectionString), timeProvider)
     {
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
-        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
-        {
-            // The store sends few distinct statements very often: let Npgsql prepare them (saves planning time),
-            // unless the connection string chose otherwise.
-            builder.ConnectionStringBuilder.MaxAutoPrepare = DefaultMaxAutoPrepare;
-        }
+    }
 
-        _dataSource = builder.Build();
+    private PostgresGantryStore(NpgsqlDataSource dataSource, TimeProvider? timeProvider)
+        : base(PostgresDialect.Instance, timeProvider, _ => new PostgresJobBatches(dataSource))
+    {
+        _dataSource = dataSource;
     }
 
     public override string Kind => "postgres";
@@ -69,6 +66,19 @@ public sealed partial class PostgresGantryStore : RelationalGantryStore
     }
 
     protected override ValueTask DisposeConnectionsAsync() => _dataSource.DisposeAsync();
+
+    private static NpgsqlDataSource BuildDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            // The store sends few distinct statements very often: let Npgsql prepare them (saves planning time),
+            // unless the connection string chose otherwise.
+            builder.ConnectionStringBuilder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+        }
+
+        return builder.Build();
+    }
 
     private static async Task AdvisoryLockAsync(NpgsqlConnection connection, string function, CancellationToken cancellationToken)
     {

@@ -100,10 +100,6 @@ internal static class JobTransitionSql
         }
     }
 
-    /// <summary>The names of the optional parameters a transition's statement uses (for tests).</summary>
-    internal static IEnumerable<string> UsedParameters(JobTransition transition)
-        => s_optional.Where(p => p.IsUsed(transition)).Select(p => p.Name);
-
     /// <summary>Binds the result parameters of <see cref="UpsertResult"/> except <c>@seq</c>.</summary>
     public static void BindResult(SqlParameters parameters, JobResult result)
     {

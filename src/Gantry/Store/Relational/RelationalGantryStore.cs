@@ -6,35 +6,44 @@ using Gantry.Store.GroupCommit;
 namespace Gantry.Store.Relational;
 
 /// <summary>
-/// What the SQLite and PostgreSQL stores share: the statements (their SQL agrees), the row mapping, and the
-/// group commit of job inserts and transitions. A backend supplies connections (<see cref="ReadAsync{T}"/>,
-/// <see cref="WriteAsync{T}"/>), the two batch writers and its schema.
+/// What the SQLite and PostgreSQL stores share, composed of one collaborator per table group (their SQL agrees on both):
+/// <see cref="RelationalUserStore"/> (users and keys), <see cref="RelationalJobStore"/> (jobs, group-committed),
+/// <see cref="RelationalJobListing"/> (job list queries), <see cref="RelationalWorkerRegistry"/> and
+/// <see cref="RelationalFileIndex"/>. A backend supplies connections (<see cref="ReadAsync{T}"/>, <see cref="WriteAsync{T}"/>),
+/// its <see cref="IJobBatchWriter"/> and its schema.
 /// </summary>
 /// <remarks>
 /// Times are the callers' (Unix ms). The store reads <see cref="Time"/> only where a method is given no time:
 /// user and key creation, and the schema history.
 /// </remarks>
-public abstract partial class RelationalGantryStore : IGantryStore, IRelationalDatabase
+public abstract class RelationalGantryStore : IGantryStore, IRelationalDatabase
 {
-    private readonly GroupCommitQueue<NewJob, JobRecord> _inserts;
-    private readonly GroupCommitQueue<JobTransition, JobRecord?> _transitions;
+    private readonly RelationalUserStore _users;
+    private readonly RelationalJobStore _jobs;
+    private readonly RelationalJobListing _listing;
+    private readonly RelationalWorkerRegistry _workers;
+    private readonly RelationalFileIndex _files;
     private int _disposed;
 
-    private protected RelationalGantryStore(SqlDialect dialect, TimeProvider? timeProvider)
+    /// <param name="batches">Makes the backend's batch writer; given this store for its connections.</param>
+    private protected RelationalGantryStore(SqlDialect dialect, TimeProvider? timeProvider, Func<IRelationalDatabase, IJobBatchWriter> batches)
     {
         Dialect = dialect;
         Time = timeProvider ?? TimeProvider.System;
-        _inserts = new GroupCommitQueue<NewJob, JobRecord>(CommitInsertsAsync);
-        _transitions = new GroupCommitQueue<JobTransition, JobRecord?>(CommitTransitionsAsync);
+        _users = new RelationalUserStore(this, Time);
+        _jobs = new RelationalJobStore(this, batches(this));
+        _listing = new RelationalJobListing(this);
+        _workers = new RelationalWorkerRegistry(this);
+        _files = new RelationalFileIndex(this);
     }
 
     public abstract string Kind { get; }
 
     /// <summary>How job inserts have been batched (one transaction per batch).</summary>
-    public GroupCommitCounters InsertCommits => _inserts.Counters;
+    public GroupCommitCounters InsertCommits => _jobs.InsertCommits;
 
     /// <summary>How job transitions have been batched (one transaction per batch).</summary>
-    public GroupCommitCounters TransitionCommits => _transitions.Counters;
+    public GroupCommitCounters TransitionCommits => _jobs.TransitionCommits;
 
     protected TimeProvider Time { get; }
 
@@ -60,8 +69,7 @@ public abstract partial class RelationalGantryStore : IGantryStore, IRelationalD
             return;
         }
 
-        await _inserts.DisposeAsync();
-        await _transitions.DisposeAsync();
+        await _jobs.DisposeAsync();
         await DisposeConnectionsAsync();
         GC.SuppressFinalize(this);
     }
@@ -72,13 +80,6 @@ public abstract partial class RelationalGantryStore : IGantryStore, IRelationalD
     /// <summary>Runs a write in its own transaction and commits it (SQLite: on the one writer connection, serialized).</summary>
     protected abstract Task<T> WriteAsync<T>(
         Func<DbConnection, DbTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken);
-
-    /// <summary>Inserts the jobs in ONE transaction and commits; one outcome per job (duplicates fail alone).</summary>
-    protected abstract Task<GroupCommitOutcome<JobRecord>[]> CommitInsertsAsync(IReadOnlyList<NewJob> jobs, CancellationToken cancellationToken);
-
-    /// <summary>Applies the transitions in order in ONE transaction and commits; one outcome per transition.</summary>
-    protected abstract Task<GroupCommitOutcome<JobRecord?>[]> CommitTransitionsAsync(
-        IReadOnlyList<JobTransition> transitions, CancellationToken cancellationToken);
 
     protected abstract ValueTask DisposeConnectionsAsync();
 
@@ -91,19 +92,84 @@ public abstract partial class RelationalGantryStore : IGantryStore, IRelationalD
         Func<DbConnection, DbTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken)
         => WriteAsync(write, cancellationToken);
 
-    /// <summary>
-    /// What an insert came to: the new row when it got a sequence; else a duplicate id when
-    /// <paramref name="duplicate"/>, else an owner that does not exist. Either failure wrote nothing.
-    /// </summary>
-    private protected static GroupCommitOutcome<JobRecord> InsertOutcome(NewJob job, long? sequence, bool duplicate) =>
-        sequence is { } seq ? GroupCommitOutcome<JobRecord>.Success(JobRows.Inserted(job, seq))
-        : duplicate ? GroupCommitOutcome<JobRecord>.Failure(new DuplicateJobException(job.Id))
-        : GroupCommitOutcome<JobRecord>.Failure(new InvalidOperationException($"User {job.UserId} does not exist."));
+    // IJobStore: RelationalJobStore and RelationalJobListing.
+    public Task<JobRecord> InsertJobAsync(NewJob job, CancellationToken cancellationToken) => _jobs.InsertJobAsync(job, cancellationToken);
 
-    /// <summary>A job refused because its user had <paramref name="waiting"/> jobs waiting, at or over its cap.</summary>
-    private protected static GroupCommitOutcome<JobRecord> QueueFullOutcome(NewJob job, int waiting) =>
-        GroupCommitOutcome<JobRecord>.Failure(new QueueFullException(waiting, job.MaxWaiting ?? 0));
+    public Task<JobRecord?> TransitionAsync(JobTransition transition, CancellationToken cancellationToken) =>
+        _jobs.TransitionAsync(transition, cancellationToken);
 
-    /// <summary>Counts a user's waiting jobs (queued or dispatched): the cap's count, taken inside the inserting transaction.</summary>
-    private protected const string CountWaitingSql = "SELECT COUNT(*) FROM jobs WHERE user_id = @user_id AND state IN (0, 1)";
+    public Task<JobRecord?> GetJobAsync(Guid id, CancellationToken cancellationToken) => _jobs.GetJobAsync(id, cancellationToken);
+
+    public Task<JobDetail?> GetJobDetailAsync(Guid id, CancellationToken cancellationToken) => _jobs.GetJobDetailAsync(id, cancellationToken);
+
+    public Task<JobPayload?> GetPayloadAsync(Guid id, CancellationToken cancellationToken) => _jobs.GetPayloadAsync(id, cancellationToken);
+
+    public Task<int> DeleteHistoryAsync(long userId, IReadOnlyList<Guid>? ids, CancellationToken cancellationToken) =>
+        _jobs.DeleteHistoryAsync(userId, ids, cancellationToken);
+
+    public Task<JobPage> ListJobsAsync(JobListQuery query, CancellationToken cancellationToken) => _listing.ListJobsAsync(query, cancellationToken);
+
+    public Task<IReadOnlyList<JobRecord>> ListUserJobsInStatesAsync(
+        long userId, IReadOnlyList<JobState> states, int limit, CancellationToken cancellationToken) =>
+        _listing.ListUserJobsInStatesAsync(userId, states, limit, cancellationToken);
+
+    public Task<IReadOnlyList<(JobRecord Job, JobPayload Payload)>> ListUserJobsWithPayloadsAsync(
+        long userId, IReadOnlyList<JobState> states, int limit, CancellationToken cancellationToken) =>
+        _listing.ListUserJobsWithPayloadsAsync(userId, states, limit, cancellationToken);
+
+    public Task<IReadOnlyList<JobRecord>> ListHistoryAsync(long userId, int offset, int limit, CancellationToken cancellationToken) =>
+        _listing.ListHistoryAsync(userId, offset, limit, cancellationToken);
+
+    public Task<IReadOnlyList<JobRecord>> ListActiveJobsAsync(CancellationToken cancellationToken) => _listing.ListActiveJobsAsync(cancellationToken);
+
+    public Task<int> CountUserJobsInStatesAsync(long userId, IReadOnlyList<JobState> states, CancellationToken cancellationToken) =>
+        _listing.CountUserJobsInStatesAsync(userId, states, cancellationToken);
+
+    // IUserStore: RelationalUserStore.
+    public event Action? AccessChanged
+    {
+        add => _users.AccessChanged += value;
+        remove => _users.AccessChanged -= value;
+    }
+
+    public Task<User> CreateUserAsync(string name, bool isAdmin, CancellationToken cancellationToken) =>
+        _users.CreateUserAsync(name, isAdmin, cancellationToken);
+
+    public Task<User?> GetUserAsync(long id, CancellationToken cancellationToken) => _users.GetUserAsync(id, cancellationToken);
+
+    public Task<User?> FindUserByNameAsync(string name, CancellationToken cancellationToken) => _users.FindUserByNameAsync(name, cancellationToken);
+
+    public Task<IReadOnlyList<User>> ListUsersAsync(CancellationToken cancellationToken) => _users.ListUsersAsync(cancellationToken);
+
+    public Task<User?> UpdateUserLimitsAsync(long id, double? weight, int? maxRunning, int? maxQueued, CancellationToken cancellationToken) =>
+        _users.UpdateUserLimitsAsync(id, weight, maxRunning, maxQueued, cancellationToken);
+
+    public Task<ApiKeyInfo> CreateApiKeyAsync(long userId, ReadOnlyMemory<byte> keyHash, string prefix, string? name, CancellationToken cancellationToken) =>
+        _users.CreateApiKeyAsync(userId, keyHash, prefix, name, cancellationToken);
+
+    public Task<(ApiKeyInfo Key, User User)?> FindActiveApiKeyAsync(ReadOnlyMemory<byte> keyHash, CancellationToken cancellationToken) =>
+        _users.FindActiveApiKeyAsync(keyHash, cancellationToken);
+
+    public Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(long? userId, CancellationToken cancellationToken) =>
+        _users.ListApiKeysAsync(userId, cancellationToken);
+
+    public Task<bool> RevokeApiKeyAsync(long keyId, long atMs, CancellationToken cancellationToken) =>
+        _users.RevokeApiKeyAsync(keyId, atMs, cancellationToken);
+
+    public Task<long> GetAccessFingerprintAsync(CancellationToken cancellationToken) => _users.GetAccessFingerprintAsync(cancellationToken);
+
+    // IWorkerRegistry and IFileIndex: RelationalWorkerRegistry and RelationalFileIndex.
+    public Task SaveWorkerAsync(WorkerRegistration worker, CancellationToken cancellationToken) => _workers.SaveWorkerAsync(worker, cancellationToken);
+
+    public Task<IReadOnlyList<WorkerRegistration>> ListWorkersAsync(CancellationToken cancellationToken) => _workers.ListWorkersAsync(cancellationToken);
+
+    public Task<bool> RemoveWorkerAsync(string name, CancellationToken cancellationToken) => _workers.RemoveWorkerAsync(name, cancellationToken);
+
+    public Task AddFilesAsync(IReadOnlyList<StoredFile> files, CancellationToken cancellationToken) => _files.AddFilesAsync(files, cancellationToken);
+
+    public Task<StoredFile?> FindFileAsync(long userId, string type, string subfolder, string filename, CancellationToken cancellationToken) =>
+        _files.FindFileAsync(userId, type, subfolder, filename, cancellationToken);
+
+    public Task<IReadOnlyList<StoredFile>> ListJobFilesAsync(Guid jobId, CancellationToken cancellationToken) =>
+        _files.ListJobFilesAsync(jobId, cancellationToken);
 }

@@ -7,15 +7,14 @@ namespace Gantry.Store.Sqlite;
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode with <c>synchronous=FULL</c>, so a commit survives
 /// kill -9 and power loss. All writes go through one writer connection, one transaction at a time; reads
-/// run in parallel on pooled read-only connections.
+/// run in parallel on pooled read-only connections. Job inserts and transitions are group-committed by <see cref="SqliteJobBatches"/>.
 /// </summary>
-public sealed partial class SqliteGantryStore : RelationalGantryStore
+public sealed class SqliteGantryStore : RelationalGantryStore
 {
     private const int BusyTimeoutMs = 10_000;
     private const int WriterCacheKiB = 64 * 1024;
 
     private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private readonly WaitingBounds _waitingBounds = new();
     private readonly string _writerConnectionString;
     private readonly string _readerConnectionString;
     private SqliteConnection? _writer;
@@ -24,7 +23,7 @@ public sealed partial class SqliteGantryStore : RelationalGantryStore
     /// <param name="databasePath">The database file; created (with its folder) if missing.</param>
     /// <param name="timeProvider">The clock for the few writes that are given no time; the system clock by default.</param>
     public SqliteGantryStore(string databasePath, TimeProvider? timeProvider = null)
-        : base(SqliteDialect.Instance, timeProvider)
+        : base(SqliteDialect.Instance, timeProvider, database => new SqliteJobBatches(database, new WaitingBounds()))
     {
         DatabasePath = Path.GetFullPath(databasePath);
         _writerConnectionString = new SqliteConnectionStringBuilder

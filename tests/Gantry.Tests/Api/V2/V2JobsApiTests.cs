@@ -4,6 +4,7 @@ using System.Text.Json;
 using Gantry.Domain;
 using Gantry.Jobs;
 using Gantry.Tests.Infrastructure;
+using Gantry.Tests.Mcp;
 
 namespace Gantry.Tests.Api.V2;
 
@@ -74,6 +75,26 @@ public abstract class V2JobsApiTests(ServerFixture fixture) : ServerTestBase(fix
         using var cloud = await user.Client.GetAsync($"api/jobs/{id:D}", TestContext.Current.CancellationToken);
         var detail = await cloud.ShouldBeJsonAsync(HttpStatusCode.OK);
         detail.GetProperty("status").GetString().ShouldBe(JobStatusVocabulary.ToWire(JobStatusVocabulary.ToPublicStatus(state)));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("gty_not-a-real-key")]
+    public async Task A_request_without_a_valid_key_is_401_as_the_v2_ErrorEnvelope_and_v1_keeps_its_own_body(string? key)
+    {
+        using var client = Server.CreateClient(key);
+        using var v2 = await client.GetAsync($"api/v2/jobs/{Guid.NewGuid():D}", TestContext.Current.CancellationToken);
+        var envelope = await V2Requests.Conformant(v2, "/api/v2/jobs/{id}", "get");
+        v2.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        envelope.GetProperty("error").GetProperty("code").GetString().ShouldBe("unauthorized");
+
+        using var upload = await client.PostAsync("api/v2/assets", new MultipartFormDataContent(), TestContext.Current.CancellationToken);
+        upload.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await V2Requests.Conformant(upload, "/api/v2/assets", "post")).GetProperty("error").GetProperty("code").GetString().ShouldBe("unauthorized");
+
+        using var v1 = await client.GetAsync($"api/jobs/{Guid.NewGuid():D}", TestContext.Current.CancellationToken);
+        var body = await v1.ShouldBeJsonAsync(HttpStatusCode.Unauthorized);
+        body.GetProperty("code").GetString().ShouldBe("unauthorized");
     }
 
     [Fact]
@@ -202,6 +223,22 @@ public abstract class V2JobsApiTests(ServerFixture fixture) : ServerTestBase(fix
         }
 
         (await V2Requests.GetJobOkAsync(user.Client, ossId)).GetProperty("status").GetString().ShouldBe("canceled");
+
+        // MCP submit, seen by v1, v2 and OSS; v2 cancel, seen by v1 and MCP (which also sees the v1 job's cancel).
+        await using var mcp = await McpTestClients.HttpAsync(Server.BaseAddress, user.Key);
+        var submitted = await mcp.CallAsync("submit_workflow", new { workflow = JsonDocument.Parse(TestWorkflows.Simple).RootElement });
+        var mcpId = Guid.Parse(submitted.Structured().GetProperty("prompt_id").GetString()!);
+        (await V2Requests.GetJobOkAsync(user.Client, mcpId)).GetProperty("status").GetString().ShouldBe("queued");
+        await CloudStatusShouldBeAsync(user.Client, mcpId, "waiting_to_dispatch");
+        (await OssQueueIdsAsync(user.Client)).ShouldContain(mcpId.ToString("D"));
+        (await V2Requests.CancelAsync(user.Client, mcpId)).Body.GetProperty("status").GetString().ShouldBe("canceled");
+        await CloudStatusShouldBeAsync(user.Client, mcpId, "cancelled");
+        foreach (var id in new[] { mcpId, v1 })
+        {
+            var status = (await mcp.CallAsync("get_job_status", new { prompt_id = id.ToString("D") })).Structured();
+            status.GetProperty("status").GetString().ShouldBe("cancelled");
+            status.GetProperty("done").GetBoolean().ShouldBeTrue();
+        }
     }
 
     private static async Task CloudStatusShouldBeAsync(HttpClient client, Guid id, string status)

@@ -104,18 +104,25 @@ public sealed record AssetFields
 
     private static (AssetFields, string?) ReadTags(AssetFields fields, JsonElement value, AssetOptions options)
     {
+        var (tags, problem) = ReadTagArray(value, options);
+        return tags is null ? (fields, problem) : (fields with { Tags = tags }, null);
+    }
+
+    /// <summary>Tags from a JSON body: an array of strings, at most <see cref="AssetOptions.MaxTags"/>, normalized.</summary>
+    public static (IReadOnlyList<string>? Tags, string? Error) ReadTagArray(JsonElement value, AssetOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(t => t.ValueKind != JsonValueKind.String))
         {
-            return (fields, "tags must be an array of strings.");
+            return (null, "tags must be an array of strings.");
         }
 
         if (value.GetArrayLength() > options.MaxTags)
         {
-            return (fields, $"At most {options.MaxTags} tags are allowed.");
+            return (null, $"At most {options.MaxTags} tags are allowed.");
         }
 
-        var (tags, problem) = AssetRules.NormalizeTags([.. value.EnumerateArray().Select(t => t.GetString())], options);
-        return tags is null ? (fields, problem) : (fields with { Tags = tags }, null);
+        return AssetRules.NormalizeTags([.. value.EnumerateArray().Select(t => t.GetString())], options);
     }
 
     private static string? Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -1,33 +1,21 @@
-using System.Text;
 using Gantry.Assets;
 using Gantry.Auth;
 using Gantry.Http;
 using Gantry.Outputs;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace Gantry.Api.Cloud.Assets;
 
 /// <summary>
-/// <c>POST /api/assets</c>. A multipart form is read as a stream: the <c>file</c> part goes straight into the asset
-/// store (hashed on the way, never held in memory nor buffered whole), the small fields around it (<c>name</c>,
-/// <c>tags</c>, <c>mime_type</c>, <c>user_metadata</c>, <c>id</c>, <c>preview_id</c>) are read with a bound each. A body
-/// declared larger than <see cref="AssetOptions.MaxUploadBytes"/> is refused (413) before any of it is read; one that
-/// grows past it is cut off with 413 and nothing kept. A JSON body (<c>{url, name, …}</c>) downloads from the URL
+/// <c>POST /api/assets</c>. A multipart form is read as a stream by <see cref="AssetFormReader"/> (the bytes into the
+/// store, hashed on the way; 413 past <see cref="AssetOptions.MaxUploadBytes"/>, nothing kept); the fields around the
+/// file (<c>name</c>, <c>tags</c>, <c>mime_type</c>, <c>user_metadata</c>, <c>id</c>, <c>preview_id</c>) are checked here. A JSON body (<c>{url, name, …}</c>) downloads from the URL
 /// (<see cref="AssetDownloadEndpoints"/>). As the spec says, when the caller already has an asset with the same
 /// content, that one is returned (200, <c>created_new: false</c>); else 201.
 /// </summary>
 public static class AssetUploadEndpoint
 {
-    /// <summary>Room for the multipart framing and the small fields around the file.</summary>
-    private const long FormOverheadBytes = 1024 * 1024;
-
-    private const int MaxFieldBytes = 128 * 1024;
-    private const int MaxParts = 64;
-
     public static async Task<Results<JsonHttpResult<AssetView>, JsonHttpResult<ErrorResponse>>> UploadAsync(
         HttpContext context, IAssetStore assets, AssetViews views, IOptions<AssetOptions> options, IOptions<ApiOptions> api, RemoteAssetFetcher fetcher)
     {
@@ -38,85 +26,21 @@ public static class AssetUploadEndpoint
             return await AssetDownloadEndpoints.UploadFromUrlAsync(context, assets, views, limits, api.Value, fetcher);
         }
 
-        var tooLarge = ApiResults.Error(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, $"The upload is larger than the limit of {limits.MaxUploadBytes} bytes.");
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
-            || !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
-            || HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 and <= 256 } boundary)
+        var (read, refusal) = await AssetFormReader.ReadAsync(context, assets, limits);
+        if (read is null)
         {
-            return ApiResults.Error(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.InvalidRequest,
-                "Send the asset as multipart/form-data with the bytes in 'file', or JSON {url, name} to download it.");
+            return refusal!.Status == StatusCodes.Status415UnsupportedMediaType
+                ? ApiResults.Error(refusal.Status, ErrorCodes.InvalidRequest, "Send the asset as multipart/form-data with the bytes in 'file', or JSON {url, name} to download it.")
+                : ApiResults.Error(refusal.Status, refusal.Status == StatusCodes.Status413PayloadTooLarge ? ErrorCodes.PayloadTooLarge : ErrorCodes.InvalidRequest, refusal.Message);
         }
 
-        if (request.ContentLength > limits.MaxUploadBytes + FormOverheadBytes)
-        {
-            return tooLarge;
-        }
-
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
-        {
-            bodyLimit.MaxRequestBodySize = limits.MaxUploadBytes + FormOverheadBytes;
-        }
-
-        var form = new UploadForm();
-        try
-        {
-            var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024, BodyLengthLimit = null };
-            for (var parts = 0; await reader.ReadNextSectionAsync(context.RequestAborted) is { } section; parts++)
-            {
-                if (parts >= MaxParts)
-                {
-                    return await RefuseAsync(assets, form, ApiResults.BadRequest(ErrorCodes.InvalidRequest, $"The form has more than {MaxParts} parts."));
-                }
-
-                var disposition = section.GetContentDispositionHeader();
-                var field = disposition?.Name.Value;
-                if (field == "file" && disposition!.IsFileDisposition())
-                {
-                    if (form.Blob is not null)
-                    {
-                        return await RefuseAsync(assets, form, ApiResults.BadRequest(ErrorCodes.InvalidRequest, "Send one 'file' part."));
-                    }
-
-                    form.FileName = disposition!.FileNameStar.Value ?? disposition.FileName.Value;
-                    form.PartType = section.ContentType;
-                    form.Blob = await assets.IngestAsync(section.Body, limits.MaxUploadBytes, context.RequestAborted);
-                }
-                else if (field is not null && await ReadFieldAsync(section) is { } value)
-                {
-                    form.Add(field, value);
-                }
-                else
-                {
-                    return await RefuseAsync(assets, form, ApiResults.BadRequest(ErrorCodes.InvalidRequest, $"A form field is larger than {MaxFieldBytes} bytes or is not UTF-8 text."));
-                }
-            }
-        }
-        catch (AssetTooLargeException)
-        {
-            return tooLarge;
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return await RefuseAsync(assets, form, tooLarge);
-        }
-        catch (BadHttpRequestException ex)
-        {
-            return await RefuseAsync(assets, form, ApiResults.Error(ex.StatusCode, ErrorCodes.InvalidRequest, "The request body is unreadable."));
-        }
-        catch (IOException) when (!context.RequestAborted.IsCancellationRequested)
-        {
-            return await RefuseAsync(assets, form, ApiResults.BadRequest(ErrorCodes.InvalidRequest, "The multipart body is malformed or ends before its closing boundary."));
-        }
-
-        if (form.Blob is not { } blob)
-        {
-            return ApiResults.BadRequest(ErrorCodes.InvalidRequest, "A 'file' part is required.");
-        }
-
+        var form = new UploadForm(read);
+        var blob = read.Blob!;
         var (draft, problem) = await form.ToDraftAsync(context, assets, limits);
         if (draft is null)
         {
-            return await RefuseAsync(assets, form, ApiResults.BadRequest(ErrorCodes.InvalidParameter, problem!));
+            await read.DiscardAsync(assets);
+            return ApiResults.BadRequest(ErrorCodes.InvalidParameter, problem!);
         }
 
         return await CreateAsync(context, assets, views, draft, blob);
@@ -158,72 +82,24 @@ public static class AssetUploadEndpoint
             statusCode: created.CreatedNew ? createdStatus : StatusCodes.Status200OK);
     }
 
-    private static async Task<JsonHttpResult<ErrorResponse>> RefuseAsync(IAssetStore assets, UploadForm form, JsonHttpResult<ErrorResponse> error)
-    {
-        if (form.Blob is { } blob)
-        {
-            await assets.DiscardAsync(blob, CancellationToken.None);
-        }
-
-        return error;
-    }
-
-    /// <summary>A small text field (UTF-8, at most <see cref="MaxFieldBytes"/>), or null when it is larger or not UTF-8.</summary>
-    private static async Task<string?> ReadFieldAsync(MultipartSection section)
-    {
-        var buffer = new byte[MaxFieldBytes + 1];
-        var length = 0;
-        int read;
-        while (length < buffer.Length && (read = await section.Body.ReadAsync(buffer.AsMemory(length))) > 0)
-        {
-            length += read;
-        }
-
-        if (length > MaxFieldBytes)
-        {
-            return null;
-        }
-
-        try
-        {
-            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer, 0, length);
-        }
-        catch (DecoderFallbackException)
-        {
-            return null;
-        }
-    }
-
     /// <summary>What the form said besides the bytes.</summary>
-    private sealed class UploadForm
+    private sealed class UploadForm(AssetForm form)
     {
-        private readonly Dictionary<string, List<string>> _fields = new(StringComparer.Ordinal);
+        private AssetBlob Blob => form.Blob!;
 
-        public AssetBlob? Blob { get; set; }
+        private string? FileName => form.FileName;
 
-        public string? FileName { get; set; }
-
-        public string? PartType { get; set; }
-
-        public void Add(string name, string value)
-        {
-            if (!_fields.TryGetValue(name, out var values))
-            {
-                _fields[name] = values = [];
-            }
-
-            values.Add(value);
-        }
+        private string? PartType => form.PartType;
 
         public async Task<(AssetDraft? Draft, string? Problem)> ToDraftAsync(HttpContext context, IAssetStore assets, AssetOptions options)
         {
-            var name = Last("name") ?? UserFiles.BaseName(FileName) ?? Blob!.Sha256;
+            var name = Last("name") ?? UserFiles.BaseName(FileName) ?? Blob.Sha256;
             if (AssetRules.NameProblem(name) is { } nameProblem)
             {
                 return (null, nameProblem);
             }
 
-            var (tags, tagProblem) = AssetFields.ReadFormTags(_fields.GetValueOrDefault("tags") ?? [], options);
+            var (tags, tagProblem) = AssetFields.ReadFormTags(form.All("tags"), options);
             if (tags is null)
             {
                 return (null, tagProblem);
@@ -275,6 +151,6 @@ public static class AssetUploadEndpoint
             return (new AssetDraft { Id = id, Name = name, MimeType = mime, Tags = tags, UserMetadata = metadata, PreviewId = preview }, null);
         }
 
-        private string? Last(string name) => _fields.TryGetValue(name, out var values) && values.Count > 0 ? values[^1] : null;
+        private string? Last(string name) => form.Last(name);
     }
 }

@@ -76,3 +76,17 @@ public sealed record V2PreviewEvent(
     [property: JsonPropertyName("node_id")] string NodeId,
     [property: JsonPropertyName("content_type")] string ContentType,
     [property: JsonPropertyName("data_base64")] string DataBase64);
+
+/// <summary>The v2 <c>Asset</c>: a record over a content-addressed blob, with a fresh short-lived content link.</summary>
+public sealed record V2Asset(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("hash")] string? Hash,
+    [property: JsonPropertyName("size_bytes")] long SizeBytes,
+    [property: JsonPropertyName("content_type")] string ContentType,
+    [property: JsonPropertyName("file_path")] string? FilePath,
+    [property: JsonPropertyName("created_new"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? CreatedNew,
+    [property: JsonPropertyName("created_at")] string CreatedAt,
+    [property: JsonPropertyName("url")] string Url,
+    [property: JsonPropertyName("url_expires_at")] string UrlExpiresAt,
+    [property: JsonPropertyName("expires_at")] string? ExpiresAt,
+    [property: JsonPropertyName("job_id")] string? JobId);

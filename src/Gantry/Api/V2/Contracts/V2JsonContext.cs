@@ -14,4 +14,5 @@ namespace Gantry.Api.V2.Contracts;
 [JsonSerializable(typeof(V2PreviewEvent))]
 [JsonSerializable(typeof(V2Progress))]
 [JsonSerializable(typeof(V2Output))]
+[JsonSerializable(typeof(V2Asset))]
 public sealed partial class V2JsonContext : JsonSerializerContext;

@@ -3,7 +3,12 @@ using Gantry.Workers;
 
 namespace Gantry.Scheduling;
 
-public sealed partial class FairQueue
+/// <summary>
+/// The workers' side of <see cref="FairQueue"/>: one <see cref="WorkerLane"/> per worker, the ones with a free slot, and
+/// which worker a job goes to (<see cref="Choose"/>: idle first, then the same model files, then more free slots) or why
+/// none ever will (<see cref="NeverRunnable"/>). What a worker can run is <see cref="WorkerFit"/>'s answer, cached.
+/// </summary>
+internal sealed class WorkerLanes
 {
     private readonly Dictionary<string, WorkerLane> _workers = new(StringComparer.Ordinal);
     private readonly HashSet<WorkerLane> _free = [];
@@ -11,13 +16,18 @@ public sealed partial class FairQueue
     private int _fleetVersion;
 
     /// <summary>Workers that take jobs and have a free slot.</summary>
-    public int FreeWorkerCount => _free.Count;
+    public int FreeCount => _free.Count;
+
+    /// <summary>Counts every change of a worker's slots or availability: a decision pass that found nothing stays valid while it does not move.</summary>
+    public long Changes { get; private set; }
+
+    public WorkerLane? Find(string name) => _workers.GetValueOrDefault(name);
 
     /// <summary>How many jobs a worker holds now.</summary>
     public int HeldBy(string worker) => _workers.TryGetValue(worker, out var lane) ? lane.Held : 0;
 
     /// <summary>Adds or updates a worker: what it can run (null: not known yet), how many jobs it may hold, whether it takes jobs.</summary>
-    public void SetWorker(string name, WorkerCapabilities? capabilities, int slots, WorkerAvailability availability)
+    public void Set(string name, WorkerCapabilities? capabilities, int slots, WorkerAvailability availability)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         if (!_workers.TryGetValue(name, out var lane))
@@ -45,7 +55,7 @@ public sealed partial class FairQueue
     }
 
     /// <summary>Forgets a worker. Jobs placed on it stay placed until released.</summary>
-    public bool RemoveWorker(string name)
+    public bool Remove(string name)
     {
         if (!_workers.Remove(name, out var lane))
         {
@@ -55,11 +65,12 @@ public sealed partial class FairQueue
         lane.Registered = false;
         _free.Remove(lane);
         _fleetVersion++;
-        _settled = false;
+        Changes++;
         return true;
     }
 
-    private void Occupy(WorkerLane worker, JobRequirements? requirements)
+    /// <summary>A job went onto the worker: one slot less.</summary>
+    public void Occupy(WorkerLane worker, JobRequirements? requirements)
     {
         worker.Held++;
         if (requirements?.AffinityKey is { } key)
@@ -70,9 +81,26 @@ public sealed partial class FairQueue
         UpdateFree(worker);
     }
 
+    /// <summary>A job left the worker: one slot more.</summary>
+    public void Vacate(WorkerLane worker)
+    {
+        worker.Held--;
+        UpdateFree(worker);
+    }
+
+    /// <summary>Forgets what each worker can run (the requirement sets are being started over).</summary>
+    public void ClearCaches()
+    {
+        _runnability.Clear();
+        foreach (var worker in _workers.Values)
+        {
+            worker.Fits.Clear();
+        }
+    }
+
     private void UpdateFree(WorkerLane worker)
     {
-        _settled = false;
+        Changes++;
         if (worker.Registered && worker.Availability == WorkerAvailability.Accepting && worker.Held < worker.Slots)
         {
             _free.Add(worker);
@@ -84,7 +112,7 @@ public sealed partial class FairQueue
     }
 
     /// <summary>The best free worker that can run the requirements, or null.</summary>
-    private WorkerLane? ChooseWorker(JobRequirements requirements)
+    public WorkerLane? Choose(JobRequirements requirements)
     {
         WorkerLane? best = null;
         foreach (var candidate in _free)
@@ -125,7 +153,7 @@ public sealed partial class FairQueue
     /// Why no worker will ever run these requirements, or null while one might: some worker that is not draining
     /// fits, or has not reported its catalog yet, or there are no such workers at all (nothing is configured yet).
     /// </summary>
-    private string? NeverRunnable(JobRequirements requirements)
+    public string? NeverRunnable(JobRequirements requirements)
     {
         if (_runnability.TryGetValue(requirements, out var cached) && cached.Version == _fleetVersion)
         {

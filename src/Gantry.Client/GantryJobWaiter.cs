@@ -1,20 +1,13 @@
 namespace Gantry.Client;
 
-/// <summary>The end of a bounded wait: the job's report, and whether the wait ran out before the job was done.</summary>
-public sealed record WaitOutcome(JobReport Report, bool TimedOut);
-
-public sealed partial class GantryApiClient
+/// <summary>
+/// Waiting for a job's end for <see cref="GantryApiClient"/>: events from <c>/ws</c> (opened by
+/// <paramref name="openEvents"/>) say when to ask, and a poll every <see cref="PollInterval"/> covers a missed one.
+/// </summary>
+internal sealed class GantryJobWaiter(GantryJobsClient jobs, Func<CancellationToken, Task<GantryEventStream>> openEvents)
 {
     /// <summary>How often a wait asks the server again when no event came (a dropped socket, a missed frame).</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
-
-    /// <summary>Opens the caller's event stream (<c>/ws</c>), with the same key and HTTP stack as the API calls.</summary>
-    public Task<GantryEventStream> OpenEventsAsync(CancellationToken cancellationToken)
-        => GantryEventStream.ConnectAsync(
-            Connection.BaseAddress,
-            Connection.ApiKey,
-            _ownsHandler ? null : new HttpMessageInvoker(_handler, disposeHandler: false),
-            cancellationToken);
 
     /// <summary>
     /// Waits until the job is done or <paramref name="timeout"/> passes. Listens on <c>/ws</c> for the job's events
@@ -47,7 +40,7 @@ public sealed partial class GantryApiClient
         {
             try
             {
-                return await OpenEventsAsync(cancellationToken);
+                return await openEvents(cancellationToken);
             }
             catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or HttpRequestException)
             {
@@ -66,7 +59,7 @@ public sealed partial class GantryApiClient
     public async Task<WaitOutcome> WaitAsync(string promptId, TimeSpan timeout, GantryEventStream? events, Action<GantryEvent>? onEvent, CancellationToken cancellationToken)
     {
         // Connected first, then asked: an end between the two is seen either way.
-        var report = await GetReportAsync(promptId, cancellationToken);
+        var report = await jobs.GetReportAsync(promptId, cancellationToken);
         if (!report.Found)
         {
             return new WaitOutcome(report, TimedOut: false);
@@ -95,7 +88,7 @@ public sealed partial class GantryApiClient
                 listening = null; // the socket closed: poll from here on
             }
 
-            report = await GetReportAsync(promptId, cancellationToken);
+            report = await jobs.GetReportAsync(promptId, cancellationToken);
             if (!report.Found || report.Done)
             {
                 return new WaitOutcome(report, TimedOut: false);

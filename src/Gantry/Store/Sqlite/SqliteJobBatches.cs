@@ -6,9 +6,14 @@ using Microsoft.Data.Sqlite;
 
 namespace Gantry.Store.Sqlite;
 
-/// <summary>The two batch writers: each batch is one transaction on the writer connection, statements prepared once per batch.</summary>
-public sealed partial class SqliteGantryStore
+/// <summary>
+/// The two batch writers: each batch is one transaction on the writer connection (<paramref name="database"/>'s writes),
+/// statements prepared once per batch. <paramref name="waitingBounds"/> spares a count for users far below their queue cap.
+/// </summary>
+internal sealed class SqliteJobBatches(IRelationalDatabase database, WaitingBounds waitingBounds) : IJobBatchWriter
 {
+    private static SqliteDialect Dialect => SqliteDialect.Instance;
+
     // The WHERE EXISTS turns an unknown owner into "no row" instead of a foreign-key error that would fail the batch;
     // it also gives the INSERT ... SELECT the WHERE clause SQLite's parser needs before ON CONFLICT.
     private const string InsertJobSql =
@@ -19,13 +24,13 @@ public sealed partial class SqliteGantryStore
     private const string InsertPayloadSql =
         "INSERT INTO job_payloads (job_seq, prompt, extra_data, outputs_to_execute, requirements) VALUES (@seq, @prompt, @extra_data, @outputs, @requirements)";
 
-    protected override Task<GroupCommitOutcome<JobRecord>[]> CommitInsertsAsync(IReadOnlyList<NewJob> jobs, CancellationToken cancellationToken) =>
-        WriteAsync((connection, transaction, _) =>
-            Task.FromResult(InsertBatch((SqliteConnection)connection, (SqliteTransaction)transaction, jobs, _waitingBounds)), cancellationToken);
+    public Task<GroupCommitOutcome<JobRecord>[]> CommitInsertsAsync(IReadOnlyList<NewJob> jobs, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, transaction, _) =>
+            Task.FromResult(InsertBatch((SqliteConnection)connection, (SqliteTransaction)transaction, jobs, waitingBounds)), cancellationToken);
 
-    protected override Task<GroupCommitOutcome<JobRecord?>[]> CommitTransitionsAsync(
+    public Task<GroupCommitOutcome<JobRecord?>[]> CommitTransitionsAsync(
         IReadOnlyList<JobTransition> transitions, CancellationToken cancellationToken) =>
-        WriteAsync((connection, transaction, _) =>
+        database.WriteAsync((connection, transaction, _) =>
             Task.FromResult(TransitionBatch((SqliteConnection)connection, (SqliteTransaction)transaction, transitions)), cancellationToken);
 
     private static GroupCommitOutcome<JobRecord>[] InsertBatch(
@@ -51,7 +56,7 @@ public sealed partial class SqliteGantryStore
 
         // The queue cap: this connection is the only writer, so a count taken here is exact, and the bounds kept since
         // (WaitingBounds) stay upper bounds. A user far below the cap costs no count at all.
-        using var countWaiting = NewCommand(connection, transaction, CountWaitingSql);
+        using var countWaiting = NewCommand(connection, transaction, JobInsertOutcomes.CountWaitingSql);
         var countUser = countWaiting.Parameters.Add("@user_id", SqliteType.Integer);
 
         var outcomes = new GroupCommitOutcome<JobRecord>[jobs.Count];
@@ -65,14 +70,14 @@ public sealed partial class SqliteGantryStore
                 bounds.Set(job.UserId, waiting);
                 if (waiting >= max)
                 {
-                    outcomes[i] = QueueFullOutcome(job, waiting);
+                    outcomes[i] = JobInsertOutcomes.QueueFull(job, waiting);
                     continue;
                 }
             }
 
             if (job.IdempotencyKey is not null && !IdempotencyKeySql.TryClaim(connection, transaction, job))
             {
-                outcomes[i] = GroupCommitOutcome<JobRecord>.Failure(new IdempotencyKeyReusedException());
+                outcomes[i] = JobInsertOutcomes.KeyReused();
                 continue;
             }
 
@@ -92,7 +97,7 @@ public sealed partial class SqliteGantryStore
                 outputs.Value = StringListJson.Encode(job.Payload.OutputsToExecute);
                 requirements.Value = (object?)job.Payload.Requirements?.ToStoredJson() ?? DBNull.Value;
                 insertPayload.ExecuteNonQuery();
-                outcomes[i] = InsertOutcome(job, sequence, duplicate: false);
+                outcomes[i] = JobInsertOutcomes.Inserted(job, sequence, duplicate: false);
                 bounds.Add(job.UserId);
             }
             else
@@ -103,7 +108,7 @@ public sealed partial class SqliteGantryStore
                 }
 
                 existingId.Value = idBytes;
-                outcomes[i] = InsertOutcome(job, null, duplicate: exists.ExecuteScalar() is not null);
+                outcomes[i] = JobInsertOutcomes.Inserted(job, null, duplicate: exists.ExecuteScalar() is not null);
             }
         }
 
@@ -140,7 +145,7 @@ public sealed partial class SqliteGantryStore
                 if (row is { State: JobState.Queued })
                 {
                     // Back in the queue (a lost worker): one more waiting job the bound must cover.
-                    _waitingBounds.Add(row.UserId);
+                    waitingBounds.Add(row.UserId);
                 }
 
                 if (row is not null && transition.Result is { } result)

@@ -4,13 +4,21 @@ using System.Text.Json;
 
 namespace Gantry.Events;
 
-/// <summary>The reader loop: the client's first text message may be <c>feature_flags</c>; everything else is ignored, as ComfyUI does.</summary>
-public sealed partial class EventSocket
+/// <summary>
+/// The reader loop of an <see cref="EventSocket"/>: the client's first text message may be <c>feature_flags</c>;
+/// everything else is ignored, as ComfyUI does. It never sends (the socket's writer loop alone does).
+/// </summary>
+internal sealed class ClientMessageReader(WebSocket socket)
 {
     private const int ReceiveBufferBytes = 1024;
     private const int MaxFirstMessageBytes = 64 * 1024;
 
-    private async Task ReadAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads until the client closes (<see cref="StopReason.ClientClosed"/>) or goes (<see cref="StopReason.ClientGone"/>);
+    /// a first text message that is <c>feature_flags</c> calls <paramref name="onFeatureFlags"/> with its
+    /// <c>supports_preview_metadata</c>.
+    /// </summary>
+    public async Task<StopReason> ReadAsync(Action<bool> onFeatureFlags, CancellationToken cancellationToken)
     {
         var buffer = new byte[ReceiveBufferBytes];
         ArrayBufferWriter<byte>? firstMessage = null;
@@ -20,11 +28,10 @@ public sealed partial class EventSocket
         {
             while (true)
             {
-                var received = await _socket.ReceiveAsync(buffer.AsMemory(), cancellationToken);
+                var received = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken);
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
-                    Stop(StopReason.ClientClosed);
-                    return;
+                    return StopReason.ClientClosed;
                 }
 
                 if (firstTextSeen || received.MessageType != WebSocketMessageType.Text)
@@ -35,7 +42,7 @@ public sealed partial class EventSocket
                 if (received.EndOfMessage && firstMessage is null)
                 {
                     firstTextSeen = true;
-                    OnFirstTextMessage(buffer.AsSpan(0, received.Count));
+                    OnFirstTextMessage(buffer.AsSpan(0, received.Count), onFeatureFlags);
                     continue;
                 }
 
@@ -51,7 +58,7 @@ public sealed partial class EventSocket
                     firstTextSeen = true;
                     if (!firstTooLong)
                     {
-                        OnFirstTextMessage(firstMessage.WrittenSpan);
+                        OnFirstTextMessage(firstMessage.WrittenSpan, onFeatureFlags);
                     }
 
                     firstMessage = null;
@@ -60,22 +67,19 @@ public sealed partial class EventSocket
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
-            Stop(StopReason.ClientGone);
+            return StopReason.ClientGone;
         }
     }
 
-    /// <summary>Answers <c>{"type": "feature_flags", "data": {…}}</c> with the server's flags and remembers <c>supports_preview_metadata</c>.</summary>
-    private void OnFirstTextMessage(ReadOnlySpan<byte> message)
+    private static void OnFirstTextMessage(ReadOnlySpan<byte> message, Action<bool> onFeatureFlags)
     {
-        if (!TryReadFeatureFlags(message, out var previewMetadata))
+        if (TryReadFeatureFlags(message, out var previewMetadata))
         {
-            return;
+            onFeatureFlags(previewMetadata);
         }
-
-        _previewMetadata = previewMetadata;
-        _subscription.Offer(_featureFlagsReply);
     }
 
+    /// <summary>Whether the message is <c>{"type": "feature_flags", …}</c>, and if so its <c>data.supports_preview_metadata</c>.</summary>
     internal static bool TryReadFeatureFlags(ReadOnlySpan<byte> message, out bool supportsPreviewMetadata)
     {
         supportsPreviewMetadata = false;

@@ -1,12 +1,14 @@
+using System.Data.Common;
 using System.Globalization;
 using Gantry.Domain;
 
 namespace Gantry.Store.Relational;
 
-public abstract partial class RelationalGantryStore
+/// <summary>The job list queries: pages, a user's jobs in some states, history, the active jobs, counts (SQL in <see cref="JobListSql"/>).</summary>
+internal sealed class RelationalJobListing(IRelationalDatabase database)
 {
     public Task<JobPage> ListJobsAsync(JobListQuery query, CancellationToken cancellationToken) =>
-        ReadAsync(async (connection, ct) =>
+        database.ReadAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(JobListSql.Build(query));
             JobListSql.Bind(command, query);
@@ -14,7 +16,7 @@ public abstract partial class RelationalGantryStore
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                jobs.Add(JobRows.Read(reader, Dialect));
+                jobs.Add(JobRows.Read(reader, database.Dialect));
             }
 
             await reader.NextResultAsync(ct);
@@ -30,7 +32,7 @@ public abstract partial class RelationalGantryStore
             return [];
         }
 
-        return await ReadAsync(async (connection, ct) =>
+        return await database.ReadAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(JobListSql.InStates(states, withPayloads: false));
             command.AddInt64("@user_id", userId);
@@ -47,7 +49,7 @@ public abstract partial class RelationalGantryStore
             return [];
         }
 
-        return await ReadAsync(async (connection, ct) =>
+        return await database.ReadAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(JobListSql.InStates(states, withPayloads: true));
             command.AddInt64("@user_id", userId);
@@ -56,7 +58,7 @@ public abstract partial class RelationalGantryStore
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                jobs.Add((JobRows.Read(reader, Dialect), JobRows.ReadPayload(reader, JobRows.ColumnCount)));
+                jobs.Add((JobRows.Read(reader, database.Dialect), JobRows.ReadPayload(reader, JobRows.ColumnCount)));
             }
 
             return (IReadOnlyList<(JobRecord, JobPayload)>)jobs;
@@ -70,7 +72,7 @@ public abstract partial class RelationalGantryStore
             return [];
         }
 
-        return await ReadAsync(async (connection, ct) =>
+        return await database.ReadAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(JobListSql.History);
             command.AddInt64("@user_id", userId);
@@ -81,7 +83,7 @@ public abstract partial class RelationalGantryStore
     }
 
     public Task<IReadOnlyList<JobRecord>> ListActiveJobsAsync(CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<JobRecord>>(async (connection, ct) =>
+        database.ReadAsync<IReadOnlyList<JobRecord>>(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(JobListSql.Active);
             return await ReadJobsAsync(command, ct);
@@ -94,11 +96,24 @@ public abstract partial class RelationalGantryStore
             return 0;
         }
 
-        return await ReadAsync(async (connection, ct) =>
+        return await database.ReadAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(JobListSql.CountInStates(states));
             command.AddInt64("@user_id", userId);
             return Convert.ToInt32(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
         }, cancellationToken);
+    }
+
+    /// <summary>Reads every row of a job query.</summary>
+    private async Task<List<JobRecord>> ReadJobsAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        var jobs = new List<JobRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            jobs.Add(JobRows.Read(reader, database.Dialect));
+        }
+
+        return jobs;
     }
 }

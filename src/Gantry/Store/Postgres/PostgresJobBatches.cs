@@ -10,8 +10,10 @@ namespace Gantry.Store.Postgres;
 /// The two batch writers: a batch is one transaction and one round trip (an <see cref="NpgsqlBatch"/> of one
 /// statement per item). Each statement is self-contained (data-modifying CTEs), so an item's writes are atomic.
 /// </summary>
-public sealed partial class PostgresGantryStore
+internal sealed class PostgresJobBatches(NpgsqlDataSource dataSource) : IJobBatchWriter
 {
+    private static PostgresDialect Dialect => PostgresDialect.Instance;
+
     // Returns (seq or NULL, does the owner exist, the owner's waiting jobs or NULL). An owner that exists with no seq means
     // the id was taken, or (with @max set) the owner already had @max jobs waiting. The count is taken by this statement's
     // own snapshot, after the per-user lock statement before it in the batch: it sees every committed insert of the user.
@@ -59,10 +61,10 @@ public sealed partial class PostgresGantryStore
     // at the start of a batch, so two instances' batches cannot deadlock. The class id keeps these apart from other locks.
     private const string LockUserSql = "SELECT pg_advisory_xact_lock(1195463252, (@user_id % 2147483647)::int)";
 
-    protected override async Task<GroupCommitOutcome<JobRecord>[]> CommitInsertsAsync(
+    public async Task<GroupCommitOutcome<JobRecord>[]> CommitInsertsAsync(
         IReadOnlyList<NewJob> jobs, CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
         var cappedUsers = jobs.Where(j => j.MaxWaiting is not null).Select(j => j.UserId).Distinct().Order().ToArray();
@@ -118,10 +120,10 @@ public sealed partial class PostgresGantryStore
                 int? waiting = reader.IsDBNull(2) ? null : (int)reader.GetInt64(2);
                 var keyRefused = jobs[i].IdempotencyKey is not null && !reader.GetBoolean(3);
                 outcomes[i] = sequence is null && ownerExists && waiting is { } n && jobs[i].MaxWaiting is { } max && n >= max
-                    ? QueueFullOutcome(jobs[i], n)
+                    ? JobInsertOutcomes.QueueFull(jobs[i], n)
                     : sequence is null && ownerExists && keyRefused
-                        ? GroupCommitOutcome<JobRecord>.Failure(new IdempotencyKeyReusedException())
-                        : InsertOutcome(jobs[i], sequence, duplicate: ownerExists);
+                        ? JobInsertOutcomes.KeyReused()
+                        : JobInsertOutcomes.Inserted(jobs[i], sequence, duplicate: ownerExists);
             }
         }
 
@@ -129,10 +131,10 @@ public sealed partial class PostgresGantryStore
         return outcomes;
     }
 
-    protected override async Task<GroupCommitOutcome<JobRecord?>[]> CommitTransitionsAsync(
+    public async Task<GroupCommitOutcome<JobRecord?>[]> CommitTransitionsAsync(
         IReadOnlyList<JobTransition> transitions, CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
         foreach (var transition in transitions)

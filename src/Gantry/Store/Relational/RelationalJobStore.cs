@@ -1,13 +1,34 @@
-using System.Data.Common;
 using System.Globalization;
 using Gantry.Domain;
+using Gantry.Store.GroupCommit;
 
 namespace Gantry.Store.Relational;
 
-public abstract partial class RelationalGantryStore
+/// <summary>
+/// The <c>jobs</c> table and its payloads and results: inserts and transitions are group-committed (one transaction per
+/// batch, written by the backend's <see cref="IJobBatchWriter"/>); reads of one job and history deletion are plain statements.
+/// </summary>
+internal sealed class RelationalJobStore : IAsyncDisposable
 {
     /// <summary>Largest id list one <c>DELETE ... IN (...)</c> statement carries.</summary>
     private const int DeleteChunkSize = 500;
+
+    private readonly IRelationalDatabase _database;
+    private readonly GroupCommitQueue<NewJob, JobRecord> _inserts;
+    private readonly GroupCommitQueue<JobTransition, JobRecord?> _transitions;
+
+    public RelationalJobStore(IRelationalDatabase database, IJobBatchWriter batches)
+    {
+        _database = database;
+        _inserts = new GroupCommitQueue<NewJob, JobRecord>(batches.CommitInsertsAsync);
+        _transitions = new GroupCommitQueue<JobTransition, JobRecord?>(batches.CommitTransitionsAsync);
+    }
+
+    /// <summary>How job inserts have been batched (one transaction per batch).</summary>
+    public GroupCommitCounters InsertCommits => _inserts.Counters;
+
+    /// <summary>How job transitions have been batched (one transaction per batch).</summary>
+    public GroupCommitCounters TransitionCommits => _transitions.Counters;
 
     public Task<JobRecord> InsertJobAsync(NewJob job, CancellationToken cancellationToken) =>
         _inserts.EnqueueAsync(job, cancellationToken);
@@ -21,23 +42,23 @@ public abstract partial class RelationalGantryStore
     }
 
     public Task<JobRecord?> GetJobAsync(Guid id, CancellationToken cancellationToken) =>
-        ReadAsync(async (connection, ct) =>
+        _database.ReadAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand()
                 .WithText($"SELECT {JobRows.QualifiedColumns} FROM jobs j WHERE j.id = @id");
-            Dialect.AddGuid(command, "@id", id);
+            _database.Dialect.AddGuid(command, "@id", id);
             await using var reader = await command.ExecuteReaderAsync(ct);
-            return await reader.ReadAsync(ct) ? JobRows.Read(reader, Dialect) : null;
+            return await reader.ReadAsync(ct) ? JobRows.Read(reader, _database.Dialect) : null;
         }, cancellationToken);
 
     public Task<JobDetail?> GetJobDetailAsync(Guid id, CancellationToken cancellationToken) =>
-        ReadAsync(async (connection, ct) =>
+        _database.ReadAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(
                 $"SELECT {JobRows.QualifiedColumns}, {JobRows.PayloadColumns}, {JobRows.ResultColumns} " +
                 "FROM jobs j JOIN job_payloads p ON p.job_seq = j.seq LEFT JOIN job_results r ON r.job_seq = j.seq " +
                 "WHERE j.id = @id");
-            Dialect.AddGuid(command, "@id", id);
+            _database.Dialect.AddGuid(command, "@id", id);
             await using var reader = await command.ExecuteReaderAsync(ct);
             if (!await reader.ReadAsync(ct))
             {
@@ -45,17 +66,17 @@ public abstract partial class RelationalGantryStore
             }
 
             return new JobDetail(
-                JobRows.Read(reader, Dialect),
+                JobRows.Read(reader, _database.Dialect),
                 JobRows.ReadPayload(reader, JobRows.ColumnCount),
                 JobRows.ReadResult(reader, JobRows.ColumnCount + 3));
         }, cancellationToken);
 
     public Task<JobPayload?> GetPayloadAsync(Guid id, CancellationToken cancellationToken) =>
-        ReadAsync(async (connection, ct) =>
+        _database.ReadAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(
                 $"SELECT {JobRows.PayloadColumnsWithRequirements} FROM jobs j JOIN job_payloads p ON p.job_seq = j.seq WHERE j.id = @id");
-            Dialect.AddGuid(command, "@id", id);
+            _database.Dialect.AddGuid(command, "@id", id);
             await using var reader = await command.ExecuteReaderAsync(ct);
             return await reader.ReadAsync(ct) ? JobRows.ReadPayload(reader, 0, withRequirements: true) : null;
         }, cancellationToken);
@@ -68,7 +89,7 @@ public abstract partial class RelationalGantryStore
         }
 
         // Payloads and results go with their job (ON DELETE CASCADE).
-        return WriteAsync(async (connection, transaction, ct) =>
+        return _database.WriteAsync(async (connection, transaction, ct) =>
         {
             var deleteTerminal =
                 $"DELETE FROM jobs WHERE user_id = @user_id AND state IN ({JobRows.StateList(JobStateMachine.TerminalStates)})";
@@ -89,7 +110,7 @@ public abstract partial class RelationalGantryStore
                 for (var i = 0; i < chunk.Length; i++)
                 {
                     names[i] = "@id" + i.ToString(CultureInfo.InvariantCulture);
-                    Dialect.AddGuid(some, names[i], chunk[i]);
+                    _database.Dialect.AddGuid(some, names[i], chunk[i]);
                 }
 
                 some.CommandText = $"{deleteTerminal} AND id IN ({string.Join(", ", names)})";
@@ -100,16 +121,10 @@ public abstract partial class RelationalGantryStore
         }, cancellationToken);
     }
 
-    /// <summary>Reads every row of a job query.</summary>
-    private protected async Task<List<JobRecord>> ReadJobsAsync(DbCommand command, CancellationToken cancellationToken)
+    /// <summary>Stops taking writes and commits what is queued.</summary>
+    public async ValueTask DisposeAsync()
     {
-        var jobs = new List<JobRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            jobs.Add(JobRows.Read(reader, Dialect));
-        }
-
-        return jobs;
+        await _inserts.DisposeAsync();
+        await _transitions.DisposeAsync();
     }
 }

@@ -5,7 +5,9 @@ using Gantry.Domain;
 
 namespace Gantry.Store.Relational;
 
-public abstract partial class RelationalGantryStore
+/// <summary>Users and their API keys (keys stored only as SHA-256 hashes) on SQLite or PostgreSQL; the SQL agrees on both.</summary>
+/// <remarks>The store reads <paramref name="time"/> only for the creation times of users and keys, which callers do not give.</remarks>
+internal sealed class RelationalUserStore(IRelationalDatabase database, TimeProvider time) : IUserStore
 {
     private const string UserColumns = UserRows.Columns;
     private const int UserColumnCount = 7;
@@ -14,8 +16,8 @@ public abstract partial class RelationalGantryStore
 
     public async Task<User> CreateUserAsync(string name, bool isAdmin, CancellationToken cancellationToken)
     {
-        var createdAtMs = NowMs;
-        var id = await WriteAsync(async (connection, transaction, ct) =>
+        var createdAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var id = await database.WriteAsync(async (connection, transaction, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(
                 "INSERT INTO users (name, is_admin, created_at_ms) VALUES (@name, @is_admin, @at) " +
@@ -32,7 +34,7 @@ public abstract partial class RelationalGantryStore
     }
 
     public Task<User?> GetUserAsync(long id, CancellationToken cancellationToken) =>
-        ReadAsync(async (connection, ct) =>
+        database.ReadAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand().WithText($"SELECT {UserColumns} FROM users u WHERE u.id = @id");
             command.AddInt64("@id", id);
@@ -40,7 +42,7 @@ public abstract partial class RelationalGantryStore
         }, cancellationToken);
 
     public Task<User?> FindUserByNameAsync(string name, CancellationToken cancellationToken) =>
-        ReadAsync(async (connection, ct) =>
+        database.ReadAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand().WithText($"SELECT {UserColumns} FROM users u WHERE u.name = @name");
             command.AddText("@name", name);
@@ -48,7 +50,7 @@ public abstract partial class RelationalGantryStore
         }, cancellationToken);
 
     public Task<IReadOnlyList<User>> ListUsersAsync(CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<User>>(async (connection, ct) =>
+        database.ReadAsync<IReadOnlyList<User>>(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand().WithText($"SELECT {UserColumns} FROM users u ORDER BY u.id");
             var users = new List<User>();
@@ -65,7 +67,7 @@ public abstract partial class RelationalGantryStore
 
     public async Task<User?> UpdateUserLimitsAsync(long id, double? weight, int? maxRunning, int? maxQueued, CancellationToken cancellationToken)
     {
-        var updated = await WriteAsync(async (connection, transaction, ct) =>
+        var updated = await database.WriteAsync(async (connection, transaction, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(
                 "UPDATE users SET weight = @weight, max_running = @max_running, max_queued = @max_queued WHERE id = @id " +
@@ -83,9 +85,9 @@ public abstract partial class RelationalGantryStore
     public async Task<ApiKeyInfo> CreateApiKeyAsync(
         long userId, ReadOnlyMemory<byte> keyHash, string prefix, string? name, CancellationToken cancellationToken)
     {
-        var createdAtMs = NowMs;
+        var createdAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         var hash = keyHash.ToArray();
-        var id = await WriteAsync(async (connection, transaction, ct) =>
+        var id = await database.WriteAsync(async (connection, transaction, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(
                 "INSERT INTO api_keys (user_id, key_hash, prefix, name, created_at_ms) " +
@@ -114,7 +116,7 @@ public abstract partial class RelationalGantryStore
     public async Task<(ApiKeyInfo Key, User User)?> FindActiveApiKeyAsync(ReadOnlyMemory<byte> keyHash, CancellationToken cancellationToken)
     {
         var hash = keyHash.ToArray();
-        return await ReadAsync<(ApiKeyInfo, User)?>(async (connection, ct) =>
+        return await database.ReadAsync<(ApiKeyInfo, User)?>(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(
                 $"SELECT {KeyColumns}, {UserColumns}, k.key_hash FROM api_keys k JOIN users u ON u.id = k.user_id " +
@@ -135,7 +137,7 @@ public abstract partial class RelationalGantryStore
     }
 
     public Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(long? userId, CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<ApiKeyInfo>>(async (connection, ct) =>
+        database.ReadAsync<IReadOnlyList<ApiKeyInfo>>(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(
                 $"SELECT {KeyColumns} FROM api_keys k {(userId is null ? "" : "WHERE k.user_id = @user_id ")}ORDER BY k.id");
@@ -156,7 +158,7 @@ public abstract partial class RelationalGantryStore
 
     public async Task<bool> RevokeApiKeyAsync(long keyId, long atMs, CancellationToken cancellationToken)
     {
-        var revoked = await WriteAsync(async (connection, transaction, ct) =>
+        var revoked = await database.WriteAsync(async (connection, transaction, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(
                 "UPDATE api_keys SET revoked_at_ms = @at WHERE id = @id AND revoked_at_ms IS NULL", transaction);
@@ -173,7 +175,7 @@ public abstract partial class RelationalGantryStore
     }
 
     public Task<long> GetAccessFingerprintAsync(CancellationToken cancellationToken) =>
-        ReadAsync(async (connection, ct) =>
+        database.ReadAsync(async (connection, ct) =>
         {
             // Keys are never un-revoked, so their count and latest revocation say whether one was revoked; users are few
             // and read whole (id, admin flag, limits), which also sees one removed and another added.

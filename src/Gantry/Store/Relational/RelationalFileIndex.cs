@@ -3,56 +3,10 @@ using Gantry.Domain;
 
 namespace Gantry.Store.Relational;
 
-/// <summary>The worker registry and the file index: small tables, plain statements.</summary>
-public abstract partial class RelationalGantryStore
+/// <summary>The names under which users see stored files (the <c>files</c> table); the bytes live content-addressed on disk.</summary>
+internal sealed class RelationalFileIndex(IRelationalDatabase database) : IFileIndex
 {
     private const string FileColumns = "user_id, job_id, type, subfolder, filename, sha256, size, content_type, created_at_ms";
-
-    public Task SaveWorkerAsync(WorkerRegistration worker, CancellationToken cancellationToken) =>
-        WriteAsync(async (connection, transaction, ct) =>
-        {
-            await using var command = connection.CreateCommand().WithText(
-                "INSERT INTO workers (name, url, auth_header, draining, created_at_ms) " +
-                "VALUES (@name, @url, @auth_header, @draining, @at) ON CONFLICT (name) DO UPDATE SET " +
-                "url = excluded.url, auth_header = excluded.auth_header, draining = excluded.draining, created_at_ms = excluded.created_at_ms",
-                transaction);
-            command.AddText("@name", worker.Name);
-            command.AddText("@url", worker.Url);
-            command.AddText("@auth_header", worker.AuthHeader);
-            command.AddBoolean("@draining", worker.Draining);
-            command.AddInt64("@at", worker.CreatedAtMs);
-            return await command.ExecuteNonQueryAsync(ct);
-        }, cancellationToken);
-
-    public Task<IReadOnlyList<WorkerRegistration>> ListWorkersAsync(CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<WorkerRegistration>>(async (connection, ct) =>
-        {
-            await using var command = connection.CreateCommand().WithText(
-                "SELECT name, url, auth_header, draining, created_at_ms FROM workers ORDER BY name");
-            var workers = new List<WorkerRegistration>();
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                workers.Add(new WorkerRegistration
-                {
-                    Name = reader.GetString(0),
-                    Url = reader.GetString(1),
-                    AuthHeader = reader.GetNullableString(2),
-                    Draining = reader.GetBoolean(3),
-                    CreatedAtMs = reader.GetInt64(4),
-                });
-            }
-
-            return workers;
-        }, cancellationToken);
-
-    public Task<bool> RemoveWorkerAsync(string name, CancellationToken cancellationToken) =>
-        WriteAsync(async (connection, transaction, ct) =>
-        {
-            await using var command = connection.CreateCommand().WithText("DELETE FROM workers WHERE name = @name", transaction);
-            command.AddText("@name", name);
-            return await command.ExecuteNonQueryAsync(ct) > 0;
-        }, cancellationToken);
 
     public Task AddFilesAsync(IReadOnlyList<StoredFile> files, CancellationToken cancellationToken)
     {
@@ -61,7 +15,7 @@ public abstract partial class RelationalGantryStore
             return Task.CompletedTask;
         }
 
-        return WriteAsync(async (connection, transaction, ct) =>
+        return database.WriteAsync(async (connection, transaction, ct) =>
         {
             foreach (var file in files)
             {
@@ -72,7 +26,7 @@ public abstract partial class RelationalGantryStore
                     "sha256 = excluded.sha256, size = excluded.size, content_type = excluded.content_type, created_at_ms = excluded.created_at_ms",
                     transaction);
                 command.AddInt64("@user_id", file.UserId);
-                Dialect.AddGuid(command, "@job_id", file.JobId);
+                database.Dialect.AddGuid(command, "@job_id", file.JobId);
                 command.AddText("@type", file.Type);
                 command.AddText("@subfolder", file.Subfolder);
                 command.AddText("@filename", file.Filename);
@@ -88,7 +42,7 @@ public abstract partial class RelationalGantryStore
     }
 
     public Task<StoredFile?> FindFileAsync(long userId, string type, string subfolder, string filename, CancellationToken cancellationToken) =>
-        ReadAsync(async (connection, ct) =>
+        database.ReadAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(
                 $"SELECT {FileColumns} FROM files WHERE user_id = @user_id AND type = @type AND subfolder = @subfolder AND filename = @filename");
@@ -101,11 +55,11 @@ public abstract partial class RelationalGantryStore
         }, cancellationToken);
 
     public Task<IReadOnlyList<StoredFile>> ListJobFilesAsync(Guid jobId, CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<StoredFile>>(async (connection, ct) =>
+        database.ReadAsync<IReadOnlyList<StoredFile>>(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand().WithText(
                 $"SELECT {FileColumns} FROM files WHERE job_id = @job_id ORDER BY id");
-            Dialect.AddGuid(command, "@job_id", jobId);
+            database.Dialect.AddGuid(command, "@job_id", jobId);
             var files = new List<StoredFile>();
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -119,7 +73,7 @@ public abstract partial class RelationalGantryStore
     private StoredFile ReadFile(DbDataReader reader) => new()
     {
         UserId = reader.GetInt64(0),
-        JobId = Dialect.ReadNullableGuid(reader, 1),
+        JobId = database.Dialect.ReadNullableGuid(reader, 1),
         Type = reader.GetString(2),
         Subfolder = reader.GetString(3),
         Filename = reader.GetString(4),

@@ -1,0 +1,104 @@
+namespace Gantry.Scheduling;
+
+/// <summary>
+/// The users' side of <see cref="FairQueue"/>: one <see cref="UserLane"/> per user, and the lanes that may be served now
+/// kept sorted in fair order (<see cref="FairOrder"/>: fewest jobs on workers per weight first). A lane is eligible while
+/// its user has a queued job whose requirements are known and room under their concurrency limit; a head whose
+/// requirements are not known yet waits in <see cref="Awaiting"/>.
+/// </summary>
+internal sealed class UserLanes(double defaultWeight, int defaultMaxRunning)
+{
+    private readonly Dictionary<long, UserLane> _lanes = [];
+    private readonly SortedSet<UserLane> _eligible = new(FairOrder.Instance);
+    private readonly HashSet<QueuedJob> _awaiting = [];
+
+    public double DefaultWeight => defaultWeight;
+
+    public int DefaultMaxRunning => defaultMaxRunning;
+
+    /// <summary>Counts every change of a lane: a decision pass that found nothing stays valid while it does not move.</summary>
+    public long Changes { get; private set; }
+
+    /// <summary>The lanes that may be served now, fairest first.</summary>
+    public IReadOnlyCollection<UserLane> Eligible => _eligible;
+
+    /// <summary>Users' next jobs whose requirements are not known yet.</summary>
+    public HashSet<QueuedJob> Awaiting => _awaiting;
+
+    public bool TryGet(long userId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out UserLane? lane) => _lanes.TryGetValue(userId, out lane);
+
+    /// <summary>The user's lane, made with the defaults when the user has none yet.</summary>
+    public UserLane Lane(long userId)
+    {
+        if (!_lanes.TryGetValue(userId, out var lane))
+        {
+            lane = new UserLane(userId, defaultWeight, defaultMaxRunning);
+            _lanes[userId] = lane;
+        }
+
+        return lane;
+    }
+
+    /// <summary>Changes a lane and puts it back in the eligible set at its new place, if it belongs there.</summary>
+    public void Reposition(UserLane lane, Action change)
+    {
+        Changes++;
+        if (lane.InEligible)
+        {
+            _eligible.Remove(lane);
+            lane.InEligible = false;
+        }
+
+        change();
+        if (lane.Jobs.Count == 0)
+        {
+            return;
+        }
+
+        var head = lane.Jobs.Min!;
+        if (head.Requirements is null)
+        {
+            _awaiting.Add(head);
+            return;
+        }
+
+        if (lane.HasRoom)
+        {
+            lane.FreezeKey(head.Sequence);
+            _eligible.Add(lane);
+            lane.InEligible = true;
+        }
+    }
+
+    /// <summary>
+    /// Fairness: fewest jobs on workers per weight first; then the least recently served; then the older next job; then
+    /// the user id (so the order is total).
+    /// </summary>
+    private sealed class FairOrder : IComparer<UserLane>
+    {
+        public static readonly FairOrder Instance = new();
+
+        public int Compare(UserLane? x, UserLane? y)
+        {
+            if (ReferenceEquals(x, y))
+            {
+                return 0;
+            }
+
+            var byShare = x!.KeyShare.CompareTo(y!.KeyShare);
+            if (byShare != 0)
+            {
+                return byShare;
+            }
+
+            var byServed = x.KeyServed.CompareTo(y.KeyServed);
+            if (byServed != 0)
+            {
+                return byServed;
+            }
+
+            var byHead = x.KeyHeadSequence.CompareTo(y.KeyHeadSequence);
+            return byHead != 0 ? byHead : x.UserId.CompareTo(y.UserId);
+        }
+    }
+}
