@@ -8,7 +8,7 @@ namespace Gantry.Workers.ComfyUi;
 /// </summary>
 public sealed partial class ComfyUiWorker
 {
-    private static readonly TimeSpan s_longestHistoryPause = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestHistoryPause = TimeSpan.FromSeconds(1);
 
     /// <summary>Reports the job's end from its history item (read now when not given).</summary>
     private async Task EndFromHistoryAsync(TrackedJob job, JObject? knownEntry)
@@ -81,7 +81,7 @@ public sealed partial class ComfyUiWorker
             }
 
             await Task.Delay(pause, _time, cancellationToken);
-            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, s_longestHistoryPause.Ticks));
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestHistoryPause.Ticks));
         }
     }
 

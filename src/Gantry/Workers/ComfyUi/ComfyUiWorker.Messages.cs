@@ -8,7 +8,7 @@ namespace Gantry.Workers.ComfyUi;
 /// </summary>
 public sealed partial class ComfyUiWorker
 {
-    private static readonly HashSet<string> s_runningEvents =
+    private static readonly HashSet<string> RunningEvents =
         ["execution_start", "execution_cached", "executing", "progress", "progress_state", "executed"];
 
     private void OnFrame(ReceivedFrame frame)
@@ -28,7 +28,7 @@ public sealed partial class ComfyUiWorker
 
         if (JobFor(message) is { } job)
         {
-            if (job.Watched && s_runningEvents.Contains(message.Type) && !message.IsPromptDone)
+            if (job.Watched && RunningEvents.Contains(message.Type) && !message.IsPromptDone)
             {
                 // Noted on arrival, not when applied: previews (no prompt_id) may come before the POST is answered.
                 lock (_gate)
@@ -88,7 +88,7 @@ public sealed partial class ComfyUiWorker
             return;
         }
 
-        if (s_runningEvents.Contains(message.Type))
+        if (RunningEvents.Contains(message.Type))
         {
             MarkRunning(job, message.Type == "execution_start" ? message.Timestamp : null);
         }
