@@ -42,7 +42,7 @@ public sealed class OutputImporter(ContentStore blobs, IFileIndex index, TimePro
 
         var files = new List<ProducedFile>();
         var renames = new Dictionary<OutputFileRef, string>();
-        foreach (var reference in FileRefs(document.RootElement))
+        foreach (var reference in OutputsMap.Files(document.RootElement))
         {
             if (renames.ContainsKey(reference))
             {
@@ -111,50 +111,6 @@ public sealed class OutputImporter(ContentStore blobs, IFileIndex index, TimePro
     public static string ContentTypeOf(string filename)
         => ContentTypes.TryGetContentType(filename, out var type) ? type : "application/octet-stream";
 
-    /// <summary>Every <c>{filename, subfolder, type}</c> item of an outputs map, in order.</summary>
-    public static IEnumerable<OutputFileRef> FileRefs(JsonElement outputs)
-    {
-        foreach (var node in outputs.EnumerateObject())
-        {
-            if (node.Value.ValueKind != JsonValueKind.Object)
-            {
-                continue;
-            }
-
-            foreach (var entry in node.Value.EnumerateObject())
-            {
-                if (entry.Value.ValueKind != JsonValueKind.Array)
-                {
-                    continue;
-                }
-
-                foreach (var item in entry.Value.EnumerateArray())
-                {
-                    if (TryReadRef(item, out var reference))
-                    {
-                        yield return reference;
-                    }
-                }
-            }
-        }
-    }
-
-    private static bool TryReadRef(JsonElement item, out OutputFileRef reference)
-    {
-        reference = default;
-        if (item.ValueKind != JsonValueKind.Object
-            || !item.TryGetProperty("filename", out var filename) || filename.ValueKind != JsonValueKind.String
-            || filename.GetString() is not { Length: > 0 } name)
-        {
-            return false;
-        }
-
-        var subfolder = item.TryGetProperty("subfolder", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : "";
-        var type = item.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "output";
-        reference = new OutputFileRef(type, subfolder, name);
-        return true;
-    }
-
     private async Task<string> ChooseNameAsync(long userId, OutputFileRef reference, string sha256, CancellationToken cancellationToken)
     {
         var existing = await index.FindFileAsync(userId, reference.Type, reference.Subfolder, reference.Filename, cancellationToken);
@@ -195,7 +151,7 @@ public sealed class OutputImporter(ContentStore blobs, IFileIndex index, TimePro
                     writer.WriteStartArray();
                     foreach (var item in entry.Value.EnumerateArray())
                     {
-                        if (TryReadRef(item, out var reference) && renames.TryGetValue(reference, out var newName) && newName != reference.Filename)
+                        if (OutputFileRef.TryRead(item, out var reference) && renames.TryGetValue(reference, out var newName) && newName != reference.Filename)
                         {
                             writer.WriteStartObject();
                             foreach (var property in item.EnumerateObject())
@@ -256,9 +212,6 @@ public sealed class ImportedFileSet
         }
     }
 }
-
-/// <summary>A file as an outputs map names it.</summary>
-public readonly record struct OutputFileRef(string Type, string Subfolder, string Filename);
 
 /// <summary>The outputs map as stored (names possibly changed) and the files behind it.</summary>
 public sealed record ImportedOutputs(byte[] OutputsJson, IReadOnlyList<ProducedFile> Files);

@@ -53,66 +53,55 @@ public sealed record OutputSummary(int Count, byte[]? PreviewOutputJson, OutputM
         var count = 0;
         var media = OutputMediaTypes.None;
         Candidate? outputVisual = null, anyVisual = null, textFile = null, rawText = null;
-        foreach (var node in outputs.EnumerateObject())
+        foreach (var (nodeId, key, item) in OutputsMap.Items(outputs))
         {
-            if (node.Value.ValueKind != JsonValueKind.Object)
+            if (key == "animated")
             {
                 continue;
             }
 
-            foreach (var entry in node.Value.EnumerateObject())
+            if (item.ValueKind == JsonValueKind.Object)
             {
-                if (entry.NameEquals("animated") || entry.Value.ValueKind != JsonValueKind.Array)
+                count++;
+                var filename = item.TryGetProperty("filename", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : "";
+                var format = item.TryGetProperty("format", out var fm) && fm.ValueKind == JsonValueKind.String ? fm.GetString()! : "";
+                var type = item.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+                var kind = MediaOf(key, filename, format);
+                media |= kind;
+                var isText = HasExtension(filename, TextExtensions);
+                var previewable = Array.IndexOf(PreviewableKeys, key) >= 0
+                    || format.StartsWith("video/", StringComparison.Ordinal) || format.StartsWith("audio/", StringComparison.Ordinal)
+                    || HasExtension(filename, ThreeDExtensions) || isText;
+                if (!previewable)
                 {
                     continue;
                 }
 
-                foreach (var item in entry.Value.EnumerateArray())
+                var candidate = new Candidate(nodeId, key, item, null);
+                if (isText && key != "images")
                 {
-                    if (item.ValueKind == JsonValueKind.Object)
-                    {
-                        count++;
-                        var filename = item.TryGetProperty("filename", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : "";
-                        var format = item.TryGetProperty("format", out var fm) && fm.ValueKind == JsonValueKind.String ? fm.GetString()! : "";
-                        var type = item.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-                        var kind = MediaOf(entry.Name, filename, format);
-                        media |= kind;
-                        var isText = HasExtension(filename, TextExtensions);
-                        var previewable = Array.IndexOf(PreviewableKeys, entry.Name) >= 0
-                            || format.StartsWith("video/", StringComparison.Ordinal) || format.StartsWith("audio/", StringComparison.Ordinal)
-                            || HasExtension(filename, ThreeDExtensions) || isText;
-                        if (!previewable)
-                        {
-                            continue;
-                        }
-
-                        var candidate = new Candidate(node.Name, entry.Name, item, null);
-                        if (isText && entry.Name != "images")
-                        {
-                            textFile ??= candidate;
-                        }
-                        else if (type == "output")
-                        {
-                            outputVisual ??= candidate;
-                        }
-                        else
-                        {
-                            anyVisual ??= candidate;
-                        }
-                    }
-                    else if (item.ValueKind == JsonValueKind.String)
-                    {
-                        var text = item.GetString()!;
-                        if (HasExtension(text, ThreeDExtensions))
-                        {
-                            count++;
-                            outputVisual ??= new Candidate(node.Name, "3d", default, text);
-                        }
-                        else if (entry.NameEquals("text"))
-                        {
-                            rawText ??= new Candidate(node.Name, "text", default, text, IsRawText: true);
-                        }
-                    }
+                    textFile ??= candidate;
+                }
+                else if (type == "output")
+                {
+                    outputVisual ??= candidate;
+                }
+                else
+                {
+                    anyVisual ??= candidate;
+                }
+            }
+            else if (item.ValueKind == JsonValueKind.String)
+            {
+                var text = item.GetString()!;
+                if (HasExtension(text, ThreeDExtensions))
+                {
+                    count++;
+                    outputVisual ??= new Candidate(nodeId, "3d", default, text);
+                }
+                else if (key == "text")
+                {
+                    rawText ??= new Candidate(nodeId, "text", default, text, IsRawText: true);
                 }
             }
         }

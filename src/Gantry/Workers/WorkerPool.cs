@@ -1,4 +1,7 @@
+// Over 300 lines on purpose: every member reads or changes the one entry list under the one lock (adding, detaching,
+// draining, the fleet catalog cached over it); split apart, each piece would have to share that lock and list.
 using Gantry.Domain;
+using Gantry.Engine.Catalog;
 using Gantry.Store;
 using Gantry.Workers.Embedded;
 using Microsoft.Extensions.Options;
@@ -11,7 +14,7 @@ namespace Gantry.Workers;
 /// As <see cref="IWorkerFleet"/> it is what the catalog endpoints and submit-time validation read.
 /// ComfyUI workers are made by the <see cref="IComfyUiWorkerFactory"/> (tests pass a scripted one).
 /// </summary>
-public sealed partial class WorkerPool : IWorkerFleet, IAsyncDisposable
+public sealed class WorkerPool : IWorkerFleet, IAsyncDisposable
 {
     public const string EmbeddedKind = "embedded";
     public const string ComfyUiKind = "comfyui";
@@ -24,6 +27,7 @@ public sealed partial class WorkerPool : IWorkerFleet, IAsyncDisposable
     private readonly List<PoolEntry> _entries = [];
     private PoolCallbacks? _callbacks;
     private IWorkerLoad? _load;
+    private FleetCatalog? _catalog;
 
     public WorkerPool(
         IOptions<WorkerPoolOptions> options,
@@ -41,6 +45,23 @@ public sealed partial class WorkerPool : IWorkerFleet, IAsyncDisposable
 
     /// <summary>Raised (outside the pool's lock) whenever a worker's state or catalog changed, or one was added or removed.</summary>
     public event Action? Changed;
+
+    /// <summary>The union of every worker's last known catalog (offline workers included); null until one has reported.</summary>
+    public NodeInfoSet? Nodes => Catalog.Nodes;
+
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Models => Catalog.Models;
+
+    /// <summary>The fleet's catalog, built once per change of any worker's catalog.</summary>
+    public FleetCatalog Catalog
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _catalog ??= FleetCatalog.Of([.. _entries.Select(e => e.LastCapabilities).OfType<WorkerCapabilities>()]);
+            }
+        }
+    }
 
     /// <summary>Workers that exist as running objects (not registrations this build cannot run).</summary>
     public IReadOnlyList<IWorker> LiveWorkers
@@ -190,68 +211,10 @@ public sealed partial class WorkerPool : IWorkerFleet, IAsyncDisposable
     }
 
     /// <summary>Puts a worker into draining: it finishes what it has and takes nothing new. False when there is none by that name.</summary>
-    public bool Drain(string name)
-    {
-        PoolEntry? entry;
-        lock (_gate)
-        {
-            entry = _entries.FirstOrDefault(e => e.Name == name);
-            if (entry is not null)
-            {
-                entry.Draining = true;
-            }
-        }
-
-        if (entry is null)
-        {
-            return false;
-        }
-
-        entry.Worker?.Drain();
-        WorkersLog.Draining(_logger, name);
-        if (entry.Worker is { } worker)
-        {
-            _callbacks?.OnWorkerChanged(worker);
-        }
-        else
-        {
-            Changed?.Invoke();
-        }
-
-        return true;
-    }
+    public bool Drain(string name) => SetDraining(name, draining: true);
 
     /// <summary>Undoes <see cref="Drain"/>: the worker takes new jobs again. False when there is none by that name.</summary>
-    public bool Resume(string name)
-    {
-        PoolEntry? entry;
-        lock (_gate)
-        {
-            entry = _entries.FirstOrDefault(e => e.Name == name);
-            if (entry is not null)
-            {
-                entry.Draining = false;
-            }
-        }
-
-        if (entry is null)
-        {
-            return false;
-        }
-
-        entry.Worker?.Resume();
-        WorkersLog.Resumed(_logger, name);
-        if (entry.Worker is { } worker)
-        {
-            _callbacks?.OnWorkerChanged(worker);
-        }
-        else
-        {
-            Changed?.Invoke();
-        }
-
-        return true;
-    }
+    public bool Resume(string name) => SetDraining(name, draining: false);
 
     public async ValueTask DisposeAsync()
     {
@@ -337,27 +300,8 @@ public sealed partial class WorkerPool : IWorkerFleet, IAsyncDisposable
         return true;
     }
 
-    /// <summary>Passes the workers' reports on to the dispatcher, refreshing the fleet's catalog on every worker change.</summary>
-    private sealed class PoolCallbacks(WorkerPool pool, IWorkerCallbacks inner) : IWorkerCallbacks
-    {
-        public void OnWorkerChanged(IWorker worker)
-        {
-            pool.Remember(worker);
-            inner.OnWorkerChanged(worker);
-            pool.Changed?.Invoke();
-        }
-
-        public void OnJobStarted(IWorker worker, Guid jobId, long atMs) => inner.OnJobStarted(worker, jobId, atMs);
-
-        public void OnJobMessage(IWorker worker, Guid jobId, WorkerMessage message) => inner.OnJobMessage(worker, jobId, message);
-
-        public Task OnJobFinishedAsync(IWorker worker, Guid jobId, WorkerJobOutcome outcome) => inner.OnJobFinishedAsync(worker, jobId, outcome);
-
-        public void OnJobLost(IWorker worker, Guid jobId, string reason) => inner.OnJobLost(worker, jobId, reason);
-    }
-
     /// <summary>Keeps the worker's newest catalog, so an offline worker's last known one still counts.</summary>
-    private void Remember(IWorker worker)
+    internal void Remember(IWorker worker)
     {
         var capabilities = worker.Capabilities;
         lock (_gate)
@@ -370,4 +314,49 @@ public sealed partial class WorkerPool : IWorkerFleet, IAsyncDisposable
             }
         }
     }
+
+    internal void RaiseChanged() => Changed?.Invoke();
+
+    private bool SetDraining(string name, bool draining)
+    {
+        PoolEntry? entry;
+        lock (_gate)
+        {
+            entry = _entries.FirstOrDefault(e => e.Name == name);
+            if (entry is not null)
+            {
+                entry.Draining = draining;
+            }
+        }
+
+        if (entry is null)
+        {
+            return false;
+        }
+
+        if (draining)
+        {
+            entry.Worker?.Drain();
+            WorkersLog.Draining(_logger, name);
+        }
+        else
+        {
+            entry.Worker?.Resume();
+            WorkersLog.Resumed(_logger, name);
+        }
+
+        if (entry.Worker is { } worker)
+        {
+            _callbacks?.OnWorkerChanged(worker);
+        }
+        else
+        {
+            Changed?.Invoke();
+        }
+
+        return true;
+    }
+
+    /// <summary>Called under the lock whenever the set of catalogs may have changed.</summary>
+    private void InvalidateCatalog() => _catalog = null;
 }

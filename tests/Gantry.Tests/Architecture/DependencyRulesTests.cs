@@ -1,5 +1,6 @@
 using Gantry.Client;
 using Gantry.Engine;
+using Gantry.Engine.Json;
 using Gantry.Hosting;
 
 namespace Gantry.Tests.Architecture;

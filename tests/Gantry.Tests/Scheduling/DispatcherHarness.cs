@@ -36,7 +36,7 @@ internal sealed class DispatcherHarness : IAsyncDisposable
             ComfyUi = [.. configured.Select(w => new ComfyUiWorkerSettings { Name = w.Name, Url = w.Url! })],
         });
         var importer = new OutputImporter(new ContentStore(dataDirectory), store, clock);
-        var embedded = new EmbeddedWorkerFactory(NodeCatalog.CreateDefault(), data, pool, Options.Create(new PrefetchOptions()), importer, clock, NullLoggerFactory.Instance);
+        var embedded = new EmbeddedWorkerFactory(NodeCatalog.CreateDefault(), data, pool, Options.Create(new PrefetchOptions()), importer, clock, NullLoggerFactory.Instance, Options.Create(new EngineSettings()));
         Pool = new WorkerPool(pool, store, embedded, workers, NullLogger<WorkerPool>.Instance);
         Dispatcher = new Dispatcher(store, store, Pool, Signals, Hub, clock, Options.Create(scheduler), data, NullLogger<Dispatcher>.Instance);
         Fleet = new FleetAdmin(Pool, store, Dispatcher, clock);

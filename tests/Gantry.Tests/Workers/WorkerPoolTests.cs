@@ -129,7 +129,7 @@ public sealed class WorkerPoolTests : IAsyncLifetime
         var data = Options.Create(new DataOptions { DataDirectory = _data.Path });
         var importer = new OutputImporter(new ContentStore(_data.Path), _store, TimeProvider.System);
         var embedded = new EmbeddedWorkerFactory(
-            NodeCatalog.CreateDefault(), data, Options.Create(workers), Options.Create(new PrefetchOptions { Prefetch = prefetch }), importer, TimeProvider.System, NullLoggerFactory.Instance);
+            NodeCatalog.CreateDefault(), data, Options.Create(workers), Options.Create(new PrefetchOptions { Prefetch = prefetch }), importer, TimeProvider.System, NullLoggerFactory.Instance, Options.Create(new EngineSettings()));
         _pool = new WorkerPool(Options.Create(workers), _store, embedded, factory ?? new ScriptedWorkerFactory(), _log);
         await _pool.StartAsync(_callbacks, new FixedLoad(7), CancellationToken.None);
         return _pool;

@@ -180,41 +180,24 @@ public sealed class V2JobViews(
             return result;
         }
 
-        foreach (var node in document.RootElement.EnumerateObject())
+        foreach (var item in OutputsMap.Items(document.RootElement))
         {
-            if (node.Value.ValueKind != JsonValueKind.Object)
+            if (!item.TryGetFile(out var reference) || !byName.TryGetValue((reference.Type, reference.Subfolder, reference.Filename), out var file))
             {
                 continue;
             }
 
-            foreach (var kind in node.Value.EnumerateObject())
-            {
-                if (kind.Value.ValueKind != JsonValueKind.Array)
-                {
-                    continue;
-                }
-
-                foreach (var item in kind.Value.EnumerateArray())
-                {
-                    if (item.ValueKind != JsonValueKind.Object || Text(item, "filename") is not { } filename
-                        || !byName.TryGetValue((Text(item, "type") ?? "output", Text(item, "subfolder") ?? string.Empty, filename), out var file))
-                    {
-                        continue;
-                    }
-
-                    result.Add(new V2Output(
-                        node.Name,
-                        filename,
-                        OutputTypeOf(file.ContentType, filename),
-                        file.ContentType,
-                        file.Size,
-                        OutputId(job.Id, file),
-                        null,
-                        origin + links.CreatePath(file.Sha256, filename, expires),
-                        Iso(expires),
-                        job.Id.ToString("D")));
-                }
-            }
+            result.Add(new V2Output(
+                item.NodeId,
+                reference.Filename,
+                OutputTypeOf(file.ContentType, reference.Filename),
+                file.ContentType,
+                file.Size,
+                OutputId(job.Id, file),
+                null,
+                origin + links.CreatePath(file.Sha256, reference.Filename, expires),
+                Iso(expires),
+                job.Id.ToString("D")));
         }
 
         return result;

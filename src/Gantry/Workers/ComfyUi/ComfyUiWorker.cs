@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Gantry.Domain;
+using Gantry.Engine.Json;
 using Gantry.Outputs;
 
 namespace Gantry.Workers.ComfyUi;
@@ -9,32 +9,22 @@ namespace Gantry.Workers.ComfyUi;
 /// Gantry's job id as <c>prompt_id</c>, results read from <c>/history</c> and <c>/view</c> into Gantry's content
 /// store, cancels through <c>/queue</c> and <c>/interrupt</c>. Survives a worker that starts slowly, drops its
 /// socket, restarts, dies mid-job or talks nonsense; what it learns reaches the dispatcher through
-/// <see cref="IWorkerCallbacks"/>. Split by concern: connection, socket messages, submit, completion, cancel, reconcile.
+/// <see cref="IWorkerCallbacks"/>.
+/// A thin coordinator over collaborators that each own their state: <see cref="ComfyUiConnection"/> (the socket and
+/// reconnects), <see cref="ComfyUiCatalog"/> (what it can run), <see cref="ComfyUiEventRouter"/> (socket messages, read
+/// by <see cref="ComfyUiMessages"/>), <see cref="ComfyUiSubmission"/> (POST /prompt), <see cref="ComfyUiJobCompletion"/>
+/// (history → outcome), <see cref="ComfyUiReconciler"/> (where held jobs are) and <see cref="ComfyUiCanceller"/>.
 /// </summary>
-public sealed partial class ComfyUiWorker : IWorker
+public sealed class ComfyUiWorker : IWorker
 {
-    private readonly ComfyUiWorkerOptions _options;
-    private readonly OutputImporter _importer;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly ComfyUiClient _client;
-    private readonly WorkerAuthHeader? _authHeader;
-    private readonly Uri _socketAddress;
-    private readonly ConcurrentDictionary<Guid, TrackedJob> _jobs = new();
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Lock _gate = new();
-    private readonly List<Task> _background = [];
-    private IWorkerCallbacks? _callbacks;
-    private Task? _connection;
-    private Task? _refresh;
-    private Task? _polling;
-    private WorkerState _state = WorkerState.Starting;
-    private string? _lastError;
-    private WorkerCapabilities? _capabilities;
-    private string? _catalogFingerprint;
-    private bool _draining;
-    private Guid? _runningJobId;
-    private bool? _hasJobsCancelRoute;
+    private readonly ComfyUiWorkerContext _context;
+    private readonly ComfyUiWorkerStatus _status;
+    private readonly ComfyUiCatalog _catalog;
+    private readonly ComfyUiConnection _connection;
+    private readonly ComfyUiEventRouter _router;
+    private readonly ComfyUiSubmission _submission;
+    private readonly ComfyUiReconciler _reconciler;
+    private readonly ComfyUiCanceller _canceller;
     private int _disposed;
 
     public ComfyUiWorker(WorkerRegistration registration, ComfyUiWorkerOptions options, OutputImporter importer, TimeProvider time, ILogger<ComfyUiWorker> logger)
@@ -47,16 +37,19 @@ public sealed partial class ComfyUiWorker : IWorker
 
         Name = registration.Name;
         Url = registration.Url;
-        _options = options;
-        _importer = importer;
-        _time = time;
-        _logger = logger;
-        _draining = registration.Draining;
-        _authHeader = WorkerAuthHeader.Parse(registration.AuthHeader);
+        var authHeader = WorkerAuthHeader.Parse(registration.AuthHeader);
         var baseAddress = new Uri(url.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
-        _client = new ComfyUiClient(baseAddress, _authHeader, options);
         ClientId = Guid.NewGuid().ToString("N");
-        _socketAddress = ComfyUiSocket.AddressFor(baseAddress, ClientId);
+        _context = new ComfyUiWorkerContext(this, ClientId, new ComfyUiClient(baseAddress, authHeader, options), options, time, logger);
+        _status = new ComfyUiWorkerStatus(registration.Draining);
+        _catalog = new ComfyUiCatalog(_context, _status);
+        var completion = new ComfyUiJobCompletion(_context, importer);
+        _canceller = new ComfyUiCanceller(_context, completion);
+        _router = new ComfyUiEventRouter(_context, completion, _canceller);
+        _reconciler = new ComfyUiReconciler(_context, completion, _router);
+        _submission = new ComfyUiSubmission(_context);
+        _connection = new ComfyUiConnection(
+            _context, ComfyUiSocket.AddressFor(baseAddress, ClientId), authHeader, _status, _catalog, _reconciler, _router, completion);
     }
 
     public string Name { get; }
@@ -69,110 +62,120 @@ public sealed partial class ComfyUiWorker : IWorker
     public string ClientId { get; }
 
     /// <summary><c>system.comfyui_version</c> from the last probe (null before it, or on builds too old to say).</summary>
-    public string? ComfyUiVersion { get; private set; }
+    public string? ComfyUiVersion => _catalog.ComfyUiVersion;
 
     /// <summary><c>GET /features</c> from the last probe, raw; null on builds without it.</summary>
-    public string? FeaturesJson { get; private set; }
+    public string? FeaturesJson => _catalog.FeaturesJson;
 
-    public WorkerState State
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _state;
-            }
-        }
-    }
+    public WorkerState State => _status.State;
 
-    public string? LastError
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _lastError;
-            }
-        }
-    }
+    public string? LastError => _status.LastError;
 
-    public WorkerCapabilities? Capabilities
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _capabilities;
-            }
-        }
-    }
+    public WorkerCapabilities? Capabilities => _catalog.Capabilities;
 
-    public int Slots => 1 + Math.Max(0, _options.Prefetch);
+    public int Slots => 1 + Math.Max(0, _context.Options.Prefetch);
 
     /// <summary>Jobs the worker holds now (queued, running, or ending).</summary>
-    public int HeldJobs => _jobs.Count;
+    public int HeldJobs => _context.Jobs.Count;
+
+    /// <summary>True while the WebSocket is up (events are arriving).</summary>
+    public bool IsConnected => _connection.IsConnected;
 
     public Task StartAsync(IWorkerCallbacks callbacks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(callbacks);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        lock (_gate)
+        if (!_context.TrySetCallbacks(callbacks))
         {
-            if (_callbacks is not null)
-            {
-                throw new InvalidOperationException($"Worker '{Name}' was started already.");
-            }
-
-            _callbacks = callbacks;
+            throw new InvalidOperationException($"Worker '{Name}' was started already.");
         }
 
-        _connection = Task.Run(() => RunConnectionAsync(_stopping.Token), CancellationToken.None);
-        _refresh = Task.Run(() => RefreshCatalogAsync(_stopping.Token), CancellationToken.None);
-        _polling = Task.Run(() => PollUnwatchedJobsAsync(_stopping.Token), CancellationToken.None);
+        _context.Background.Run(_connection.RunAsync);
+        _context.Background.Run(_catalog.RefreshAsync);
+        _context.Background.Run(stop => _reconciler.PollUnwatchedJobsAsync(() => _connection.IsConnected, stop));
         return Task.CompletedTask;
+    }
+
+    public async Task SubmitAsync(WorkerJob job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        _ = _context.Callbacks;
+        if (_context.Jobs.Find(job.JobId) is { Accepted: true })
+        {
+            return;
+        }
+
+        if (_status.Refusal(_connection.IsConnected) is { } why)
+        {
+            throw new WorkerUnavailableException($"Worker '{Name}' {why}.");
+        }
+
+        if (ComfyJson.TryParse(job.PromptJson) is not JObject prompt)
+        {
+            throw new WorkerRejectedJobException("The prompt is not a JSON object.");
+        }
+
+        await _submission.UploadInputsAsync(job, prompt, cancellationToken);
+
+        var tracked = new TrackedJob(job, accepted: false);
+        if (!_context.Jobs.TryAdd(tracked))
+        {
+            throw new WorkerUnavailableException($"Worker '{Name}' is already submitting job {job.JobId}.");
+        }
+
+        var generation = _connection.Generation;
+        bool adopted;
+        try
+        {
+            adopted = await _submission.PostPromptAsync(job, cancellationToken);
+        }
+        catch
+        {
+            _context.Jobs.Forget(tracked);
+            throw;
+        }
+
+        _router.Accept(tracked);
+        if (adopted || _connection.Generation != generation)
+        {
+            // The prompt was already on the worker, or the socket was replaced while the POST was out (the reconnect's
+            // reconcile skipped this job): its events may have gone elsewhere. Look it up once now.
+            _context.Background.Run(ct => _reconciler.SettleAllAsync([tracked], ct));
+        }
+    }
+
+    public Task CancelAsync(Guid jobId, CancellationToken cancellationToken) => _canceller.CancelAsync(jobId, cancellationToken);
+
+    /// <summary>
+    /// Where a job the dispatcher believes is here is now (after Gantry restarted or the socket was down): the queue,
+    /// then the history; a job found finished is ended from it, one found nowhere is dropped (the dispatcher requeues it).
+    /// </summary>
+    public Task<WorkerJobPresence> ReconcileAsync(WorkerJob job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        _ = _context.Callbacks;
+        return _reconciler.ReconcileAsync(job, cancellationToken);
     }
 
     public void Drain()
     {
-        bool changed;
-        lock (_gate)
+        if (_status.Drain())
         {
-            _draining = true;
-            changed = _state == WorkerState.Online;
-            if (changed)
-            {
-                _state = WorkerState.Draining;
-            }
-        }
-
-        if (changed)
-        {
-            Notify(c => c.OnWorkerChanged(this));
+            _context.Notify(c => c.OnWorkerChanged(this));
         }
     }
 
     public void Resume()
     {
-        bool changed;
-        lock (_gate)
+        if (_status.Resume())
         {
-            _draining = false;
-            changed = _state == WorkerState.Draining;
-            if (changed)
-            {
-                _state = WorkerState.Online;
-            }
-        }
-
-        if (changed)
-        {
-            Notify(c => c.OnWorkerChanged(this));
+            _context.Notify(c => c.OnWorkerChanged(this));
         }
     }
 
     /// <summary>Passes a <c>POST /free</c> on to the worker (unload models, free cached memory).</summary>
     public Task FreeAsync(bool unloadModels, bool freeMemory, CancellationToken cancellationToken)
-        => _client.FreeAsync(unloadModels, freeMemory, cancellationToken);
+        => _context.Client.FreeAsync(unloadModels, freeMemory, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -181,69 +184,20 @@ public sealed partial class ComfyUiWorker : IWorker
             return;
         }
 
-        await _stopping.CancelAsync();
-        Task[] running;
-        lock (_gate)
-        {
-            running = [.. _background, _connection ?? Task.CompletedTask, _refresh ?? Task.CompletedTask, _polling ?? Task.CompletedTask];
-        }
-
+        await _context.Stopping.CancelAsync();
         try
         {
-            await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(10));
+            await Task.WhenAll(_context.Background.Running()).WaitAsync(TimeSpan.FromSeconds(10));
         }
         catch (Exception ex) when (ex is OperationCanceledException or TimeoutException or ComfyUiRequestException)
         {
             // Shutting down: whatever was in flight is reconciled at the next start.
         }
 
-        _client.Dispose();
-        _stopping.Dispose();
+        _context.Client.Dispose();
+        _context.Stopping.Dispose();
+        _catalog.Dispose();
     }
 
     public override string ToString() => $"{Name} ({Url})";
-
-    private IWorkerCallbacks Callbacks => _callbacks ?? throw new InvalidOperationException($"Worker '{Name}' has not been started.");
-
-    /// <summary>Calls the dispatcher; a callback that throws is logged, never allowed to break the worker's loops.</summary>
-    private void Notify(Action<IWorkerCallbacks> call)
-    {
-        try
-        {
-            call(Callbacks);
-        }
-        catch (Exception ex)
-        {
-            ComfyUiWorkerLog.CallbackFailed(_logger, Name, ex);
-        }
-    }
-
-    /// <summary>Runs work off the socket loop and keeps it so disposal can wait for it.</summary>
-    private void RunInBackground(Func<CancellationToken, Task> work)
-    {
-        var task = Task.Run(
-            async () =>
-            {
-                try
-                {
-                    await work(_stopping.Token);
-                }
-                catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-                {
-                    // Shutting down.
-                }
-                catch (Exception ex)
-                {
-                    ComfyUiWorkerLog.Unexpected(_logger, Name, ex);
-                }
-            },
-            CancellationToken.None);
-        lock (_gate)
-        {
-            _background.Add(task);
-            _background.RemoveAll(t => t.IsCompleted);
-        }
-    }
-
-    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 }

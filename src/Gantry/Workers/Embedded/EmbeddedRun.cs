@@ -37,4 +37,35 @@ internal sealed class EmbeddedRun(WorkerJob job, Prompt prompt, IReadOnlyList<st
     public bool TryCancelWaiting() => Interlocked.CompareExchange(ref _phase, Ended, Waiting) == Waiting;
 
     public void Dispose() => Interrupt.Dispose();
+
+    /// <summary>
+    /// A job for an embedded worker: validates the graph as the engine sees it (the user's uploads are its input folder); a refusal is final.
+    /// The job writes into its user's own output and temp folders, so one user's file names and counters
+    /// (<c>prefix_00002_.png</c>) say nothing about another's.
+    /// </summary>
+    public static EmbeddedRun Prepare(ComfyEngine engine, WorkerJob job, string outputDirectory, string tempDirectory)
+    {
+        var user = UserFolder(job.UserId);
+        var folders = new EngineFolders(job.InputDirectory, Path.Combine(outputDirectory, user), Path.Combine(tempDirectory, user));
+        if (!JParser.TryParse(job.PromptJson, out var prompt, out var parseError))
+        {
+            throw new WorkerRejectedJobException($"Invalid prompt: {parseError}");
+        }
+
+        var targets = job.OutputsToExecute.Count > 0 ? job.OutputsToExecute : null;
+        var validation = engine.Validate(prompt, folders, targets?.ToArray());
+        if (validation.Error is { } error)
+        {
+            var details = string.IsNullOrEmpty(error.Details) ? "" : $": {error.Details}";
+            throw new WorkerRejectedJobException($"{error.Message}{details}", validation.ToErrorResponse().ToJsonBytes());
+        }
+
+        var extraData = job.ExtraDataJson is { } extra && JParser.TryParse(extra, out var parsed, out _) && parsed is JObject extraObject
+            ? extraObject
+            : JObject.Empty;
+        return new EmbeddedRun(job, validation.Prompt!, validation.Outputs, extraData, folders);
+    }
+
+    /// <summary>The name of a user's folder in the worker's output and temp folders; also the user's cache scope.</summary>
+    public static string UserFolder(long userId) => $"user-{userId.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 }

@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Gantry.Engine;
 using Gantry.Engine.Execution;
-using Gantry.Engine.FileSystem;
-using Gantry.Engine.Json;
 using Gantry.Outputs;
 
 namespace Gantry.Workers.Embedded;
@@ -12,17 +10,16 @@ namespace Gantry.Workers.Embedded;
 /// Runs jobs in this process on the built-in engine, one at a time; up to <see cref="Slots"/> jobs wait in it
 /// (the running one plus the prefetched). It speaks to the dispatcher exactly as a ComfyUI worker does: engine
 /// events become ComfyUI WebSocket messages, outputs are imported into the content store, the outcome is
-/// reported, and ComfyUI's final <c>executing {node: null}</c> follows the report.
+/// reported, then ComfyUI's final <c>executing {node: null}</c> (all through <see cref="EmbeddedReporter"/>).
 /// </summary>
-public sealed partial class EmbeddedWorker : IWorker
+public sealed class EmbeddedWorker : IWorker
 {
     private readonly ComfyEngine _engine;
     private readonly NodeResultCache _cache;
     private readonly string _outputDirectory;
     private readonly string _tempDirectory;
-    private readonly OutputImporter _importer;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly EmbeddedReporter _reporter;
     private readonly Channel<EmbeddedRun> _queue = Channel.CreateUnbounded<EmbeddedRun>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<Guid, EmbeddedRun> _runs = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -50,9 +47,8 @@ public sealed partial class EmbeddedWorker : IWorker
         _outputDirectory = outputDirectory;
         _tempDirectory = tempDirectory;
         Slots = 1 + Math.Max(0, prefetch);
-        _importer = importer;
-        _time = time;
         _logger = logger;
+        _reporter = new EmbeddedReporter(this, importer, time, logger, _stopping.Token);
         Capabilities = new WorkerCapabilities(engine.DescribeNodes(), WorkerCapabilities.NoModels);
     }
 
@@ -102,7 +98,7 @@ public sealed partial class EmbeddedWorker : IWorker
 
         Directory.CreateDirectory(_outputDirectory);
         ClearTemp();
-        _outboxLoop = Task.Run(RunOutboxAsync, CancellationToken.None);
+        _reporter.Start(callbacks);
         _loop = Task.Run(() => RunLoopAsync(_stopping.Token), CancellationToken.None);
         callbacks.OnWorkerChanged(this);
         return Task.CompletedTask;
@@ -122,7 +118,7 @@ public sealed partial class EmbeddedWorker : IWorker
             throw new WorkerUnavailableException($"Worker '{Name}' is draining and takes no new jobs.");
         }
 
-        var run = Prepare(job);
+        var run = EmbeddedRun.Prepare(_engine, job, _outputDirectory, _tempDirectory);
         lock (_gate)
         {
             if (_runs.Count >= Slots)
@@ -153,8 +149,7 @@ public sealed partial class EmbeddedWorker : IWorker
         {
             // Taken out of the queue before it ran: the report goes through the outbox, off the caller's stack.
             _runs.TryRemove(jobId, out _);
-            var cancelled = CancelledBeforeRun(run);
-            Report(run, () => Task.FromResult(cancelled), completion: null);
+            _reporter.ReportCancelledBeforeRun(run);
         }
         else
         {
@@ -173,39 +168,9 @@ public sealed partial class EmbeddedWorker : IWorker
         return Task.FromResult(presence);
     }
 
-    public void Drain()
-    {
-        IWorkerCallbacks? callbacks;
-        lock (_gate)
-        {
-            if (_state == WorkerState.Draining)
-            {
-                return;
-            }
+    public void Drain() => ChangeState(state => state == WorkerState.Draining ? null : WorkerState.Draining);
 
-            _state = WorkerState.Draining;
-            callbacks = _callbacks;
-        }
-
-        callbacks?.OnWorkerChanged(this);
-    }
-
-    public void Resume()
-    {
-        IWorkerCallbacks? callbacks;
-        lock (_gate)
-        {
-            if (_state != WorkerState.Draining)
-            {
-                return;
-            }
-
-            _state = WorkerState.Online;
-            callbacks = _callbacks;
-        }
-
-        callbacks?.OnWorkerChanged(this);
-    }
+    public void Resume() => ChangeState(state => state == WorkerState.Draining ? WorkerState.Online : null);
 
     public async ValueTask DisposeAsync()
     {
@@ -236,42 +201,29 @@ public sealed partial class EmbeddedWorker : IWorker
             // A node that ignores cancellation keeps its thread; the process is going away anyway.
         }
 
-        await CloseOutboxAsync();
+        await _reporter.CloseAsync();
         _stopping.Dispose();
     }
 
     public override string ToString() => $"{Name} (embedded)";
 
-    /// <summary>
-    /// Validates the graph as the engine sees it (the user's uploads are its input folder); a refusal is final.
-    /// The job writes into its user's own output and temp folders, so one user's file names and counters
-    /// (<c>prefix_00002_.png</c>) say nothing about another's.
-    /// </summary>
-    private EmbeddedRun Prepare(WorkerJob job)
+    /// <summary>Moves to the state <paramref name="next"/> picks (null: stay) and tells the dispatcher when it moved.</summary>
+    private void ChangeState(Func<WorkerState, WorkerState?> next)
     {
-        var user = UserFolder(job.UserId);
-        var folders = new EngineFolders(job.InputDirectory, Path.Combine(_outputDirectory, user), Path.Combine(_tempDirectory, user));
-        if (!JParser.TryParse(job.PromptJson, out var prompt, out var parseError))
+        IWorkerCallbacks? callbacks;
+        lock (_gate)
         {
-            throw new WorkerRejectedJobException($"Invalid prompt: {parseError}");
+            if (next(_state) is not { } state)
+            {
+                return;
+            }
+
+            _state = state;
+            callbacks = _callbacks;
         }
 
-        var targets = job.OutputsToExecute.Count > 0 ? job.OutputsToExecute : null;
-        var validation = _engine.Validate(prompt, folders, targets?.ToArray());
-        if (validation.Error is { } error)
-        {
-            var details = string.IsNullOrEmpty(error.Details) ? "" : $": {error.Details}";
-            throw new WorkerRejectedJobException($"{error.Message}{details}", validation.ToErrorResponse().ToJsonBytes());
-        }
-
-        var extraData = job.ExtraDataJson is { } extra && JParser.TryParse(extra, out var parsed, out _) && parsed is JObject extraObject
-            ? extraObject
-            : JObject.Empty;
-        return new EmbeddedRun(job, validation.Prompt!, validation.Outputs, extraData, folders);
+        callbacks?.OnWorkerChanged(this);
     }
-
-    /// <summary>The name of a user's folder in the worker's output and temp folders; also the user's cache scope.</summary>
-    internal static string UserFolder(long userId) => $"user-{userId.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
     private void ClearTemp()
     {
@@ -290,5 +242,59 @@ public sealed partial class EmbeddedWorker : IWorker
         Directory.CreateDirectory(_tempDirectory);
     }
 
-    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+    /// <summary>Runs the queued jobs one after another until the worker is disposed.</summary>
+    private async Task RunLoopAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await foreach (var run in _queue.Reader.ReadAllAsync(stopping))
+            {
+                if (run.TryStart())
+                {
+                    await ExecuteAsync(run, stopping);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Disposed.
+        }
+    }
+
+    private async Task ExecuteAsync(EmbeddedRun run, CancellationToken stopping)
+    {
+        var jobId = run.Job.JobId;
+        EmbeddedLog.Running(_logger, Name, jobId);
+        try
+        {
+            var request = new ExecutionRequest
+            {
+                Prompt = run.Prompt,
+                PromptId = jobId.ToString("D"),
+                OutputsToExecute = run.Outputs,
+                ExtraData = run.ExtraData,
+                Folders = run.Folders,
+                Cache = _cache,
+                CacheScope = EmbeddedRun.UserFolder(run.Job.UserId),
+            };
+            var result = await _engine.ExecuteAsync(request, new EngineEventForwarder(_reporter, run), run.Interrupt.Token);
+            if (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _runs.TryRemove(jobId, out _);
+            _reporter.ReportRun(run, result);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            EmbeddedLog.RunFailed(_logger, Name, jobId, ex);
+            LastError = $"Job {jobId}: {ex.Message}";
+            _runs.TryRemove(jobId, out _);
+            _reporter.ReportCrashed(run, ex);
+        }
+    }
 }

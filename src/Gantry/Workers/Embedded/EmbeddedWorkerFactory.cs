@@ -30,17 +30,18 @@ public sealed class EmbeddedWorkerFactory
         OutputImporter importer,
         TimeProvider time,
         ILoggerFactory loggers,
-        IOptions<EngineSettings>? engine = null)
+        IOptions<EngineSettings> engine)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(workers);
         ArgumentNullException.ThrowIfNull(prefetch);
+        ArgumentNullException.ThrowIfNull(engine);
         _root = Path.Combine(Path.GetFullPath(data.Value.DataDirectory), "workers");
         _prefetch = prefetch.Value.Prefetch;
         _importer = importer;
         _time = time;
         _loggers = loggers;
-        var limits = engine?.Value ?? new EngineSettings();
+        var limits = engine.Value;
         Engine = new ComfyEngine(catalog, EngineFolders.Under(Path.Combine(_root, "engine")), new ComfyEngineOptions
         {
             TimeProvider = time,

@@ -8,11 +8,11 @@ namespace Gantry.Workers.Embedded;
 /// <c>{"type", "data"}</c>, and previews as binary type-4 frames
 /// <c>[uint32 BE 4][uint32 BE metadata length][metadata JSON][image bytes]</c>.
 /// </summary>
-internal sealed class EngineEventForwarder(EmbeddedWorker worker, EmbeddedRun run) : IExecutionEventSink
+internal sealed class EngineEventForwarder(EmbeddedReporter reporter, EmbeddedRun run) : IExecutionEventSink
 {
     public const uint PreviewWithMetadata = 4;
 
-    public void Emit(EngineEvent engineEvent) => worker.Forward(run, engineEvent);
+    public void Emit(EngineEvent engineEvent) => reporter.Forward(run, engineEvent);
 
     public static WorkerMessage ToMessage(EngineEvent engineEvent)
         => engineEvent is PreviewImageEvent preview ? Preview(preview) : Text(engineEvent);

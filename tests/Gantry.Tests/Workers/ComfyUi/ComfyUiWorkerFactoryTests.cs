@@ -23,6 +23,7 @@ public sealed class ComfyUiWorkerFactoryTests
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging()
+            .AddSingleton(TimeProvider.System)
             .AddSingleton(new ContentStore(data.Path))
             .AddSingleton<IFileIndex>(store)
             .AddSingleton<OutputImporter>()

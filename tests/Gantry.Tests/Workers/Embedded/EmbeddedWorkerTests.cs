@@ -32,7 +32,7 @@ public sealed class EmbeddedWorkerTests : IAsyncLifetime
         await _store.InitializeAsync(CancellationToken.None);
         var importer = new OutputImporter(new ContentStore(_data.Path), _store, TimeProvider.System);
         var factory = new EmbeddedWorkerFactory(
-            EngineTestNodes.Catalog(), Options.Create(new DataOptions { DataDirectory = _data.Path }), Options.Create(new WorkerPoolOptions()), Options.Create(new PrefetchOptions { Prefetch = 1 }), importer, TimeProvider.System, NullLoggerFactory.Instance);
+            EngineTestNodes.Catalog(), Options.Create(new DataOptions { DataDirectory = _data.Path }), Options.Create(new WorkerPoolOptions()), Options.Create(new PrefetchOptions { Prefetch = 1 }), importer, TimeProvider.System, NullLoggerFactory.Instance, Options.Create(new EngineSettings()));
         _worker = factory.Create("embedded-1");
         await _worker.StartAsync(_callbacks, CancellationToken.None);
     }

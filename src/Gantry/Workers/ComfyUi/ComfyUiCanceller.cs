@@ -3,13 +3,16 @@ namespace Gantry.Workers.ComfyUi;
 /// <summary>
 /// Stopping a job: <c>POST /api/jobs/{id}/cancel</c> where the worker has it, else <c>POST /queue {delete}</c> for a
 /// waiting prompt and <c>POST /interrupt {prompt_id}</c> for the running one. A prompt deleted from the queue vanishes
-/// without history or event, so its end (interrupted) is reported here.
+/// without history or event, so its end (interrupted) is reported here. Remembers whether the worker has the jobs route.
 /// </summary>
-public sealed partial class ComfyUiWorker
+internal sealed class ComfyUiCanceller(ComfyUiWorkerContext context, ComfyUiJobCompletion completion)
 {
+    private const int DeleteAttempts = 3;
+    private bool? _hasJobsCancelRoute;
+
     public async Task CancelAsync(Guid jobId, CancellationToken cancellationToken)
     {
-        if (!_jobs.TryGetValue(jobId, out var job) || job.IsEnding)
+        if (context.Jobs.Find(jobId) is not { IsEnding: false } job)
         {
             return;
         }
@@ -30,37 +33,38 @@ public sealed partial class ComfyUiWorker
         }
         catch (ComfyUiRequestException ex)
         {
-            throw new WorkerUnavailableException($"Worker '{Name}' could not be asked to cancel job {jobId}: {ex.Message}", ex);
+            throw new WorkerUnavailableException($"Worker '{context.Name}' could not be asked to cancel job {jobId}: {ex.Message}", ex);
         }
     }
 
     private async Task CancelOnWorkerAsync(TrackedJob job, CancellationToken cancellationToken)
     {
+        var client = context.Client;
         var cancelled = false;
         if (_hasJobsCancelRoute != false)
         {
-            var answer = await _client.CancelJobAsync(job.Id, cancellationToken);
+            var answer = await client.CancelJobAsync(job.Id, cancellationToken);
             _hasJobsCancelRoute = answer is not null;
             cancelled = answer == true;
         }
 
         var where = WorkerJobPresence.Pending;
-        for (var attempt = 0; attempt < 3 && where == WorkerJobPresence.Pending; attempt++)
+        for (var attempt = 0; attempt < DeleteAttempts && where == WorkerJobPresence.Pending; attempt++)
         {
             if (!cancelled)
             {
-                await _client.DeleteFromQueueAsync(job.Id, cancellationToken);
+                await client.DeleteFromQueueAsync(job.Id, cancellationToken);
             }
 
-            where = (await _client.GetQueueAsync(cancellationToken)).Find(job.Id);
+            where = (await client.GetQueueAsync(cancellationToken)).Find(job.Id);
             cancelled = false;
         }
 
-        ComfyUiWorkerLog.Cancelling(_logger, Name, job.Id, where);
+        ComfyUiWorkerLog.Cancelling(context.Logger, context.Name, job.Id, where);
         if (where == WorkerJobPresence.Running)
         {
             // Asked by id, so nothing else running on the worker is touched; the end comes over the socket.
-            await _client.InterruptAsync(job.Id, cancellationToken);
+            await client.InterruptAsync(job.Id, cancellationToken);
             return;
         }
 
@@ -70,13 +74,13 @@ public sealed partial class ComfyUiWorker
         }
 
         // Neither queued nor running: it either finished (history) or was deleted while waiting (no trace at all).
-        if (await _client.GetHistoryAsync(job.Id, cancellationToken) is { } entry)
+        if (await client.GetHistoryAsync(job.Id, cancellationToken) is { } entry)
         {
-            RunInBackground(_ => EndFromHistoryAsync(job, entry));
+            context.Background.Run(_ => completion.EndFromHistoryAsync(job, entry));
         }
-        else if (job.TryClaimEnd())
+        else
         {
-            await ReportFinishedAsync(job, CancelledOutcome(job.Id, $"taken off the queue of worker '{Name}' before it started"));
+            await completion.CancelBeforeRunAsync(job, $"taken off the queue of worker '{context.Name}' before it started");
         }
     }
 }

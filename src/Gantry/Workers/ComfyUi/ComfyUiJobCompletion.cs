@@ -1,24 +1,29 @@
 using Gantry.Engine.Json;
+using Gantry.Outputs;
 
 namespace Gantry.Workers.ComfyUi;
 
 /// <summary>
 /// The end of a job: its history item read (retrying while ComfyUI still answers <c>{}</c>), its files pulled
-/// into the content store, the outcome reported; or, when the worker cannot tell, the job reported lost.
+/// into the content store, the outcome reported; or, when the worker cannot tell, the job reported lost. Also the
+/// files each <c>executed</c> names, fetched before that message goes on. Exactly one path reports a job's end
+/// (<see cref="TrackedJob.TryClaimEnd"/>).
 /// </summary>
-public sealed partial class ComfyUiWorker
+internal sealed class ComfyUiJobCompletion(ComfyUiWorkerContext context, OutputImporter importer)
 {
     private static readonly TimeSpan LongestHistoryPause = TimeSpan.FromSeconds(1);
 
+    private string Name => context.Name;
+
     /// <summary>Reports the job's end from its history item (read now when not given).</summary>
-    private async Task EndFromHistoryAsync(TrackedJob job, JObject? knownEntry)
+    public async Task EndFromHistoryAsync(TrackedJob job, JObject? knownEntry)
     {
         if (!job.TryClaimEnd())
         {
             return;
         }
 
-        var stop = _stopping.Token;
+        var stop = context.Stopping.Token;
         Task relayed;
         lock (job.Gate)
         {
@@ -39,7 +44,7 @@ public sealed partial class ComfyUiWorker
                     return;
                 }
 
-                ComfyUiWorkerLog.HistoryFromEvents(_logger, Name, job.Id);
+                ComfyUiWorkerLog.HistoryFromEvents(context.Logger, Name, job.Id);
                 entry = job.Observed.ToHistoryEntry();
             }
 
@@ -47,7 +52,7 @@ public sealed partial class ComfyUiWorker
         }
         catch (ComfyUiRequestException ex)
         {
-            ComfyUiWorkerLog.OutcomeFailed(_logger, Name, job.Id, ex.Message);
+            ComfyUiWorkerLog.OutcomeFailed(context.Logger, Name, job.Id, ex.Message);
             await ReportLostAsync(job, $"worker '{Name}' stopped answering while Gantry fetched the job's outcome: {ex.Message}");
             return;
         }
@@ -55,17 +60,65 @@ public sealed partial class ComfyUiWorker
         await ReportFinishedAsync(job, outcome);
     }
 
+    /// <summary>Imports the files an <c>executed</c> names, then passes it on with the names as stored.</summary>
+    public async Task RelayExecutedAsync(TrackedJob job, ComfyUiEvent message)
+    {
+        var forwarded = message;
+        var stopping = context.Stopping.Token;
+        try
+        {
+            var node = ComfyJson.String(message.Data, "node") ?? "";
+            var output = (JObject)ComfyJson.Strict(message.Data["output"]!);
+            if (await importer.ImportNodeOutputAsync(job.Job.UserId, job.Id, node, output, (file, ct) => OpenOutputAsync(job.Id, file, ct), job.Imported, stopping) is { } stored)
+            {
+                forwarded = message with { Data = message.Data.With("output", stored) };
+            }
+        }
+        catch (Exception ex) when (ex is ComfyUiRequestException or System.Text.Json.JsonException or IOException)
+        {
+            // Not fetched now: the end fetches again from the history; the message goes as the worker sent it.
+            ComfyUiWorkerLog.OutcomeFailed(context.Logger, Name, job.Id, ex.Message);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        context.Notify(c => c.OnJobMessage(context.Worker, job.Id, forwarded.ToWorkerMessage(job.Id)));
+    }
+
+    /// <summary>Claims the job's end and reports it lost (or cancelled, when a cancel was asked for).</summary>
+    public async Task LoseAsync(TrackedJob job, string reason)
+    {
+        if (job.TryClaimEnd())
+        {
+            await ReportLostAsync(job, reason);
+        }
+    }
+
+    /// <summary>Claims the job's end and reports it interrupted before it ran; false when another path ends it.</summary>
+    public async Task<bool> CancelBeforeRunAsync(TrackedJob job, string reason)
+    {
+        if (!job.TryClaimEnd())
+        {
+            return false;
+        }
+
+        await ReportFinishedAsync(job, CancelledOutcome(job.Id, reason));
+        return true;
+    }
+
     /// <summary>The history item, asked for until it appears or <see cref="ComfyUiWorkerOptions.HistoryWait"/> passes; null if it never did.</summary>
     private async Task<JObject?> WaitForHistoryAsync(Guid jobId, CancellationToken cancellationToken)
     {
-        var deadline = _time.GetUtcNow() + _options.HistoryWait;
-        var pause = _options.HistoryRetryDelay;
+        var deadline = context.Time.GetUtcNow() + context.Options.HistoryWait;
+        var pause = context.Options.HistoryRetryDelay;
         while (true)
         {
             ComfyUiRequestException? failure = null;
             try
             {
-                if (await _client.GetHistoryAsync(jobId, cancellationToken) is { } entry)
+                if (await context.Client.GetHistoryAsync(jobId, cancellationToken) is { } entry)
                 {
                     return entry;
                 }
@@ -75,50 +128,24 @@ public sealed partial class ComfyUiWorker
                 failure = ex;
             }
 
-            if (_time.GetUtcNow() >= deadline)
+            if (context.Time.GetUtcNow() >= deadline)
             {
                 return failure is null ? null : throw failure;
             }
 
-            await Task.Delay(pause, _time, cancellationToken);
+            await Task.Delay(pause, context.Time, cancellationToken);
             pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestHistoryPause.Ticks));
         }
     }
 
-    /// <summary>Imports the files an <c>executed</c> names, then passes it on with the names as stored.</summary>
-    private async Task RelayExecutedAsync(TrackedJob job, ComfyUiEvent message)
-    {
-        var forwarded = message;
-        try
-        {
-            var node = ComfyJson.String(message.Data, "node") ?? "";
-            var output = (JObject)ComfyJson.Strict(message.Data["output"]!);
-            if (await _importer.ImportNodeOutputAsync(job.Job.UserId, job.Id, node, output, (file, ct) => OpenOutputAsync(job.Id, file, ct), job.Imported, _stopping.Token) is { } stored)
-            {
-                forwarded = message with { Data = message.Data.With("output", stored) };
-            }
-        }
-        catch (Exception ex) when (ex is ComfyUiRequestException or System.Text.Json.JsonException or IOException)
-        {
-            // Not fetched now: the end fetches again from the history; the message goes as the worker sent it.
-            ComfyUiWorkerLog.OutcomeFailed(_logger, Name, job.Id, ex.Message);
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-            return;
-        }
+    private Task<Stream?> OpenOutputAsync(Guid jobId, OutputFileRef file, CancellationToken cancellationToken)
+        => context.Client.OpenViewAsync(file, (f, status) => ComfyUiWorkerLog.OutputRefused(context.Logger, Name, jobId, f.Filename, (int)status), cancellationToken);
 
-        Notify(c => c.OnJobMessage(this, job.Id, forwarded.ToWorkerMessage(job.Id)));
-    }
-
-    private Task<Stream?> OpenOutputAsync(Guid jobId, Outputs.OutputFileRef file, CancellationToken cancellationToken)
-        => _client.OpenViewAsync(file, (f, status) => ComfyUiWorkerLog.OutputRefused(_logger, Name, jobId, f.Filename, (int)status), cancellationToken);
-
-    private async Task<WorkerJobOutcome> BuildOutcomeAsync(WorkerJob job, JObject entry, CancellationToken cancellationToken, Outputs.ImportedFileSet? already = null)
+    private async Task<WorkerJobOutcome> BuildOutcomeAsync(WorkerJob job, JObject entry, CancellationToken cancellationToken, ImportedFileSet already)
     {
         var run = ComfyUiRunStatus.From(entry["status"]);
         var outputs = ComfyJson.StrictBytes(entry["outputs"] as JObject ?? JObject.Empty);
-        var imported = await _importer.ImportAsync(
+        var imported = await importer.ImportAsync(
             job.UserId,
             job.JobId,
             outputs,
@@ -139,15 +166,6 @@ public sealed partial class ComfyUiWorker
         };
     }
 
-    /// <summary>Claims the job's end and reports it lost (or cancelled, when a cancel was asked for).</summary>
-    private async Task LoseAsync(TrackedJob job, string reason)
-    {
-        if (job.TryClaimEnd())
-        {
-            await ReportLostAsync(job, reason);
-        }
-    }
-
     /// <summary>The job is gone from the worker. If the user wanted it cancelled anyway, that is what it was.</summary>
     private async Task ReportLostAsync(TrackedJob job, string reason)
     {
@@ -157,27 +175,27 @@ public sealed partial class ComfyUiWorker
             return;
         }
 
-        Forget(job);
-        ComfyUiWorkerLog.Lost(_logger, Name, job.Id, reason);
-        Notify(c => c.OnJobLost(this, job.Id, reason));
+        context.Jobs.Forget(job);
+        ComfyUiWorkerLog.Lost(context.Logger, Name, job.Id, reason);
+        context.Notify(c => c.OnJobLost(context.Worker, job.Id, reason));
     }
 
     /// <summary>Hands the outcome to the dispatcher, then passes on ComfyUI's final <c>executing {node: null}</c>.</summary>
     private async Task ReportFinishedAsync(TrackedJob job, WorkerJobOutcome outcome)
     {
-        Forget(job);
-        ComfyUiWorkerLog.Finished(_logger, Name, job.Id, outcome.Result);
+        context.Jobs.Forget(job);
+        ComfyUiWorkerLog.Finished(context.Logger, Name, job.Id, outcome.Result);
         try
         {
-            await Callbacks.OnJobFinishedAsync(this, job.Id, outcome);
+            await context.Callbacks.OnJobFinishedAsync(context.Worker, job.Id, outcome);
         }
         catch (Exception ex)
         {
-            ComfyUiWorkerLog.CallbackFailed(_logger, Name, ex);
+            ComfyUiWorkerLog.CallbackFailed(context.Logger, Name, ex);
         }
 
         // Last, so that a client waiting for it finds the job's history recorded (ComfyUI's own order).
-        Notify(c => c.OnJobMessage(this, job.Id, ComfyUiEvent.PromptDone(job.Id).ToWorkerMessage(job.Id)));
+        context.Notify(c => c.OnJobMessage(context.Worker, job.Id, ComfyUiEvent.PromptDone(job.Id).ToWorkerMessage(job.Id)));
     }
 
     private WorkerJobOutcome CancelledOutcome(Guid jobId, string reason)
@@ -185,20 +203,8 @@ public sealed partial class ComfyUiWorker
         {
             Result = WorkerJobResult.Interrupted,
             OutputsJson = "{}"u8.ToArray(),
-            StatusJson = ComfyUiRunStatus.CancelledBeforeRun(jobId, NowMs).ToJsonBytes(),
+            StatusJson = ComfyUiRunStatus.CancelledBeforeRun(jobId, context.NowMs).ToJsonBytes(),
             MetaJson = "{}"u8.ToArray(),
             ErrorMessage = $"Cancelled: {reason}.",
         };
-
-    private void Forget(TrackedJob job)
-    {
-        _jobs.TryRemove(new KeyValuePair<Guid, TrackedJob>(job.Id, job));
-        lock (_gate)
-        {
-            if (_runningJobId == job.Id)
-            {
-                _runningJobId = null;
-            }
-        }
-    }
 }
