@@ -1,6 +1,5 @@
 using Gantry.Client;
 using Gantry.Engine;
-using Gantry.Engine.Json;
 using Gantry.Hosting;
 
 namespace Gantry.Tests.Architecture;
