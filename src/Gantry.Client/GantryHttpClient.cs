@@ -13,7 +13,7 @@ namespace Gantry.Client;
 /// </summary>
 public sealed class GantryHttpClient : IDisposable
 {
-    private static readonly MediaTypeHeaderValue s_json = new("application/json");
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly HttpClient _http;
 
     public GantryHttpClient(GantryHttpConnection connection, HttpMessageHandler? handler = null, TimeSpan? timeout = null)
@@ -93,7 +93,7 @@ public sealed class GantryHttpClient : IDisposable
         if (json is { } body)
         {
             request.Content = new ReadOnlyMemoryContent(body);
-            request.Content.Headers.ContentType = s_json;
+            request.Content.Headers.ContentType = Json;
         }
 
         using var response = await SendCheckedAsync(request, cancellationToken);

@@ -1,5 +1,6 @@
 using Gantry.Engine.Catalog;
 using Gantry.Engine.Execution;
+using Gantry.Engine.FileSystem;
 using Gantry.Engine.Json;
 using Gantry.Engine.Tensors;
 using Gantry.Engine.Validation;

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Gantry.Engine;
 using Gantry.Engine.Execution;
+using Gantry.Engine.FileSystem;
 using Gantry.Engine.Graph;
 
 namespace Gantry.Bench.Caching;

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Gantry.Engine.Imaging.Filters;
-using Gantry.Engine.Imaging.Reference;
 using Gantry.Engine.Tensors;
+using Gantry.Engine.TestSupport.Imaging;
 
 namespace Gantry.Bench.Imaging;
 

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
-using Gantry.Engine.Imaging.Reference;
 using Gantry.Engine.Imaging.Resize;
 using Gantry.Engine.Tensors;
+using Gantry.Engine.TestSupport.Imaging;
 
 namespace Gantry.Bench.Imaging;
 
@@ -20,7 +20,7 @@ public class LanczosBenchmarks
     public void Setup() => _image = BenchImages.Photo();
 
     [Benchmark(Baseline = true)]
-    public ImageTensor ScalarPillowLoops() => NaiveImaging.Lanczos(_image, Target, Target);
+    public ImageTensor ScalarPillowLoops() => NaiveLanczos.Resize(_image, Target, Target);
 
     [Benchmark]
     public ImageTensor Vectorised() => ImageResize.Resize(_image, Target, Target, ResizeMethod.Lanczos);

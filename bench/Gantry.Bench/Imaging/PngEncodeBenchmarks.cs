@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 using Gantry.Engine.Imaging.Codecs;
-using Gantry.Engine.Imaging.Reference;
 using Gantry.Engine.Tensors;
+using Gantry.Engine.TestSupport.Imaging;
 using SkiaSharp;
 
 namespace Gantry.Bench.Imaging;
@@ -28,7 +28,7 @@ public class PngEncodeBenchmarks
     public void Setup() => _image = BenchImages.Photo();
 
     [Benchmark(Baseline = true)]
-    public byte[] ScalarWriter() => NaiveImaging.EncodePng(_image.Frame(0), _image.Width, _image.Height, 3, Level, Text);
+    public byte[] ScalarWriter() => NaivePng.Encode(_image.Frame(0), _image.Width, _image.Height, 3, Level, Text);
 
     [Benchmark]
     public byte[] PngEncoder() => Engine.Imaging.Codecs.PngEncoder.Encode(_image, 0, new PngEncodeOptions { CompressionLevel = Level, TextChunks = Text });

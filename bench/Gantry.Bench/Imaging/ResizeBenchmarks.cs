@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
-using Gantry.Engine.Imaging.Reference;
 using Gantry.Engine.Imaging.Resize;
 using Gantry.Engine.Tensors;
+using Gantry.Engine.TestSupport.Imaging;
 
 namespace Gantry.Bench.Imaging;
 
@@ -20,7 +20,7 @@ public class ResizeBenchmarks
     public void Setup() => _image = BenchImages.Photo();
 
     [Benchmark(Baseline = true)]
-    public ImageTensor NaivePerPixel() => NaiveImaging.Resize(_image, Target, Target, Interpolation);
+    public ImageTensor NaivePerPixel() => NaiveResize.Resize(_image, Target, Target, Interpolation);
 
     [Benchmark]
     public ImageTensor Separable() => ImageResize.Resize(_image, Target, Target, Interpolation);

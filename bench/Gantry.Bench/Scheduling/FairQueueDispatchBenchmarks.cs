@@ -2,6 +2,7 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using Gantry.Domain;
 using Gantry.Engine;
+using Gantry.Engine.FileSystem;
 using Gantry.Scheduling;
 using Gantry.Workers;
 

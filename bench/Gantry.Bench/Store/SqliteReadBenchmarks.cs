@@ -15,7 +15,7 @@ namespace Gantry.Bench.Store;
 [MemoryDiagnoser]
 public class SqliteReadBenchmarks : IDisposable
 {
-    private static readonly IReadOnlyList<JobState> s_waiting = [JobState.Queued, JobState.Dispatched];
+    private static readonly IReadOnlyList<JobState> Waiting = [JobState.Queued, JobState.Dispatched];
 
     private string _folder = null!;
     private SqliteGantryStore _store = null!;
@@ -53,7 +53,7 @@ public class SqliteReadBenchmarks : IDisposable
         }.ToString());
         _connection.Open();
         _prepared = _connection.CreateCommand();
-        _prepared.CommandText = JobListSql.CountInStates(s_waiting);
+        _prepared.CommandText = JobListSql.CountInStates(Waiting);
         _prepared.Parameters.AddWithValue("@user_id", _userId);
         _prepared.Prepare();
     }
@@ -72,7 +72,7 @@ public class SqliteReadBenchmarks : IDisposable
     public long CountWithPreparedCommand() => (long)_prepared.ExecuteScalar()!;
 
     [Benchmark]
-    public Task<int> CountThroughStore() => _store.CountUserJobsInStatesAsync(_userId, s_waiting, CancellationToken.None);
+    public Task<int> CountThroughStore() => _store.CountUserJobsInStatesAsync(_userId, Waiting, CancellationToken.None);
 
     [Benchmark]
     public Task<JobRecord?> GetJobThroughStore() => _store.GetJobAsync(_jobId, CancellationToken.None);

@@ -15,7 +15,7 @@ namespace Gantry.Bench.Store;
 [MemoryDiagnoser]
 public class SqliteReaderPoolBenchmarks : IDisposable
 {
-    private static readonly IReadOnlyList<JobState> s_waiting = [JobState.Queued, JobState.Dispatched];
+    private static readonly IReadOnlyList<JobState> Waiting = [JobState.Queued, JobState.Dispatched];
 
     private string _folder = null!;
     private SqliteGantryStore _store = null!;
@@ -43,7 +43,7 @@ public class SqliteReaderPoolBenchmarks : IDisposable
         _pool = new SqliteReaderPool(readOnly.ToString(), maxIdle: 4);
         readOnly.Pooling = true;
         _pooledByDriver = readOnly.ToString();
-        _sql = JobListSql.CountInStates(s_waiting);
+        _sql = JobListSql.CountInStates(Waiting);
     }
 
     [Benchmark(Baseline = true, Description = "Gantry's reader pool")]

@@ -11,7 +11,7 @@ namespace Gantry.Load.Driving;
 /// </summary>
 public sealed class SocketFleet : IAsyncDisposable
 {
-    private static readonly byte[] s_sentMarker = Encoding.UTF8.GetBytes("\"sent\":");
+    private static readonly byte[] SentMarker = Encoding.UTF8.GetBytes("\"sent\":");
 
     private readonly List<ClientWebSocket> _sockets = [];
     private readonly List<Task> _readers = [];
@@ -121,7 +121,7 @@ public sealed class SocketFleet : IAsyncDisposable
     private static bool TryReadSent(ReadOnlySpan<byte> frame, out long sent)
     {
         sent = 0;
-        var at = frame.IndexOf(s_sentMarker);
-        return at >= 0 && Utf8Parser.TryParse(frame[(at + s_sentMarker.Length)..], out sent, out _);
+        var at = frame.IndexOf(SentMarker);
+        return at >= 0 && Utf8Parser.TryParse(frame[(at + SentMarker.Length)..], out sent, out _);
     }
 }

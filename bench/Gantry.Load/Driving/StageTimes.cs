@@ -12,7 +12,7 @@ namespace Gantry.Load.Driving;
 /// </summary>
 public sealed class StageTimes
 {
-    private static readonly string[] s_stages = ["submit sent → queued committed", "queued → dispatched", "dispatched → running", "running → ended"];
+    private static readonly string[] Stages = ["submit sent → queued committed", "queued → dispatched", "dispatched → running", "running → ended"];
     private readonly ConcurrentDictionary<Guid, long[]> _jobs = new();
     private readonly ConcurrentBag<long[]> _finished = [];
 
@@ -59,11 +59,11 @@ public sealed class StageTimes
         }
 
         var parts = new List<string>();
-        for (var stage = 0; stage < s_stages.Length; stage++)
+        for (var stage = 0; stage < Stages.Length; stage++)
         {
             var gaps = finished.Where(s => s[stage] > 0 && s[stage + 1] > 0).Select(s => s[stage + 1] - s[stage]).Order().ToArray();
             var median = gaps.Length == 0 ? 0 : LoadRunner.ToMilliseconds(gaps[gaps.Length / 2]);
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{s_stages[stage]} {median:F2} ms"));
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{Stages[stage]} {median:F2} ms"));
         }
 
         return "median per stage: " + string.Join(", ", parts);

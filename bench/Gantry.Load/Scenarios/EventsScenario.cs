@@ -17,7 +17,7 @@ public sealed class EventsScenario : IScenario
 {
     public const int DefaultSockets = 2_000;
     public const int DefaultUsers = 100;
-    private static readonly TimeSpan s_interval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
     public string Name => "events";
 
@@ -28,8 +28,8 @@ public sealed class EventsScenario : IScenario
         var sockets = arguments.Sockets ?? DefaultSockets;
         var userCount = Math.Min(arguments.Users ?? DefaultUsers, sockets);
         var report = new ScenarioReport($"Events: progress frames to {sockets:N0} WebSocket clients of {userCount} users ({arguments.Seconds:0.#} s)");
-        report.Notes.Add($"Each user gets a progress frame every {s_interval.TotalMilliseconds:0} ms, so {userCount * 1000 / s_interval.TotalMilliseconds:N0} " +
-            $"frames/s are published and {sockets * 1000 / s_interval.TotalMilliseconds:N0} deliveries/s are due. 'per s' counts deliveries; latency is publish → frame read by the client.");
+        report.Notes.Add($"Each user gets a progress frame every {Interval.TotalMilliseconds:0} ms, so {userCount * 1000 / Interval.TotalMilliseconds:N0} " +
+            $"frames/s are published and {sockets * 1000 / Interval.TotalMilliseconds:N0} deliveries/s are due. 'per s' counts deliveries; latency is publish → frame read by the client.");
 
         var broadcaster = new BareBroadcaster();
         await using (var bare = await BareKestrel.StartAsync(broadcaster.Map))
@@ -68,7 +68,7 @@ public sealed class EventsScenario : IScenario
         var stopwatch = Stopwatch.StartNew();
         var started = false;
         var tick = 0L;
-        var perUser = s_interval / userCount;
+        var perUser = Interval / userCount;
         while (stopwatch.Elapsed < warmup + duration)
         {
             if (!started && stopwatch.Elapsed >= warmup)

@@ -17,7 +17,7 @@ public sealed class ListScenario : IScenario
     public const int DefaultJobs = 1_000_000;
     public const int DefaultUsers = 1_000;
 
-    private static readonly (string Name, string Query)[] s_cases =
+    private static readonly (string Name, string Query)[] Cases =
     [
         ("default (create_time desc)", ""),
         ("sort_by=execution_time", "sort_by=execution_time"),
@@ -71,7 +71,7 @@ public sealed class ListScenario : IScenario
                 log.WriteLine($"list {store}: baseline, {clients} clients");
                 var baseline = await HttpLoad.RunGetAsync(bare.BaseAddress, clients, arguments.Duration, _ => null, _ => () => "fixed/list");
                 report.Add("bare Kestrel GET (baseline)", $"{clients} clients", baseline);
-                foreach (var (name, query) in s_cases)
+                foreach (var (name, query) in Cases)
                 {
                     var total = await TotalAsync(gantry, users[0], query, cancellationToken);
                     foreach (var offset in new[] { 0, Math.Max(0, total - 100) }.Distinct())

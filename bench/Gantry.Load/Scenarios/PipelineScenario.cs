@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Gantry.Domain;
 using Gantry.Engine;
+using Gantry.Engine.FileSystem;
 using Gantry.Jobs;
 using Gantry.Load.Driving;
 using Gantry.Load.Hosting;

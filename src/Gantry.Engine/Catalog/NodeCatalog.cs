@@ -1,4 +1,5 @@
 using System.Reflection;
+using Gantry.Engine.FileSystem;
 using Gantry.Engine.Json;
 
 namespace Gantry.Engine.Catalog;
@@ -84,7 +85,7 @@ public sealed class NodeCatalog
     private static NodeInfo DescribeRegistration(Registration registration, EngineFolders folders)
     {
         var schema = registration.Schema;
-        return new NodeInfo(schema.ClassType, [.. schema.Inputs.Select(i => i.ToSpec(folders))], [.. schema.Outputs])
+        return new NodeInfo(schema.ClassType, [.. schema.Inputs.Select(i => Describe(i, folders))], [.. schema.Outputs])
         {
             DisplayName = schema.DisplayName ?? schema.ClassType,
             Category = schema.Category,
@@ -108,6 +109,33 @@ public sealed class NodeCatalog
                     schema.ValidatesInputTypes)
                 : null,
         };
+    }
+
+    // An input as /object_info shows it: file combos (ComboSource) are listed from the folders now.
+    private static InputSpec Describe(InputDefinition input, EngineFolders folders)
+    {
+        var section = input.IsOptional ? InputSection.Optional : InputSection.Required;
+        var values = input.ComboSource is null ? null : JArray.OfStrings(ListValues(input.ComboSource, folders));
+        var options = input.HasOptions ? input.Options : null;
+        return (input.Combo, values) switch
+        {
+            (ComboStyle.Legacy, not null) => new InputSpec(input.Name, section, values, options),
+            (ComboStyle.Modern, not null) => new InputSpec(input.Name, section, input.Type, input.Options.With("options", values)),
+            _ => new InputSpec(input.Name, section, input.Type, options),
+        };
+    }
+
+    // A folder that is missing or unreadable lists nothing rather than failing the whole catalog.
+    private static IReadOnlyList<string> ListValues(Func<EngineFolders, IReadOnlyList<string>> source, EngineFolders folders)
+    {
+        try
+        {
+            return source(folders);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
     }
 
     private sealed record Registration(Func<ComfyNode> Factory, NodeSchema Schema);

@@ -1,3 +1,4 @@
+using Gantry.Engine.FileSystem;
 using Gantry.Engine.Graph;
 using Gantry.Engine.Json;
 

@@ -1,4 +1,5 @@
 using Gantry.Engine.Catalog;
+using Gantry.Engine.FileSystem;
 using Gantry.Engine.Graph;
 using Gantry.Engine.Json;
 using Gantry.Engine.Tensors;
@@ -6,11 +7,11 @@ using Gantry.Engine.Tensors;
 namespace Gantry.Engine.Execution;
 
 /// <summary>
-/// One execution of one prompt (ComfyUI's <c>PromptExecutor.execute</c>): cache lookup, dependency
-/// order from the requested outputs, fail-fast node execution with list semantics, events, history.
-/// All state is per run; only the <see cref="NodeResultCache"/> is shared.
+/// One execution of one prompt (ComfyUI's <c>PromptExecutor.execute</c>): cache lookup, the plan
+/// (<see cref="ExecutionPlanner"/>), fail-fast node execution (each node called over its lists by
+/// <see cref="NodeCalls"/>), events, history. All state is per run; only the <see cref="NodeResultCache"/> is shared.
 /// </summary>
-internal sealed partial class GraphRun
+internal sealed class GraphRun
 {
     private readonly ExecutionRequest _request;
     private readonly NodeCatalog _catalog;
@@ -19,16 +20,14 @@ internal sealed partial class GraphRun
     private readonly TimeProvider _time;
     private readonly CancellationToken _cancellation;
     private readonly JobMemoryLimits _memoryLimits;
-    private readonly HashSet<string> _uiNodes = new(StringComparer.Ordinal);
     private readonly ProgressTracker _progress;
     private readonly NodeSignatures _signatures;
+    private readonly UiOutputs _ui = new();
     private readonly Dictionary<string, NodeInfo?> _infos = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CachedNodeResult> _results = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CachedNodeResult> _cachedAtStart = new(StringComparer.Ordinal);
     private readonly List<EngineEvent> _messages = [];
     private readonly List<string> _executed = [];
-    private readonly List<KeyValuePair<string, JObject>> _uiOutputs = [];
-    private readonly List<KeyValuePair<string, NodeMeta>> _meta = [];
 
     public GraphRun(
         ExecutionRequest request,
@@ -72,13 +71,14 @@ internal sealed partial class GraphRun
         var cachedNodes = Prompt.Nodes.Where(n => _cachedAtStart.ContainsKey(n.Id)).Select(n => n.Id).ToList();
         Record(new ExecutionCachedEvent(PromptId, cachedNodes, Now));
 
-        var outcome = Execute(Plan());
+        var plan = ExecutionPlanner.Plan(Prompt, _request.OutputsToExecute, _cachedAtStart.Keys.ToHashSet(StringComparer.Ordinal));
+        var outcome = Execute(plan);
         if (outcome == ExecutionOutcome.Success)
         {
             Record(new ExecutionSuccessEvent(PromptId, Now));
         }
 
-        return new ExecutionResult(PromptId, outcome, _messages, _uiOutputs, _meta, _executed, cachedNodes)
+        return new ExecutionResult(PromptId, outcome, _messages, _ui.Outputs, _ui.Meta, _executed, cachedNodes)
         {
             SignaturesComputed = _signatures.Computed,
             TensorBytes = budget.Bytes,
@@ -135,90 +135,111 @@ internal sealed partial class GraphRun
         _results[nodeId] = cached;
         if (cached.Ui is not null)
         {
-            AddUiOutput(nodeId, cached.Ui);
+            _ui.Add(nodeId, cached.Ui);
         }
 
         _sink.Emit(new ExecutedEvent(PromptId, nodeId, nodeId, cached.Ui));
         _progress.Finish(nodeId);
     }
 
-    private void AddUiOutput(string nodeId, JObject ui)
+    private ExecutionOutcome ExecuteNode(string nodeId)
     {
-        if (!_uiNodes.Add(nodeId))
+        var classType = ClassTypeOf(nodeId);
+        List<KeyValuePair<string, IReadOnlyList<object?>>>? inputs = null;
+        _progress.Start(nodeId);
+        try
         {
-            _uiOutputs.RemoveAll(o => o.Key == nodeId);
-            _meta.RemoveAll(m => m.Key == nodeId);
-        }
+            var info = InfoOf(classType) ?? throw NodeException.KeyError(classType);
+            inputs = GatherInputs(nodeId, info);
+            _sink.Emit(new ExecutingEvent(PromptId, nodeId, nodeId));
+            var node = _catalog.Create(classType) ?? throw NodeException.KeyError(classType);
+            var context = new NodeContext(PromptId, nodeId, classType, _folders, _signatures.PromptAsRecorded(), _request.ExtraData, _cancellation, _progress);
+            var calls = NodeCalls.Invoke(node, info, inputs, context, _cancellation);
+            var result = new CachedNodeResult(NodeCalls.MergeOutputs(calls, info), UiOutput.Merge([.. calls.Select(c => c.Ui).OfType<UiOutput>()]));
+            if (result.Ui is not null)
+            {
+                _ui.Add(nodeId, result.Ui);
+                _sink.Emit(new ExecutedEvent(PromptId, nodeId, nodeId, result.Ui));
+            }
 
-        _uiOutputs.Add(new(nodeId, ui));
-        _meta.Add(new(nodeId, new NodeMeta(nodeId, nodeId, null, nodeId)));
+            _results[nodeId] = result;
+            if (_request.Cache is { } cache && CacheKey(nodeId) is { } key)
+            {
+                cache.Set(key, result);
+            }
+
+            _progress.Finish(nodeId);
+            _executed.Add(nodeId);
+            return ExecutionOutcome.Success;
+        }
+        catch (Exception thrown) when (thrown is not OutOfMemoryException)
+        {
+            var ex = NodeFailure.Unwrap(thrown);
+            if (ex is OperationCanceledException && _cancellation.IsCancellationRequested)
+            {
+                Record(new ExecutionInterruptedEvent(PromptId, nodeId, classType, [.. _executed], Now));
+                return ExecutionOutcome.Interrupted;
+            }
+
+            Record(new ExecutionErrorEvent(
+                PromptId,
+                nodeId,
+                classType,
+                [.. _executed],
+                ex.Message + "\n",
+                PythonExceptions.TypeName(ex),
+                PythonExceptions.Traceback(ex),
+                NodeFailure.FormatInputs(inputs),
+                CurrentOutputs(),
+                Now));
+            return ExecutionOutcome.Error;
+        }
     }
 
-    /// <summary>
-    /// Dependencies first, depth-first from each requested output in order; cached nodes are not expanded.
-    /// Iterative (its own stack), so a chain of any length is planned without deepening the thread's stack.
-    /// </summary>
-    private ExecutionPlan Plan()
+    // ComfyUI's get_input_data: links give the upstream output list, declared literals a one-item list,
+    // hidden inputs their values. Undeclared literals are dropped; a missing upstream value is [None].
+    private List<KeyValuePair<string, IReadOnlyList<object?>>> GatherInputs(string nodeId, NodeInfo info)
     {
-        var order = new List<string>();
-        var done = new HashSet<string>(StringComparer.Ordinal);
-        var inProgress = new HashSet<string>(StringComparer.Ordinal);
-        var stack = new List<(string NodeId, List<string> Dependencies, int Next)>();
-        foreach (var output in _request.OutputsToExecute)
+        var gathered = new List<KeyValuePair<string, IReadOnlyList<object?>>>();
+        var inputs = Prompt.Find(nodeId)?.Inputs ?? JObject.Empty;
+        foreach (var (name, value) in inputs)
         {
-            if (done.Contains(output))
+            if (PromptLink.TryParse(value, out var link))
             {
-                continue;
+                gathered.Add(new(name, UpstreamOutput(link)));
             }
-
-            inProgress.Add(output);
-            stack.Add((output, DependenciesOf(output), 0));
-            while (stack.Count > 0)
+            else if (info.FindInput(name) is not null || info.Hidden.Any(h => h.Name == name))
             {
-                var (nodeId, dependencies, next) = stack[^1];
-                if (next < dependencies.Count)
-                {
-                    stack[^1] = (nodeId, dependencies, next + 1);
-                    var dependency = dependencies[next];
-                    if (done.Contains(dependency))
-                    {
-                        continue;
-                    }
-
-                    if (!inProgress.Add(dependency))
-                    {
-                        return new ExecutionPlan(order, dependency);
-                    }
-
-                    stack.Add((dependency, DependenciesOf(dependency), 0));
-                    continue;
-                }
-
-                stack.RemoveAt(stack.Count - 1);
-                inProgress.Remove(nodeId);
-                done.Add(nodeId);
-                order.Add(nodeId);
+                gathered.Add(new(name, [ValueConversion.FromLiteral(value)]));
             }
         }
 
-        return new ExecutionPlan(order, null);
+        foreach (var hidden in info.Hidden)
+        {
+            IReadOnlyList<object?> hiddenValue = hidden.Kind switch
+            {
+                HiddenKinds.Prompt => [_signatures.PromptAsRecorded()],
+                HiddenKinds.ExtraPngInfo => [_request.ExtraData["extra_pnginfo"]],
+                HiddenKinds.UniqueId => [nodeId],
+                _ => [null],
+            };
+            gathered.RemoveAll(g => g.Key == hidden.Name);
+            gathered.Add(new(hidden.Name, hiddenValue));
+        }
+
+        return gathered;
     }
 
-    private List<string> DependenciesOf(string nodeId)
+    private IReadOnlyList<object?> UpstreamOutput(PromptLink link)
     {
-        var dependencies = new List<string>();
-        if (!_cachedAtStart.ContainsKey(nodeId) && Prompt.Find(nodeId)?.Inputs is { } inputs)
+        // A node cached at start is never visited when only its descendants run: read its cached result.
+        var upstream = _results.GetValueOrDefault(link.NodeId) ?? _cachedAtStart.GetValueOrDefault(link.NodeId);
+        if (upstream is null || !link.TryResolveIndex(upstream.Outputs.Count, out var index))
         {
-            foreach (var (_, value) in inputs)
-            {
-                if (PromptLink.TryParse(value, out var link) && Prompt.Contains(link.NodeId) && !_cachedAtStart.ContainsKey(link.NodeId))
-                {
-                    dependencies.Add(link.NodeId);
-                }
-            }
+            return [null];
         }
 
-        return dependencies;
+        return upstream.Outputs[index];
     }
 
     private NodeInfo? InfoOf(string classType)
@@ -241,6 +262,4 @@ internal sealed partial class GraphRun
         _messages.Add(engineEvent);
         _sink.Emit(engineEvent);
     }
-
-    private sealed record ExecutionPlan(IReadOnlyList<string> Order, string? CycleAt);
 }

@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using Gantry.Engine.Catalog;
+using Gantry.Engine.FileSystem;
 using Gantry.Engine.Graph;
 using Gantry.Engine.Json;
 

@@ -15,7 +15,7 @@ namespace Gantry.Engine.Json;
 /// UTF-8 (a file name, a log line, a database text column, System.Text.Json), so it is refused at the edge rather than
 /// failing later.
 /// </remarks>
-public static partial class JParser
+public static class JParser
 {
     /// <summary>
     /// The one JSON nesting limit Gantry applies everywhere (request bodies, stored JSON read back): at most this many
@@ -23,10 +23,8 @@ public static partial class JParser
     /// </summary>
     public const int MaxDepth = 64;
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     public static bool TryParse(ReadOnlySpan<byte> utf8, [NotNullWhen(true)] out JValue? value, [NotNullWhen(false)] out string? error)
-        => TryParse(new Reader(utf8, refuseLoneSurrogates: false, topLevelRanges: null), out value, out error);
+        => TryParse(new JsonReader(utf8, refuseLoneSurrogates: false, topLevelRanges: null), out value, out error);
 
     /// <summary>
     /// Parses a request body as Python does, but refuses lone surrogates (the API's reader rule). When the body is an
@@ -40,7 +38,7 @@ public static partial class JParser
         [NotNullWhen(false)] out string? error)
     {
         memberRanges = new Dictionary<string, Range>(StringComparer.Ordinal);
-        if (TryParse(new Reader(utf8, refuseLoneSurrogates: true, memberRanges), out value, out error))
+        if (TryParse(new JsonReader(utf8, refuseLoneSurrogates: true, memberRanges), out value, out error))
         {
             return true;
         }
@@ -77,7 +75,7 @@ public static partial class JParser
                 continue;
             }
 
-            var unit = Hex4(utf8, at + 2);
+            var unit = JsonSyntax.Hex4(utf8, at + 2);
             if (unit is >= 0xDC00 and <= 0xDFFF)
             {
                 return at;
@@ -85,7 +83,7 @@ public static partial class JParser
 
             if (unit is >= 0xD800 and <= 0xDBFF)
             {
-                if (at + 7 >= utf8.Length || utf8[at + 6] != '\\' || utf8[at + 7] != 'u' || Hex4(utf8, at + 8) is not (>= 0xDC00 and <= 0xDFFF))
+                if (at + 7 >= utf8.Length || utf8[at + 6] != '\\' || utf8[at + 7] != 'u' || JsonSyntax.Hex4(utf8, at + 8) is not (>= 0xDC00 and <= 0xDFFF))
                 {
                     return at;
                 }
@@ -98,54 +96,11 @@ public static partial class JParser
         }
     }
 
-    /// <summary>The value of four hex digits at <paramref name="start"/>, or -1.</summary>
-    private static int Hex4(ReadOnlySpan<byte> utf8, int start)
-    {
-        if (start + 4 > utf8.Length)
-        {
-            return -1;
-        }
-
-        var value = 0;
-        for (var i = start; i < start + 4; i++)
-        {
-            var digit = HexDigit(utf8[i]);
-            if (digit < 0)
-            {
-                return -1;
-            }
-
-            value = (value << 4) | digit;
-        }
-
-        return value;
-    }
-
-    private static int HexDigit(byte c) => c switch
-    {
-        >= (byte)'0' and <= (byte)'9' => c - '0',
-        >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
-        >= (byte)'A' and <= (byte)'F' => c - 'A' + 10,
-        _ => -1,
-    };
-
-    private static bool TryParse(Reader reader, [NotNullWhen(true)] out JValue? value, [NotNullWhen(false)] out string? error)
+    private static bool TryParse(JsonReader reader, [NotNullWhen(true)] out JValue? value, [NotNullWhen(false)] out string? error)
     {
         try
         {
-            if (reader.StartsWithBom())
-            {
-                reader.Position = 3;
-            }
-
-            reader.SkipWhitespace();
-            value = reader.ReadValue(0);
-            reader.SkipWhitespace();
-            if (!reader.AtEnd)
-            {
-                throw reader.Fail("Extra data");
-            }
-
+            value = reader.ReadDocument();
             error = null;
             return true;
         }

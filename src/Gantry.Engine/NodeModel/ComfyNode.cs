@@ -1,4 +1,5 @@
-using Gantry.Engine.Catalog;
+using Gantry.Engine.FileSystem;
+using Gantry.Engine.Json;
 
 namespace Gantry.Engine.NodeModel;
 
@@ -6,7 +7,7 @@ namespace Gantry.Engine.NodeModel;
 /// Base class of every node: one class per ComfyUI class_type. The engine creates a fresh instance
 /// for each node it executes, so instances may keep per-execution state but nothing shared.
 /// A product node needs a public parameterless constructor and lives under <c>Gantry.Engine.Nodes</c>;
-/// <see cref="NodeCatalog.CreateDefault"/> finds it there.
+/// the catalog's <c>NodeCatalog.CreateDefault</c> finds it there.
 /// <code>
 /// public sealed class ImageInvert : ComfyNode
 /// {

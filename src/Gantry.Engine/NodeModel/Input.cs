@@ -1,4 +1,5 @@
 using System.Numerics;
+using Gantry.Engine.FileSystem;
 using Gantry.Engine.Json;
 
 namespace Gantry.Engine.NodeModel;

@@ -1,4 +1,4 @@
-using Gantry.Engine.Catalog;
+using Gantry.Engine.FileSystem;
 using Gantry.Engine.Json;
 
 namespace Gantry.Engine.NodeModel;
@@ -53,30 +53,4 @@ public sealed record InputDefinition
 
     /// <summary>Sets one option (appended, or replaced in place), for anything the factories do not cover.</summary>
     public InputDefinition With(string key, JValue value) => this with { Options = Options.With(key, value), HasOptions = true };
-
-    internal InputSpec ToSpec(EngineFolders folders)
-    {
-        var section = IsOptional ? InputSection.Optional : InputSection.Required;
-        var values = ComboSource is null ? null : JArray.OfStrings(ListValues(ComboSource, folders));
-        var options = HasOptions ? Options : null;
-        return (Combo, values) switch
-        {
-            (ComboStyle.Legacy, not null) => new InputSpec(Name, section, values, options),
-            (ComboStyle.Modern, not null) => new InputSpec(Name, section, Type, Options.With("options", values)),
-            _ => new InputSpec(Name, section, Type, options),
-        };
-    }
-
-    // A folder that is missing or unreadable lists nothing rather than failing the whole catalog.
-    private static IReadOnlyList<string> ListValues(Func<EngineFolders, IReadOnlyList<string>> source, EngineFolders folders)
-    {
-        try
-        {
-            return source(folders);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return [];
-        }
-    }
 }

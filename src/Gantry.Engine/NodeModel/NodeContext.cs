@@ -1,3 +1,4 @@
+using Gantry.Engine.FileSystem;
 using Gantry.Engine.Json;
 
 namespace Gantry.Engine.NodeModel;

@@ -1,4 +1,3 @@
-using Gantry.Engine.Catalog;
 using Gantry.Engine.Json;
 
 namespace Gantry.Engine.NodeModel;

@@ -1,3 +1,5 @@
+using Gantry.Engine.Json;
+
 namespace Gantry.Engine.Tensors;
 
 /// <summary>

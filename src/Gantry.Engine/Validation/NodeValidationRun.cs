@@ -1,4 +1,3 @@
-using System.Numerics;
 using Gantry.Engine.Catalog;
 using Gantry.Engine.Graph;
 using Gantry.Engine.Json;
@@ -7,13 +6,13 @@ namespace Gantry.Engine.Validation;
 
 /// <summary>
 /// ComfyUI's recursive <c>validate_inputs</c> for one prompt, as an iterative walk: visits linked ancestors from an output,
-/// remembers each node's verdict, detects cycles, and coerces literal widget values in a working copy.
+/// remembers each node's verdict, detects cycles, and coerces literal widget values in a working copy
+/// (<see cref="LiteralChecks"/>, <see cref="CustomValidationCall"/>).
 /// </summary>
-internal sealed partial class NodeValidationRun
+internal sealed class NodeValidationRun
 {
-    /// <summary>Nodes of one cycle that carry its error (ComfyUI: all of them), and how much of an id the path shows.</summary>
+    /// <summary>Nodes of one cycle that carry its error (ComfyUI: all of them); the path text names as many (<see cref="CyclePath"/>).</summary>
     internal const int CycleNodesReported = 16;
-    private const int CycleIdShown = 64;
 
     private readonly Prompt _prompt;
     private readonly INodeInfoSource _nodes;
@@ -84,14 +83,13 @@ internal sealed partial class NodeValidationRun
             return known;
         }
 
-        var path = new List<ValidationFrame>();
-        var onPath = new Dictionary<string, int>(StringComparer.Ordinal);
-        Push(path, onPath, Open(nodeId));
+        var path = new ValidationPath();
+        path.Push(Open(nodeId));
         NodeVerdict? childVerdict = null;
         Exception? childError = null;
         while (true)
         {
-            var frame = path[^1];
+            var frame = path.Top;
             string? child;
             NodeVerdict? verdict = null;
             try
@@ -107,7 +105,7 @@ internal sealed partial class NodeValidationRun
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                Pop(path, onPath);
+                path.Pop();
                 if (path.Count == 0)
                 {
                     throw;
@@ -120,7 +118,7 @@ internal sealed partial class NodeValidationRun
 
             if (verdict is not null)
             {
-                Pop(path, onPath);
+                path.Pop();
                 if (path.Count == 0)
                 {
                     return verdict;
@@ -136,13 +134,13 @@ internal sealed partial class NodeValidationRun
                 {
                     childVerdict = childKnown;
                 }
-                else if (onPath.TryGetValue(child!, out var at))
+                else if (path.TryFind(child!, out var at))
                 {
                     childVerdict = RecordCycle(child!, path, at);
                 }
                 else
                 {
-                    Push(path, onPath, Open(child!));
+                    path.Push(Open(child!));
                 }
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -150,18 +148,6 @@ internal sealed partial class NodeValidationRun
                 childError = ex;
             }
         }
-    }
-
-    private static void Push(List<ValidationFrame> path, Dictionary<string, int> onPath, ValidationFrame frame)
-    {
-        onPath[frame.NodeId] = path.Count;
-        path.Add(frame);
-    }
-
-    private static void Pop(List<ValidationFrame> path, Dictionary<string, int> onPath)
-    {
-        onPath.Remove(path[^1].NodeId);
-        path.RemoveAt(path.Count - 1);
     }
 
     private ValidationFrame Open(string nodeId)
@@ -222,9 +208,9 @@ internal sealed partial class NodeValidationRun
                 continue;
             }
 
-            if (CoerceLiteral(input, inputs, at, frame.Errors) is { } coerced && custom?.Covers(input.Name) != true)
+            if (LiteralChecks.Coerce(input, inputs, at, frame.Errors) is { } coerced && custom?.Covers(input.Name) != true)
             {
-                CheckLiteral(input, coerced, frame.Errors);
+                LiteralChecks.Check(input, coerced, frame.Errors);
             }
         }
 
@@ -233,7 +219,7 @@ internal sealed partial class NodeValidationRun
 
     private NodeVerdict Finish(ValidationFrame frame)
     {
-        RunCustomValidation(frame.NodeId, frame.Info, frame.Inputs, frame.ReceivedTypes, frame.Errors);
+        CustomValidationCall.Run(frame.NodeId, frame.Info, frame.Inputs, frame.ReceivedTypes, frame.Errors);
         var errors = frame.Errors;
         var previous = _validated.TryGetValue(frame.NodeId, out var cycle) ? cycle : new NodeVerdict(true, []);
         var merged = previous.Errors.Concat(errors.Where(e => !previous.Errors.Contains(e))).ToList();
@@ -251,9 +237,9 @@ internal sealed partial class NodeValidationRun
             return null;
         }
 
-        var source = FindSource(link[0]);
+        var source = LinkSources.FindSource(_prompt, link[0]);
         var sourceInfo = _nodes.Find(source.ClassType ?? string.Empty) ?? throw NodeException.KeyError(source.ClassTypeValue ?? JNull.Instance);
-        var receivedType = OutputType(sourceInfo, link[1]);
+        var receivedType = LinkSources.OutputType(sourceInfo, link[1]);
         frame.ReceivedTypes.Add(new(input.Name, receivedType));
         if (custom?.TakesInputTypes != true && !IoTypes.Match(receivedType, input.Type))
         {
@@ -270,60 +256,22 @@ internal sealed partial class NodeValidationRun
         return source.Id;
     }
 
-    // prompt[o_id]: a missing id is a KeyError with the key's repr; lists and dicts are unhashable.
-    private PromptNode FindSource(JValue id)
-    {
-        if (id is JArray or JObject)
-        {
-            throw NodeException.TypeError($"unhashable type: '{PyFormat.TypeName(id)}'");
-        }
-
-        return id is JString s && _prompt.Find(s.Value) is { } node ? node : throw NodeException.KeyError(id);
-    }
-
-    // RETURN_TYPES[slot] with Python indexing rules.
-    private static JValue OutputType(NodeInfo source, JValue slot)
-    {
-        BigInteger index = slot switch
-        {
-            JInt i => i.Value,
-            JBool b => b.Value ? 1 : 0,
-            _ => throw NodeException.TypeError($"tuple indices must be integers or slices, not {PyFormat.TypeName(slot)}"),
-        };
-        var count = source.Outputs.Count;
-        var resolved = index < 0 ? index + count : index;
-        if (resolved < 0 || resolved >= count)
-        {
-            throw NodeException.IndexError("tuple index out of range");
-        }
-
-        return source.Outputs[(int)resolved].Type;
-    }
-
     // The cycle closes at path[at]. ComfyUI reports the whole path on every node of it, which grows with the square
     // of the cycle; here at most CycleNodesReported nodes carry the error, and the path it shows is cut to as many.
-    private NodeVerdict RecordCycle(string nodeId, List<ValidationFrame> path, int at)
+    private NodeVerdict RecordCycle(string nodeId, ValidationPath path, int at)
     {
-        var length = path.Count - at;
-        var shown = path.Skip(at).Take(CycleNodesReported).Select(f => f.NodeId).ToList();
-        var steps = shown.Select(Describe);
-        var omitted = length - shown.Count;
-        var text = omitted > 0
-            ? string.Join(" -> ", steps.Append($"... ({omitted} more)").Append(Describe(nodeId)))
-            : string.Join(" -> ", steps.Append(Describe(nodeId)));
-        for (var i = at; i < path.Count; i++)
+        var cycle = path.Frames.Skip(at).Select(f => f.NodeId).ToList();
+        var shown = cycle.Take(CycleNodesReported).ToList();
+        var text = CyclePath.Describe(_prompt, shown, cycle.Count, nodeId);
+        for (var i = 0; i < cycle.Count; i++)
         {
-            var id = path[i].NodeId;
-            _validated[id] = i - at < CycleNodesReported
-                ? new NodeVerdict(false, [ValidationErrors.DependencyCycle(id, text, shown, length)])
+            _validated[cycle[i]] = i < CycleNodesReported
+                ? new NodeVerdict(false, [ValidationErrors.DependencyCycle(cycle[i], text, shown, cycle.Count)])
                 : new NodeVerdict(false, []);
         }
 
         return _validated[nodeId];
     }
-
-    private string Describe(string id) =>
-        $"{(id.Length > CycleIdShown ? id[..CycleIdShown] + "..." : id)} ({PyFormat.Str(_prompt.Find(id)?.ClassTypeValue ?? JNull.Instance)})";
 
     private List<KeyValuePair<string, JValue>> WorkingInputs(PromptNode node)
     {
@@ -348,30 +296,3 @@ internal sealed partial class NodeValidationRun
         return working;
     }
 }
-
-/// <summary>A node's validation verdict and its own errors.</summary>
-internal sealed record NodeVerdict(bool Valid, List<PromptError> Errors);
-
-/// <summary>A node whose inputs are being checked: where it stopped, and the ancestor it waits for.</summary>
-internal sealed class ValidationFrame(string nodeId, List<KeyValuePair<string, JValue>> inputs, NodeInfo info)
-{
-    public string NodeId { get; } = nodeId;
-
-    public List<KeyValuePair<string, JValue>> Inputs { get; } = inputs;
-
-    public NodeInfo Info { get; } = info;
-
-    public List<PromptError> Errors { get; } = [];
-
-    public List<KeyValuePair<string, JValue>> ReceivedTypes { get; } = [];
-
-    public bool Valid { get; set; } = true;
-
-    /// <summary>The next input of <see cref="NodeInfo.Inputs"/> to check.</summary>
-    public int Next { get; set; }
-
-    public PendingLink? Pending { get; set; }
-}
-
-/// <summary>A link input whose source node is being validated.</summary>
-internal sealed record PendingLink(InputSpec Input, JArray Link, string SourceId);

@@ -14,7 +14,7 @@ namespace Gantry.Api;
 /// </summary>
 public static class FileResponses
 {
-    private static readonly string[] s_activeTypes =
+    private static readonly string[] ActiveTypes =
     [
         "text/html", "application/xhtml+xml", "text/javascript", "application/javascript", "application/x-javascript",
         "application/ecmascript", "text/ecmascript", "text/css", "image/svg+xml", "text/xml", "application/xml",
@@ -79,7 +79,7 @@ public static class FileResponses
         }
 
         mediaType = mediaType.Trim();
-        foreach (var active in s_activeTypes)
+        foreach (var active in ActiveTypes)
         {
             if (mediaType.Equals(active, StringComparison.OrdinalIgnoreCase))
             {

@@ -13,7 +13,7 @@ public static partial class Secrets
     public const string Mask = "***";
 
     /// <summary>Setting and option names whose whole value is secret (compared at the end of the name, ignoring case).</summary>
-    private static readonly string[] s_secretNames = ["authheader", "auth-header", "password", "pwd", "token", "secret", "apikey", "api-key", "key"];
+    private static readonly string[] SecretNames = ["authheader", "auth-header", "password", "pwd", "token", "secret", "apikey", "api-key", "key"];
 
     /// <summary><paramref name="text"/> with every secret it holds masked; null stays null.</summary>
     public static string? Redact(string? text)
@@ -69,7 +69,7 @@ public static partial class Secrets
             last = last[(colon + 1)..];
         }
 
-        foreach (var secret in s_secretNames)
+        foreach (var secret in SecretNames)
         {
             if (last.EndsWith(secret, StringComparison.OrdinalIgnoreCase))
             {

@@ -13,7 +13,7 @@ namespace Gantry.Domain;
 public sealed class JobRequirements : IEquatable<JobRequirements>
 {
     /// <summary>The extensions ComfyUI lists model folders by (its <c>supported_pt_extensions</c>), plus GGUF and ONNX.</summary>
-    private static readonly string[] s_modelExtensions =
+    private static readonly string[] ModelExtensions =
         [".safetensors", ".ckpt", ".pt", ".pt2", ".pth", ".bin", ".pkl", ".sft", ".gguf", ".onnx"];
 
     private JobRequirements(IReadOnlyList<string> classTypes, IReadOnlyList<ModelReference> models)
@@ -141,7 +141,7 @@ public sealed class JobRequirements : IEquatable<JobRequirements>
 
     /// <summary>Whether a string input names a model file (by its extension).</summary>
     public static bool IsModelFile(string value)
-        => value.Length > 0 && s_modelExtensions.Any(e => value.EndsWith(e, StringComparison.OrdinalIgnoreCase));
+        => value.Length > 0 && ModelExtensions.Any(e => value.EndsWith(e, StringComparison.OrdinalIgnoreCase));
 
     public bool Equals(JobRequirements? other) => other is not null && string.Equals(Key, other.Key, StringComparison.Ordinal);
 

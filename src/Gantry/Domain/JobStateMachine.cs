@@ -44,9 +44,9 @@ public static class JobStateMachine
     };
 
     /// <summary>The states from which <paramref name="to"/> can be reached; what a store's compare-and-set checks.</summary>
-    public static IReadOnlyList<JobState> SourcesOf(JobState to) => s_sources[(int)to];
+    public static IReadOnlyList<JobState> SourcesOf(JobState to) => Sources[(int)to];
 
-    private static readonly JobState[][] s_sources = BuildSources();
+    private static readonly JobState[][] Sources = BuildSources();
 
     private static JobState[][] BuildSources()
     {

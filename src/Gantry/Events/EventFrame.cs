@@ -9,7 +9,7 @@ namespace Gantry.Events;
 /// </summary>
 public sealed record EventFrame
 {
-    private static readonly byte[] s_notConvertible = [];
+    private static readonly byte[] NotConvertible = [];
 
     private byte[]? _legacyPreview;
 
@@ -47,7 +47,7 @@ public sealed record EventFrame
             var converted = Volatile.Read(ref _legacyPreview);
             if (converted is null)
             {
-                converted = BinaryFrames.ToLegacyPreview(Payload.Span) ?? s_notConvertible;
+                converted = BinaryFrames.ToLegacyPreview(Payload.Span) ?? NotConvertible;
                 Volatile.Write(ref _legacyPreview, converted);
             }
 

@@ -11,9 +11,9 @@ namespace Gantry.Jobs;
 /// </summary>
 public static class ExtraDataJson
 {
-    private static readonly string[] s_secretKeys = ["api_key_comfy_org", "auth_token_comfy_org"];
+    private static readonly string[] SecretKeys = ["api_key_comfy_org", "auth_token_comfy_org"];
 
-    private static readonly JsonDocumentOptions s_options = new() { MaxDepth = JParser.MaxDepth };
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = JParser.MaxDepth };
 
     /// <summary>The stored object without secrets; unchanged bytes when it has none.</summary>
     public static byte[] ForDisplay(byte[]? extraData)
@@ -43,7 +43,7 @@ public static class ExtraDataJson
     {
         try
         {
-            return Rewrite(extraData is null ? null : JsonDocument.Parse(extraData, s_options), dropWorkflow, createTimeMs, clientId, extraData?.Length ?? 0);
+            return Rewrite(extraData is null ? null : JsonDocument.Parse(extraData, Options), dropWorkflow, createTimeMs, clientId, extraData?.Length ?? 0);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
@@ -67,7 +67,7 @@ public static class ExtraDataJson
             {
                 foreach (var property in document.RootElement.EnumerateObject())
                 {
-                    if (Array.IndexOf(s_secretKeys, property.Name) >= 0
+                    if (Array.IndexOf(SecretKeys, property.Name) >= 0
                         || (createTimeMs is not null && property.NameEquals("create_time")))
                     {
                         continue;
@@ -116,7 +116,7 @@ public static class ExtraDataJson
         var members = new List<KeyValuePair<string, JValue>>();
         foreach (var (key, value) in extraData ?? JObject.Empty)
         {
-            if (Array.IndexOf(s_secretKeys, key) >= 0 || (createTimeMs is not null && key == "create_time"))
+            if (Array.IndexOf(SecretKeys, key) >= 0 || (createTimeMs is not null && key == "create_time"))
             {
                 continue;
             }

@@ -13,7 +13,7 @@ namespace Gantry.Net;
 /// </summary>
 public static class OutboundAddressPolicy
 {
-    private static readonly (IPAddress Network, int Prefix)[] s_blockedV4 =
+    private static readonly (IPAddress Network, int Prefix)[] BlockedV4 =
     [
         (IPAddress.Parse("0.0.0.0"), 8), (IPAddress.Parse("10.0.0.0"), 8), (IPAddress.Parse("100.64.0.0"), 10),
         (IPAddress.Parse("127.0.0.0"), 8), (IPAddress.Parse("169.254.0.0"), 16), (IPAddress.Parse("172.16.0.0"), 12),
@@ -22,14 +22,14 @@ public static class OutboundAddressPolicy
         (IPAddress.Parse("203.0.113.0"), 24), (IPAddress.Parse("224.0.0.0"), 4), (IPAddress.Parse("240.0.0.0"), 4),
     ];
 
-    private static readonly (IPAddress Network, int Prefix)[] s_blockedV6 =
+    private static readonly (IPAddress Network, int Prefix)[] BlockedV6 =
     [
         (IPAddress.Parse("::"), 128), (IPAddress.Parse("::1"), 128), (IPAddress.Parse("fc00::"), 7), (IPAddress.Parse("fe80::"), 10),
         (IPAddress.Parse("fec0::"), 10), (IPAddress.Parse("ff00::"), 8), (IPAddress.Parse("2001:db8::"), 32), (IPAddress.Parse("100::"), 64),
         (IPAddress.Parse("2001::"), 32), (IPAddress.Parse("2002::"), 16),
     ];
 
-    private static readonly IPAddress s_nat64 = IPAddress.Parse("64:ff9b::");
+    private static readonly IPAddress Nat64 = IPAddress.Parse("64:ff9b::");
 
     /// <summary>Whether <paramref name="address"/> is a public unicast address.</summary>
     public static bool IsPublic(IPAddress address)
@@ -42,7 +42,7 @@ public static class OutboundAddressPolicy
 
         if (address.AddressFamily == AddressFamily.InterNetwork)
         {
-            return !s_blockedV4.Any(range => InRange(address, range.Network, range.Prefix));
+            return !BlockedV4.Any(range => InRange(address, range.Network, range.Prefix));
         }
 
         if (address.AddressFamily != AddressFamily.InterNetworkV6)
@@ -50,13 +50,13 @@ public static class OutboundAddressPolicy
             return false;
         }
 
-        if (InRange(address, s_nat64, 96))
+        if (InRange(address, Nat64, 96))
         {
             var bytes = address.GetAddressBytes();
             return IsPublic(new IPAddress(bytes.AsSpan(12, 4)));
         }
 
-        return !s_blockedV6.Any(range => InRange(address, range.Network, range.Prefix));
+        return !BlockedV6.Any(range => InRange(address, range.Network, range.Prefix));
     }
 
     /// <summary>Whether Gantry may connect to <paramref name="address"/>: always when private addresses are allowed, else only public ones.</summary>

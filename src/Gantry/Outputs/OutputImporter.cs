@@ -16,7 +16,7 @@ namespace Gantry.Outputs;
 /// </summary>
 public sealed class OutputImporter(ContentStore blobs, IFileIndex index, TimeProvider time)
 {
-    private static readonly FileExtensionContentTypeProvider s_contentTypes = new();
+    private static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
     /// <summary>Maximum size of one output file.</summary>
     public const long MaxFileBytes = 4L * 1024 * 1024 * 1024;
@@ -109,7 +109,7 @@ public sealed class OutputImporter(ContentStore blobs, IFileIndex index, TimePro
     }
 
     public static string ContentTypeOf(string filename)
-        => s_contentTypes.TryGetContentType(filename, out var type) ? type : "application/octet-stream";
+        => ContentTypes.TryGetContentType(filename, out var type) ? type : "application/octet-stream";
 
     private async Task<string> ChooseNameAsync(long userId, OutputFileRef reference, string sha256, CancellationToken cancellationToken)
     {

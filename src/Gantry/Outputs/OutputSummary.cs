@@ -13,11 +13,11 @@ public sealed record OutputSummary(int Count, byte[]? PreviewOutputJson, OutputM
 {
     public static readonly OutputSummary Empty = new(0, null, OutputMediaTypes.None);
 
-    private static readonly string[] s_previewableKeys = ["images", "video", "audio", "3d", "text"];
-    private static readonly string[] s_3dExtensions = [".obj", ".fbx", ".gltf", ".glb", ".usdz"];
-    private static readonly string[] s_textExtensions = [".txt", ".md", ".json"];
-    private static readonly string[] s_videoExtensions = [".mp4", ".webm", ".mov", ".mkv", ".avi", ".gif"];
-    private static readonly string[] s_audioExtensions = [".wav", ".mp3", ".flac", ".ogg", ".opus", ".m4a", ".aac"];
+    private static readonly string[] PreviewableKeys = ["images", "video", "audio", "3d", "text"];
+    private static readonly string[] ThreeDExtensions = [".obj", ".fbx", ".gltf", ".glb", ".usdz"];
+    private static readonly string[] TextExtensions = [".txt", ".md", ".json"];
+    private static readonly string[] VideoExtensions = [".mp4", ".webm", ".mov", ".mkv", ".avi", ".gif"];
+    private static readonly string[] AudioExtensions = [".wav", ".mp3", ".flac", ".ogg", ".opus", ".m4a", ".aac"];
 
     /// <summary>Reads an outputs map (<c>{node_id: {images: [...], ...}}</c>); anything unreadable counts as no outputs.</summary>
     public static OutputSummary Of(ReadOnlySpan<byte> outputsJson)
@@ -68,10 +68,10 @@ public sealed record OutputSummary(int Count, byte[]? PreviewOutputJson, OutputM
                 var type = item.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
                 var kind = MediaOf(key, filename, format);
                 media |= kind;
-                var isText = HasExtension(filename, s_textExtensions);
-                var previewable = Array.IndexOf(s_previewableKeys, key) >= 0
+                var isText = HasExtension(filename, TextExtensions);
+                var previewable = Array.IndexOf(PreviewableKeys, key) >= 0
                     || format.StartsWith("video/", StringComparison.Ordinal) || format.StartsWith("audio/", StringComparison.Ordinal)
-                    || HasExtension(filename, s_3dExtensions) || isText;
+                    || HasExtension(filename, ThreeDExtensions) || isText;
                 if (!previewable)
                 {
                     continue;
@@ -94,7 +94,7 @@ public sealed record OutputSummary(int Count, byte[]? PreviewOutputJson, OutputM
             else if (item.ValueKind == JsonValueKind.String)
             {
                 var text = item.GetString()!;
-                if (HasExtension(text, s_3dExtensions))
+                if (HasExtension(text, ThreeDExtensions))
                 {
                     count++;
                     outputVisual ??= new Candidate(nodeId, "3d", default, text);
@@ -117,19 +117,19 @@ public sealed record OutputSummary(int Count, byte[]? PreviewOutputJson, OutputM
             return OutputMediaTypes.Video;
         }
 
-        if (key == "audio" || format.StartsWith("audio/", StringComparison.Ordinal) || HasExtension(filename, s_audioExtensions))
+        if (key == "audio" || format.StartsWith("audio/", StringComparison.Ordinal) || HasExtension(filename, AudioExtensions))
         {
             return OutputMediaTypes.Audio;
         }
 
         if (key == "images")
         {
-            return HasExtension(filename, s_videoExtensions) && !filename.EndsWith(".gif", StringComparison.OrdinalIgnoreCase)
+            return HasExtension(filename, VideoExtensions) && !filename.EndsWith(".gif", StringComparison.OrdinalIgnoreCase)
                 ? OutputMediaTypes.Video
                 : OutputMediaTypes.Image;
         }
 
-        return HasExtension(filename, s_videoExtensions) ? OutputMediaTypes.Video : OutputMediaTypes.None;
+        return HasExtension(filename, VideoExtensions) ? OutputMediaTypes.Video : OutputMediaTypes.None;
     }
 
     private static bool HasExtension(string name, string[] extensions)

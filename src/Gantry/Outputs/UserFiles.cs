@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Gantry.Domain;
+using Gantry.Engine.FileSystem;
 using Gantry.Store;
 
 namespace Gantry.Outputs;
@@ -154,13 +155,13 @@ public static class UserFiles
 
     /// <summary>
     /// Where an input file of the user lives on disk; null if the name would leave the user's input folder, or goes
-    /// through a symbolic link inside it (links there are never followed: <see cref="Engine.LinkFreePaths"/>).
+    /// through a symbolic link inside it (links there are never followed: <see cref="LinkFreePaths"/>).
     /// </summary>
     public static string? InputPath(DataOptions options, long userId, string subfolder, string filename)
     {
         var root = InputDirectory(options, userId);
         var full = Path.GetFullPath(Path.Combine(root, subfolder, filename));
-        return full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) && !Engine.LinkFreePaths.HasLinkBelow(root, full)
+        return full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) && !LinkFreePaths.HasLinkBelow(root, full)
             ? full
             : null;
     }

@@ -10,7 +10,7 @@ namespace Gantry.Workers;
 /// </summary>
 public static class CatalogUnion
 {
-    private static readonly string[] s_sections = ["required", "optional"];
+    private static readonly string[] Sections = ["required", "optional"];
 
     public static NodeInfoSet Nodes(IEnumerable<NodeInfoSet> catalogs)
     {
@@ -72,7 +72,7 @@ public static class CatalogUnion
         }
 
         var changed = false;
-        foreach (var sectionName in s_sections)
+        foreach (var sectionName in Sections)
         {
             if (input[sectionName] is not JObject section)
             {
@@ -125,7 +125,7 @@ public static class CatalogUnion
             return nodeJson;
         }
 
-        foreach (var sectionName in s_sections)
+        foreach (var sectionName in Sections)
         {
             if (input[sectionName] is JObject section && section[inputName] is JArray spec && ComboValuesOf(spec) is not null)
             {

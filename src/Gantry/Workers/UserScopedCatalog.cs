@@ -1,5 +1,5 @@
-using Gantry.Engine;
 using Gantry.Engine.Catalog;
+using Gantry.Engine.FileSystem;
 using Gantry.Engine.Json;
 using Gantry.Store;
 using Gantry.Outputs;

@@ -1,6 +1,6 @@
 using Gantry.Engine.Imaging.Blend;
-using Gantry.Engine.Imaging.Reference;
 using Gantry.Engine.Imaging.Resize;
+using Gantry.Engine.TestSupport.Imaging;
 
 namespace Gantry.Engine.Tests.Imaging;
 

@@ -1,6 +1,6 @@
 using Gantry.Engine.Imaging.Filters;
-using Gantry.Engine.Imaging.Reference;
 using Gantry.Engine.Tensors;
+using Gantry.Engine.TestSupport.Imaging;
 
 namespace Gantry.Engine.Tests.Imaging;
 

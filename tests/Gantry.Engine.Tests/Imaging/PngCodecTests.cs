@@ -1,7 +1,7 @@
 using Gantry.Engine.Imaging;
 using Gantry.Engine.Imaging.Codecs;
-using Gantry.Engine.Imaging.Reference;
 using Gantry.Engine.Tensors;
+using Gantry.Engine.TestSupport.Imaging;
 
 namespace Gantry.Engine.Tests.Imaging;
 
@@ -83,7 +83,7 @@ public sealed class PngCodecTests
 
         var png = PngEncoder.Encode(image, 0, new PngEncodeOptions { CompressionLevel = level });
 
-        var naive = NaiveImaging.EncodePng(image.Frame(0), 80, 64, 3, level, []);
+        var naive = NaivePng.Encode(image.Frame(0), 80, 64, 3, level, []);
         ImageDecoder.Decode(png).Image.ShouldMatch(ImageDecoder.Decode(naive).Image, 0f);
     }
 

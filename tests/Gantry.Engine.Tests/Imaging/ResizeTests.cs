@@ -1,5 +1,5 @@
-using Gantry.Engine.Imaging.Reference;
 using Gantry.Engine.Imaging.Resize;
+using Gantry.Engine.TestSupport.Imaging;
 
 namespace Gantry.Engine.Tests.Imaging;
 
@@ -98,7 +98,7 @@ public sealed class ResizeTests
         foreach (var (width, height, crop) in targets)
         {
             var fast = ImageResize.Resize(image, width, height, method, crop);
-            var naive = NaiveImaging.Resize(image, width, height, method, crop);
+            var naive = NaiveResize.Resize(image, width, height, method, crop);
             fast.ShouldMatch(naive, 1e-5f);
         }
     }
@@ -127,7 +127,7 @@ public sealed class ResizeTests
 
         foreach (var (width, height) in targets)
         {
-            ImageResize.Resize(image, width, height, ResizeMethod.Lanczos).ShouldMatch(NaiveImaging.Lanczos(image, width, height), 0f);
+            ImageResize.Resize(image, width, height, ResizeMethod.Lanczos).ShouldMatch(NaiveLanczos.Resize(image, width, height), 0f);
         }
     }
 

@@ -1,5 +1,6 @@
 using Gantry.Engine.Catalog;
 using Gantry.Engine.Execution;
+using Gantry.Engine.FileSystem;
 using Gantry.Engine.Graph;
 using Gantry.Engine.Validation;
 using Microsoft.Extensions.Time.Testing;

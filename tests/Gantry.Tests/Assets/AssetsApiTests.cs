@@ -9,7 +9,7 @@ namespace Gantry.Tests.Assets;
 /// </summary>
 public abstract class AssetsApiTests(ServerFixture fixture) : ServerTestBase(fixture)
 {
-    private static readonly string s_unknown = Guid.NewGuid().ToString("D");
+    private static readonly string Unknown = Guid.NewGuid().ToString("D");
 
     [Fact]
     public async Task An_upload_is_a_new_asset_and_the_same_bytes_again_return_it()
@@ -65,7 +65,7 @@ public abstract class AssetsApiTests(ServerFixture fixture) : ServerTestBase(fix
 
         (await api.GetAsync($"api/assets/{id}", "/api/assets/{id}")).GetProperty("id").GetString().ShouldBe(id);
         await stranger.GetAsync($"api/assets/{id}", "/api/assets/{id}", HttpStatusCode.NotFound);
-        await api.GetAsync($"api/assets/{s_unknown}", "/api/assets/{id}", HttpStatusCode.NotFound);
+        await api.GetAsync($"api/assets/{Unknown}", "/api/assets/{id}", HttpStatusCode.NotFound);
         await api.GetAsync("api/assets/not-a-uuid", "/api/assets/{id}", HttpStatusCode.NotFound);
 
         var updated = await api.JsonAsync(HttpMethod.Put, $"api/assets/{id}", """{"name":"renamed.png","tags":["b","a"],"user_metadata":{"k":[1,2]}}""",
@@ -203,7 +203,7 @@ public abstract class AssetsApiTests(ServerFixture fixture) : ServerTestBase(fix
     {
         var api = new AssetApiClient(Server.CreateClient(apiKey: null));
         await api.GetAsync("api/assets", "/api/assets", HttpStatusCode.Unauthorized);
-        await api.GetAsync($"api/assets/{s_unknown}", "/api/assets/{id}", HttpStatusCode.Unauthorized);
+        await api.GetAsync($"api/assets/{Unknown}", "/api/assets/{id}", HttpStatusCode.Unauthorized);
         await api.GetAsync("api/tags", "/api/tags", HttpStatusCode.Unauthorized);
         await api.GetAsync("api/assets/tags/refine", "/api/assets/tags/refine", HttpStatusCode.Unauthorized);
         await api.GetAsync("api/assets/remote-metadata?url=http://127.0.0.1/", "/api/assets/remote-metadata", HttpStatusCode.Unauthorized);

@@ -16,7 +16,7 @@ namespace Gantry.Tests.EndToEnd;
 /// </summary>
 public abstract class EmbeddedJourneyTests(EmbeddedServerFixture fixture) : ServerTestBase(fixture)
 {
-    private static readonly byte[] s_upload = TestFiles.Png(5, 4, SKColors.Teal);
+    private static readonly byte[] Upload = TestFiles.Png(5, 4, SKColors.Teal);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -32,7 +32,7 @@ public abstract class EmbeddedJourneyTests(EmbeddedServerFixture fixture) : Serv
         {
             greeting.GetProperty("data").GetProperty("sid").GetString().ShouldBe("owner-tab");
 
-            var uploaded = await UploadAsync(owner.Client, "journey.png", s_upload);
+            var uploaded = await UploadAsync(owner.Client, "journey.png", Upload);
             var id = await JobWaiter.SubmitAsync(owner.Client, EngineTestNodes.LoadStepsSaveGraph(uploaded, "journey"));
 
             var frames = await SocketJournal.ReadJobAsync(socket, id);

@@ -13,7 +13,7 @@ namespace Gantry.Tests.EndToEnd;
 /// </summary>
 public sealed class WorkerBackAfterGraceTests
 {
-    private static readonly Dictionary<string, string> s_shortGrace = new()
+    private static readonly Dictionary<string, string> ShortGrace = new()
     {
         // Only the grace moves the job: the worker itself never gives it up while it is away.
         ["Gantry:ComfyUi:JobLostAfter"] = "00:10:00",
@@ -25,7 +25,7 @@ public sealed class WorkerBackAfterGraceTests
     [Fact]
     public async Task A_worker_back_with_the_job_finished_while_it_waits_requeued_gives_that_result_and_it_does_not_run_again()
     {
-        await using var cluster = await FakeWorkerCluster.StartAsync(workers: 1, arrange: (_, fake) => fake.Script = FakeScripts.HoldThenNormal, settings: s_shortGrace);
+        await using var cluster = await FakeWorkerCluster.StartAsync(workers: 1, arrange: (_, fake) => fake.Script = FakeScripts.HoldThenNormal, settings: ShortGrace);
         using var user = await cluster.Server.CreateUserAsync();
         var id = await FakeWorkerCluster.SubmitAsync(user);
         var (_, run) = await cluster.RunOfAsync(id);
@@ -50,7 +50,7 @@ public sealed class WorkerBackAfterGraceTests
     [Fact]
     public async Task A_worker_back_still_running_the_requeued_job_gets_it_back_instead_of_a_copy()
     {
-        await using var cluster = await FakeWorkerCluster.StartAsync(workers: 1, arrange: (_, fake) => fake.Script = FakeScripts.HoldThenNormal, settings: s_shortGrace);
+        await using var cluster = await FakeWorkerCluster.StartAsync(workers: 1, arrange: (_, fake) => fake.Script = FakeScripts.HoldThenNormal, settings: ShortGrace);
         using var user = await cluster.Server.CreateUserAsync();
         var id = await FakeWorkerCluster.SubmitAsync(user);
         var (_, run) = await cluster.RunOfAsync(id);
@@ -78,7 +78,7 @@ public sealed class WorkerBackAfterGraceTests
     [Fact]
     public async Task A_worker_back_still_running_a_job_whose_copy_runs_elsewhere_is_told_to_stop_and_the_copy_counts()
     {
-        await using var cluster = await FakeWorkerCluster.StartAsync(workers: 2, arrange: (_, fake) => fake.Script = FakeScripts.HoldThenNormal, settings: s_shortGrace);
+        await using var cluster = await FakeWorkerCluster.StartAsync(workers: 2, arrange: (_, fake) => fake.Script = FakeScripts.HoldThenNormal, settings: ShortGrace);
         using var user = await cluster.Server.CreateUserAsync();
         var id = await FakeWorkerCluster.SubmitAsync(user);
         var (index, run) = await cluster.RunOfAsync(id);
@@ -107,7 +107,7 @@ public sealed class WorkerBackAfterGraceTests
         await using var cluster = await FakeWorkerCluster.StartAsync(
             workers: 1,
             arrange: (_, fake) => fake.Script = FakeScripts.HoldThenNormal,
-            settings: new Dictionary<string, string>(s_shortGrace) { ["Gantry:Scheduler:WorkerOfflineGrace"] = "00:10:00" });
+            settings: new Dictionary<string, string>(ShortGrace) { ["Gantry:Scheduler:WorkerOfflineGrace"] = "00:10:00" });
         using var user = await cluster.Server.CreateUserAsync();
         var id = await FakeWorkerCluster.SubmitAsync(user);
         var (_, run) = await cluster.RunOfAsync(id);

@@ -6,7 +6,7 @@ namespace Gantry.Tests.FakeComfyUi;
 /// <summary><c>/view</c> and <c>/upload/image</c> over the fake's in-memory input, output and temp folders.</summary>
 public sealed partial class FakeComfyUiServer
 {
-    private static readonly string[] s_folderTypes = ["output", "input", "temp"];
+    private static readonly string[] FolderTypes = ["output", "input", "temp"];
 
     private async Task View(HttpContext context)
     {
@@ -18,7 +18,7 @@ public sealed partial class FakeComfyUiServer
 
         var filename = filenameValues.ToString();
         var type = context.Request.Query["type"].ToString() is { Length: > 0 } t ? t : "output";
-        foreach (var annotated in s_folderTypes)
+        foreach (var annotated in FolderTypes)
         {
             if (filename.EndsWith($" [{annotated}]", StringComparison.Ordinal))
             {
@@ -28,7 +28,7 @@ public sealed partial class FakeComfyUiServer
         }
 
         var subfolder = context.Request.Query["subfolder"].ToString();
-        if (filename.Length == 0 || filename.StartsWith('/') || filename.Contains("..", StringComparison.Ordinal) || !s_folderTypes.Contains(type))
+        if (filename.Length == 0 || filename.StartsWith('/') || filename.Contains("..", StringComparison.Ordinal) || !FolderTypes.Contains(type))
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             return;
@@ -63,7 +63,7 @@ public sealed partial class FakeComfyUiServer
         }
 
         var type = form["type"].ToString() is { Length: > 0 } t ? t : "input";
-        if (!s_folderTypes.Contains(type))
+        if (!FolderTypes.Contains(type))
         {
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             return;

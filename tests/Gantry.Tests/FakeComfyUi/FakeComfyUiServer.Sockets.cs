@@ -13,7 +13,7 @@ namespace Gantry.Tests.FakeComfyUi;
 /// </summary>
 public sealed partial class FakeComfyUiServer
 {
-    private static readonly HashSet<string> s_broadcastWithoutClient = ["progress", "progress_state", "execution_interrupted"];
+    private static readonly HashSet<string> BroadcastWithoutClient = ["progress", "progress_state", "execution_interrupted"];
 
     private readonly Dictionary<string, FakeSocket> _sockets = new(StringComparer.Ordinal);
     private readonly List<string> _clientTexts = [];
@@ -54,7 +54,7 @@ public sealed partial class FakeComfyUiServer
 
     internal Task SendEventAsync(string? clientId, string type, JObject data)
     {
-        if (clientId is null && !s_broadcastWithoutClient.Contains(type))
+        if (clientId is null && !BroadcastWithoutClient.Contains(type))
         {
             return Task.CompletedTask;
         }

@@ -6,7 +6,7 @@ namespace Gantry.Tests.FakeComfyUi;
 /// <summary>Ready-made scripts for the fake ComfyUI.</summary>
 public static class FakeScripts
 {
-    private static int s_counter;
+    private static int _counter;
 
     /// <summary>
     /// A normal run: every node executes in id order (the sampler with three progress steps), and each SaveImage /
@@ -19,7 +19,7 @@ public static class FakeScripts
         {
             var classType = run.NodeType(nodeId);
             await run.ExecuteNodeAsync(nodeId, classType == "KSampler" ? 3 : 0);
-            var count = Interlocked.Increment(ref s_counter).ToString("00000", CultureInfo.InvariantCulture);
+            var count = Interlocked.Increment(ref _counter).ToString("00000", CultureInfo.InvariantCulture);
             if (classType == "SaveImage")
             {
                 var prefix = ((run.Prompt.Prompt[nodeId] as JObject)?["inputs"] as JObject)?["filename_prefix"]?.AsString ?? "ComfyUI";

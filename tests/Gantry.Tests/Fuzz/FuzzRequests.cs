@@ -18,9 +18,9 @@ public sealed record FuzzTargets(string UserKey, string AdminKey, Guid JobId);
 /// </summary>
 public static class FuzzRequests
 {
-    private static readonly byte[] s_png = TestFiles.Png(4, 4, SKColors.Crimson);
+    private static readonly byte[] Png = TestFiles.Png(4, 4, SKColors.Crimson);
 
-    private static readonly string[] s_queryNames =
+    private static readonly string[] QueryNames =
     [
         "limit", "offset", "status", "sort_by", "sort_order", "max_items", "filename", "type", "subfolder", "preview", "channel",
         "clientId", "client_id", "job_ids", "workflow_id", "output_type", "after", "before", "expires", "signature", "token",
@@ -111,7 +111,7 @@ public static class FuzzRequests
 
         var parts = Enumerable.Range(0, random.Next(1, 5)).Select(_ =>
         {
-            var name = random.Next(12) == 0 ? new string('q', 500) : s_queryNames[random.Next(s_queryNames.Length)];
+            var name = random.Next(12) == 0 ? new string('q', 500) : QueryNames[random.Next(QueryNames.Length)];
             var value = random.Next(14) switch
             {
                 0 => "-1",
@@ -138,7 +138,7 @@ public static class FuzzRequests
     {
         if (route.Template.Contains("upload", StringComparison.Ordinal))
         {
-            return MultipartMutator.Build(random, s_png);
+            return MultipartMutator.Build(random, Png);
         }
 
         var body = JsonMutator.Mutate(random, Seed(random, route, targets));

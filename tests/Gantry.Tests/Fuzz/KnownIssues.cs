@@ -6,13 +6,13 @@ namespace Gantry.Tests.Fuzz;
 /// </summary>
 public static class KnownIssues
 {
-    private static readonly (string Owner, string What, Func<string, string, bool> Matches)[] s_entries = [];
+    private static readonly (string Owner, string What, Func<string, string, bool> Matches)[] Entries = [];
 
     /// <summary>The owner of a finding for this route and mutation kind, or null when nobody owns it (then it fails the run).</summary>
     public static string? OwnerOf(FuzzRoute route, string kind)
     {
         ArgumentNullException.ThrowIfNull(route);
-        foreach (var (owner, what, matches) in s_entries)
+        foreach (var (owner, what, matches) in Entries)
         {
             if (matches(route.Template, kind))
             {

@@ -18,8 +18,8 @@ namespace Gantry.Tests.Infrastructure;
 /// </summary>
 public sealed class OpenApiSchemaValidator
 {
-    private static readonly ConcurrentDictionary<string, OpenApiSchemaValidator> s_loaded = new(StringComparer.Ordinal);
-    private static int s_documents;
+    private static readonly ConcurrentDictionary<string, OpenApiSchemaValidator> Loaded = new(StringComparer.Ordinal);
+    private static int _documents;
 
     private readonly JsonNode _document;
     private readonly Uri _baseUri;
@@ -28,7 +28,7 @@ public sealed class OpenApiSchemaValidator
     private OpenApiSchemaValidator(JsonNode document)
     {
         _document = document;
-        _baseUri = new Uri($"https://openapi.test/{Interlocked.Increment(ref s_documents)}/spec.json");
+        _baseUri = new Uri($"https://openapi.test/{Interlocked.Increment(ref _documents)}/spec.json");
         _options = new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
         _options.SchemaRegistry.Register(_baseUri, new JsonNodeBaseDocument(document, _baseUri));
     }
@@ -41,7 +41,7 @@ public sealed class OpenApiSchemaValidator
 
     /// <summary>The document at <paramref name="path"/> (read once per process).</summary>
     public static OpenApiSchemaValidator Load(string path) =>
-        s_loaded.GetOrAdd(Path.GetFullPath(path), full => new OpenApiSchemaValidator(ToJsonSchemaDialect(YamlToJson(File.ReadAllText(full)))!));
+        Loaded.GetOrAdd(Path.GetFullPath(path), full => new OpenApiSchemaValidator(ToJsonSchemaDialect(YamlToJson(File.ReadAllText(full)))!));
 
     /// <summary>
     /// Problems of <paramref name="body"/> as the answer <paramref name="status"/> of <paramref name="method"/>

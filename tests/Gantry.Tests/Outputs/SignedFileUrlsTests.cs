@@ -9,7 +9,7 @@ namespace Gantry.Tests.Outputs;
 /// <summary>Signed download links: what they sign, when they expire, and the secret in the data folder.</summary>
 public sealed class SignedFileUrlsTests : IDisposable
 {
-    private static readonly string s_hash = new('a', 64);
+    private static readonly string Hash = new('a', 64);
     private readonly TempDirectory _data = new("gantry-links");
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-09-01T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
@@ -19,8 +19,8 @@ public sealed class SignedFileUrlsTests : IDisposable
     public void A_link_verifies_until_it_expires()
     {
         var links = Create();
-        var (hash, filename, exp, sig) = Parts(links.CreatePath(s_hash, "cat (1).png"));
-        hash.ShouldBe(s_hash);
+        var (hash, filename, exp, sig) = Parts(links.CreatePath(Hash, "cat (1).png"));
+        hash.ShouldBe(Hash);
         filename.ShouldBe("cat (1).png");
         links.Verify(hash, filename, exp, sig).ShouldBe(SignatureCheck.Valid);
 
@@ -34,7 +34,7 @@ public sealed class SignedFileUrlsTests : IDisposable
     public void Any_changed_part_breaks_the_signature()
     {
         var links = Create();
-        var (hash, filename, exp, sig) = Parts(links.CreatePath(s_hash, "cat.png"));
+        var (hash, filename, exp, sig) = Parts(links.CreatePath(Hash, "cat.png"));
         links.Verify(new string('b', 64), filename, exp, sig).ShouldBe(SignatureCheck.Invalid);
         links.Verify(hash, "dog.png", exp, sig).ShouldBe(SignatureCheck.Invalid);
         links.Verify(hash, filename, (long.Parse(exp, System.Globalization.CultureInfo.InvariantCulture) + 3600).ToString(System.Globalization.CultureInfo.InvariantCulture), sig)
@@ -49,7 +49,7 @@ public sealed class SignedFileUrlsTests : IDisposable
     public void The_secret_lives_in_the_data_folder_and_is_shared_by_every_instance_on_it()
     {
         var first = Create();
-        var path = first.CreatePath(s_hash, "cat.png");
+        var path = first.CreatePath(Hash, "cat.png");
         var keyFile = Path.Combine(_data.Path, SignedFileUrls.KeyFileName);
         new FileInfo(keyFile).Length.ShouldBe(32);
         if (!OperatingSystem.IsWindows())

@@ -12,12 +12,12 @@ public sealed class QueueCapEndToEndTests
     private const int Cap = 100;
     private const int Submitters = 150;
 
-    private static readonly Dictionary<string, string> s_settings = new() { ["Gantry:Limits:MaxQueuedPerUser"] = Cap.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+    private static readonly Dictionary<string, string> Settings = new() { ["Gantry:Limits:MaxQueuedPerUser"] = Cap.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 
     [Fact]
     public async Task One_hundred_fifty_concurrent_submitters_at_a_cap_of_one_hundred_get_exactly_one_hundred_accepted()
     {
-        await using var server = await GantryTestServer.StartAsync(StoreKind.Sqlite, s_settings);
+        await using var server = await GantryTestServer.StartAsync(StoreKind.Sqlite, Settings);
         using var user = await server.CreateUserAsync();
 
         var statuses = await SubmitConcurrentlyAsync(Enumerable.Repeat(user.Client, Submitters).ToArray());
@@ -34,8 +34,8 @@ public sealed class QueueCapEndToEndTests
             Assert.Skip(reason);
         }
 
-        await using var first = await GantryTestServer.StartAsync(StoreKind.Postgres, s_settings);
-        await using var second = await first.StartSecondInstanceAsync(s_settings);
+        await using var first = await GantryTestServer.StartAsync(StoreKind.Postgres, Settings);
+        await using var second = await first.StartSecondInstanceAsync(Settings);
         using var user = await first.CreateUserAsync();
         using var viaSecond = second.CreateClient(user.Key);
 

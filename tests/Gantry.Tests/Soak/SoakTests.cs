@@ -27,7 +27,7 @@ public sealed class SoakTests
     /// <summary>How far the managed heap may grow from the end of the first half to the end of the run.</summary>
     private const long HeapGrowthBound = 96L * 1024 * 1024;
 
-    private static readonly byte[] s_png = TestFiles.Png(3, 3, SKColors.Navy);
+    private static readonly byte[] Png = TestFiles.Png(3, 3, SKColors.Navy);
 
     [Fact]
     public async Task Mixed_load_with_worker_faults_loses_nothing_leaves_nothing_stuck_and_keeps_memory_flat()
@@ -131,7 +131,7 @@ public sealed class SoakTests
 
             case 4:
             {
-                using var form = UploadApiTests.Form($"soak{random.Next(4)}.png", s_png, subfolder: random.Next(2) == 0 ? "" : "soak");
+                using var form = UploadApiTests.Form($"soak{random.Next(4)}.png", Png, subfolder: random.Next(2) == 0 ? "" : "soak");
                 using var response = await user.Client.PostAsync("upload/image", form, ct);
                 return await OutcomeAsync(response);
             }

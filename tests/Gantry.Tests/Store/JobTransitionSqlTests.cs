@@ -9,9 +9,9 @@ namespace Gantry.Tests.Store;
 /// <summary>The transition statement binds exactly the parameters it names, for every shape of transition.</summary>
 public sealed partial class JobTransitionSqlTests
 {
-    public static TheoryData<string> Shapes() => [.. s_shapes.Keys];
+    public static TheoryData<string> Shapes() => [.. TransitionsByShape.Keys];
 
-    private static readonly Dictionary<string, JobTransition> s_shapes = new()
+    private static readonly Dictionary<string, JobTransition> TransitionsByShape = new()
     {
         ["bare"] = new() { JobId = Guid.NewGuid(), To = JobState.Cancelled, AtMs = 1 },
         ["dispatch"] = new() { JobId = Guid.NewGuid(), To = JobState.Dispatched, AtMs = 1, Worker = "w", CountAttempt = true, OnlyFrom = [JobState.Queued] },
@@ -29,7 +29,7 @@ public sealed partial class JobTransitionSqlTests
     [MemberData(nameof(Shapes))]
     public void Every_parameter_named_is_bound_and_nothing_else(string shape)
     {
-        var transition = s_shapes[shape];
+        var transition = TransitionsByShape[shape];
         var sql = JobTransitionSql.BuildUpdate(transition, JobTransitionSql.AllowedSources(transition));
         using var command = new SqliteCommand(sql);
 

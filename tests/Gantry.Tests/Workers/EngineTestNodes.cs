@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Gantry.Engine;
 using Gantry.Engine.Catalog;
+using Gantry.Engine.Json;
 using Gantry.Engine.NodeModel;
 
 namespace Gantry.Tests.Workers;
@@ -36,13 +36,13 @@ public static class EngineTestNodes
 /// <summary>A named meeting point between a test and <see cref="GateNode"/>s waiting at it.</summary>
 public sealed class TestGate
 {
-    private static readonly ConcurrentDictionary<string, TestGate> s_gates = new();
+    private static readonly ConcurrentDictionary<string, TestGate> Gates = new();
 
     public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ManualResetEventSlim Opened { get; } = new();
 
-    public static TestGate Named(string name) => s_gates.GetOrAdd(name, _ => new TestGate());
+    public static TestGate Named(string name) => Gates.GetOrAdd(name, _ => new TestGate());
 
     public Task WaitReachedAsync() => Reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
 

@@ -1,3 +1,6 @@
+using Gantry.Engine.FileSystem;
+using Gantry.Engine.Json;
+
 namespace Gantry.Engine.Nodes.Files;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gantry.Engine.Json;
 
 namespace Gantry.Engine.Nodes.Files;
 

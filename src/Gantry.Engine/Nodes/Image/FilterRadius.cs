@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gantry.Engine.Json;
 using Gantry.Engine.Tensors;
 
 namespace Gantry.Engine.Nodes.Image;

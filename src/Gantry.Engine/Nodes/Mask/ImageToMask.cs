@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gantry.Engine.Imaging.Masks;
+using Gantry.Engine.Json;
 using Gantry.Engine.Tensors;
 
 namespace Gantry.Engine.Nodes.Mask;

@@ -95,14 +95,14 @@ public static class CloudQueueApi
 /// <summary>A caller's queue as positional items, in the Cloud or the OSS element order.</summary>
 public static class QueueSnapshot
 {
-    private static readonly IReadOnlyList<JobState> s_running = [JobState.Running, JobState.Cancelling];
-    private static readonly IReadOnlyList<JobState> s_pending = [JobState.Queued, JobState.Dispatched];
+    private static readonly IReadOnlyList<JobState> Running = [JobState.Running, JobState.Cancelling];
+    private static readonly IReadOnlyList<JobState> Pending = [JobState.Queued, JobState.Dispatched];
 
     public static async Task<(IReadOnlyList<QueueItem> Running, IReadOnlyList<QueueItem> Pending)> ReadAsync(
         IJobStore store, long userId, bool ossOrder, CancellationToken cancellationToken)
     {
-        var running = await store.ListUserJobsWithPayloadsAsync(userId, s_running, CloudQueueApi.MaxListed, cancellationToken);
-        var pending = await store.ListUserJobsWithPayloadsAsync(userId, s_pending, CloudQueueApi.MaxListed, cancellationToken);
+        var running = await store.ListUserJobsWithPayloadsAsync(userId, Running, CloudQueueApi.MaxListed, cancellationToken);
+        var pending = await store.ListUserJobsWithPayloadsAsync(userId, Pending, CloudQueueApi.MaxListed, cancellationToken);
         var number = 0;
         return (running.Select(j => ToItem(j.Job, j.Payload, ++number, ossOrder)).ToList(),
                 pending.Select(j => ToItem(j.Job, j.Payload, ++number, ossOrder)).ToList());

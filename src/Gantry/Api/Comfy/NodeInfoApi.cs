@@ -12,14 +12,14 @@ namespace Gantry.Api.Comfy;
 /// </summary>
 public static class NodeInfoApi
 {
-    private static readonly string[] s_prefixes = ["", "/api"];
+    private static readonly string[] Prefixes = ["", "/api"];
 
     /// <summary>The fleet's catalog views: these and <see cref="SystemStatsApi"/>.</summary>
     public static IEndpointRouteBuilder MapFleetCatalog(this IEndpointRouteBuilder app) => app.MapNodeInfo().MapSystemStats();
 
     public static IEndpointRouteBuilder MapNodeInfo(this IEndpointRouteBuilder app)
     {
-        foreach (var prefix in s_prefixes)
+        foreach (var prefix in Prefixes)
         {
             var tag = prefix.Length == 0 ? "comfyui" : "node";
             var suffix = prefix.Length == 0 ? "Bare" : "";

@@ -12,7 +12,7 @@ public sealed class DashboardAssets
 {
     private const string ResourcePrefix = "dashboard/";
 
-    private static readonly FrozenDictionary<string, string> s_contentTypes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    private static readonly FrozenDictionary<string, string> ContentTypes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
         [".html"] = "text/html; charset=utf-8",
         [".js"] = "text/javascript; charset=utf-8",
@@ -30,7 +30,7 @@ public sealed class DashboardAssets
         foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)))
         {
             var bytes = Read(assembly, name);
-            var type = s_contentTypes.GetValueOrDefault(Path.GetExtension(name), "application/octet-stream");
+            var type = ContentTypes.GetValueOrDefault(Path.GetExtension(name), "application/octet-stream");
             var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 12)) + "\"";
             assets[name[ResourcePrefix.Length..]] = new Asset(bytes, type, etag);
         }

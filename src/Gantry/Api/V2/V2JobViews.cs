@@ -26,7 +26,7 @@ public sealed class V2JobViews(
     IOptions<ComfyOptions> comfyOptions,
     TimeProvider time)
 {
-    private static readonly JobState[] s_waiting = [JobState.Queued, JobState.Dispatched];
+    private static readonly JobState[] Waiting = [JobState.Queued, JobState.Dispatched];
 
     public DateTimeOffset ExpiresAt(JobRecord job)
     {
@@ -57,7 +57,7 @@ public sealed class V2JobViews(
             return null;
         }
 
-        var waiting = await store.ListUserJobsInStatesAsync(job.UserId, s_waiting, 100_000, cancellationToken);
+        var waiting = await store.ListUserJobsInStatesAsync(job.UserId, Waiting, 100_000, cancellationToken);
         return waiting.Count(j => j.Sequence < job.Sequence);
     }
 

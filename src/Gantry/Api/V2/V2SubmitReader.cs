@@ -12,7 +12,7 @@ namespace Gantry.Api.V2;
 public static class V2SubmitReader
 {
     /// <summary>The members the spec reserves for later and refuses today.</summary>
-    private static readonly string[] s_reserved = ["webhook_url", "inputs"];
+    private static readonly string[] Reserved = ["webhook_url", "inputs"];
 
     public static PromptSubmission? Read(ReadOnlySpan<byte> body, string? idempotencyKey, out V2Refusal? refusal)
     {
@@ -29,7 +29,7 @@ public static class V2SubmitReader
             return null;
         }
 
-        foreach (var reserved in s_reserved)
+        foreach (var reserved in Reserved)
         {
             if (request.ContainsKey(reserved))
             {

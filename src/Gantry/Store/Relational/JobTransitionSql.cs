@@ -27,7 +27,7 @@ internal static class JobTransitionSql
     /// those used in an expression or the guard), and how it is bound. <see cref="BuildUpdate"/> and
     /// <see cref="BindUpdate"/> both read it, so a parameter is bound exactly when the statement names it.
     /// </summary>
-    private static readonly Parameter[] s_optional =
+    private static readonly Parameter[] Optional =
     [
         new("@worker", "worker", t => t.Worker is not null, (p, t) => p.Text("@worker", t.Worker)),
         new("@start", null, t => t.ExecutionStartMs is not null, (p, t) => p.Int64("@start", t.ExecutionStartMs)),
@@ -53,7 +53,7 @@ internal static class JobTransitionSql
         sql.Append("UPDATE jobs SET state = ").Append((int)transition.To)
             .Append(", updated_at_ms = @at, state_changed_at_ms = @at");
 
-        foreach (var parameter in s_optional)
+        foreach (var parameter in Optional)
         {
             if (parameter.Column is { } column && parameter.IsUsed(transition))
             {
@@ -100,7 +100,7 @@ internal static class JobTransitionSql
     {
         dialect.AddGuid(parameters, "@id", transition.JobId);
         parameters.Int64("@at", transition.AtMs);
-        foreach (var parameter in s_optional)
+        foreach (var parameter in Optional)
         {
             if (parameter.IsUsed(transition))
             {
@@ -124,7 +124,7 @@ internal static class JobTransitionSql
             ? "0"
             : $"CASE WHEN {start} IS NOT NULL AND {end} IS NOT NULL AND {end} >= {start} THEN {end} - {start} ELSE 0 END";
 
-    private static bool Uses(JobTransition transition, string name) => s_optional.First(p => p.Name == name).IsUsed(transition);
+    private static bool Uses(JobTransition transition, string name) => Optional.First(p => p.Name == name).IsUsed(transition);
 
     private static string ValueOrReset(bool isSet, string parameter, string column, bool reset) =>
         isSet ? parameter : reset ? "NULL" : column;

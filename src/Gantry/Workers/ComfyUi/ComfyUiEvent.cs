@@ -10,7 +10,7 @@ namespace Gantry.Workers.ComfyUi;
 /// </summary>
 internal sealed record ComfyUiEvent(string Type, JObject Data)
 {
-    private static readonly HashSet<string> s_runningTypes =
+    private static readonly HashSet<string> RunningTypes =
         ["execution_start", "execution_cached", "executing", "progress", "progress_state", "executed"];
 
     public string? PromptId => ComfyJson.String(Data, "prompt_id");
@@ -19,7 +19,7 @@ internal sealed record ComfyUiEvent(string Type, JObject Data)
     public bool IsPromptDone => Type == "executing" && Data.TryGetValue("node", out var node) && node is JNull;
 
     /// <summary>A message that only comes while its prompt executes (not the final <c>executing {node: null}</c>).</summary>
-    public bool MeansRunning => s_runningTypes.Contains(Type) && !IsPromptDone;
+    public bool MeansRunning => RunningTypes.Contains(Type) && !IsPromptDone;
 
     /// <summary>The millisecond <c>timestamp</c> the execution events carry.</summary>
     public long? Timestamp => ComfyJson.Int64(Data["timestamp"]);

@@ -11,7 +11,7 @@ namespace Gantry.Workers.ComfyUi;
 /// </summary>
 internal sealed class ComfyUiJobCompletion(ComfyUiWorkerContext context, OutputImporter importer)
 {
-    private static readonly TimeSpan s_longestHistoryPause = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestHistoryPause = TimeSpan.FromSeconds(1);
 
     private string Name => context.Name;
 
@@ -134,7 +134,7 @@ internal sealed class ComfyUiJobCompletion(ComfyUiWorkerContext context, OutputI
             }
 
             await Task.Delay(pause, context.Time, cancellationToken);
-            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, s_longestHistoryPause.Ticks));
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestHistoryPause.Ticks));
         }
     }
 

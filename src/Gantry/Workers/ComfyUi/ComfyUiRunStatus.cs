@@ -10,7 +10,7 @@ namespace Gantry.Workers.ComfyUi;
 /// </summary>
 internal sealed record ComfyUiRunStatus(WorkerJobResult Result, long? StartMs, long? EndMs, JObject? Error, JObject? Interruption, JObject Status)
 {
-    private static readonly JObject s_succeededWithoutStatus =
+    private static readonly JObject SucceededWithoutStatus =
         new([new("status_str", "success"), new("completed", true), new("messages", JArray.Empty)]);
 
     public static ComfyUiRunStatus From(JValue? statusValue)
@@ -48,7 +48,7 @@ internal sealed record ComfyUiRunStatus(WorkerJobResult Result, long? StartMs, l
         var result = interruption is not null ? WorkerJobResult.Interrupted
             : error is not null || ComfyJson.String(status, "status_str") == "error" ? WorkerJobResult.Failed
             : WorkerJobResult.Succeeded;
-        return new ComfyUiRunStatus(result, start, end, error, interruption, status ?? s_succeededWithoutStatus);
+        return new ComfyUiRunStatus(result, start, end, error, interruption, status ?? SucceededWithoutStatus);
     }
 
     /// <summary>The status of a prompt taken off the worker's queue before it ran (ComfyUI keeps no trace of those).</summary>

@@ -1,3 +1,4 @@
+using Gantry.Engine.FileSystem;
 using Gantry.Engine.Json;
 
 namespace Gantry.Workers.ComfyUi;
@@ -53,7 +54,7 @@ internal static class InputFiles
         }
 
         var path = Path.GetFullPath(Path.Combine(root, name));
-        if (!path.StartsWith(root, StringComparison.Ordinal) || !File.Exists(path) || Engine.LinkFreePaths.HasLinkBelow(root, path))
+        if (!path.StartsWith(root, StringComparison.Ordinal) || !File.Exists(path) || LinkFreePaths.HasLinkBelow(root, path))
         {
             return null;
         }

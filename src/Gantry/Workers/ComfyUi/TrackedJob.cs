@@ -71,7 +71,7 @@ internal sealed class TrackedJob(WorkerJob job, bool accepted)
 /// </summary>
 internal sealed class ObservedRun
 {
-    private static readonly HashSet<string> s_statusMessages =
+    private static readonly HashSet<string> StatusMessages =
         ["execution_start", "execution_cached", "execution_success", "execution_error", "execution_interrupted"];
 
     private readonly List<JValue> _messages = [];
@@ -83,7 +83,7 @@ internal sealed class ObservedRun
 
     public void Record(ComfyUiEvent message)
     {
-        if (s_statusMessages.Contains(message.Type) && (message.Type != "execution_error" || message.Timestamp is not null))
+        if (StatusMessages.Contains(message.Type) && (message.Type != "execution_error" || message.Timestamp is not null))
         {
             // ExecutionBlocked errors come without a timestamp and are not terminal: ComfyUI keeps them out of history too.
             _messages.Add(JArray.Of(message.Type, message.Data));

@@ -9,7 +9,7 @@ namespace Gantry.Workers.Embedded;
 /// </summary>
 internal sealed class EmbeddedOutbox(ILogger logger, string workerName)
 {
-    private static readonly TimeSpan s_closeWait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(10);
     private readonly Channel<Func<Task>> _deliveries = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
     private Task _loop = Task.CompletedTask;
 
@@ -34,7 +34,7 @@ internal sealed class EmbeddedOutbox(ILogger logger, string workerName)
         _deliveries.Writer.TryComplete();
         try
         {
-            await _loop.WaitAsync(s_closeWait);
+            await _loop.WaitAsync(CloseWait);
         }
         catch (TimeoutException)
         {

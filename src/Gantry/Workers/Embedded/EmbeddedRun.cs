@@ -1,4 +1,5 @@
 using Gantry.Engine;
+using Gantry.Engine.FileSystem;
 using Gantry.Engine.Graph;
 using Gantry.Engine.Json;
 using Gantry.Outputs;

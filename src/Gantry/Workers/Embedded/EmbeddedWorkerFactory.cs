@@ -1,6 +1,7 @@
 using Gantry.Engine;
 using Gantry.Engine.Catalog;
 using Gantry.Engine.Execution;
+using Gantry.Engine.FileSystem;
 using Gantry.Store;
 using Gantry.Outputs;
 using Microsoft.Extensions.Options;

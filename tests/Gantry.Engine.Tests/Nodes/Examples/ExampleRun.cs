@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Gantry.Engine.Execution;
+using Gantry.Engine.FileSystem;
 using Gantry.Engine.Tests.Nodes.Support;
 using Gantry.Engine.Tests.Support;
 using Gantry.Engine.Validation;

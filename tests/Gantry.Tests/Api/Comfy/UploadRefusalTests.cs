@@ -14,8 +14,8 @@ namespace Gantry.Tests.Api.Comfy;
 /// </summary>
 public abstract class UploadRefusalTests(StoreKind kind) : IAsyncLifetime
 {
-    private static readonly byte[] s_png = TestFiles.Png(2, 2, SKColors.Teal);
-    private static readonly byte[] s_other = TestFiles.Png(2, 2, SKColors.Olive);
+    private static readonly byte[] Png = TestFiles.Png(2, 2, SKColors.Teal);
+    private static readonly byte[] Other = TestFiles.Png(2, 2, SKColors.Olive);
     private readonly LogRecorder _log = new(LogLevel.Warning);
     private GantryTestServer? _server;
 
@@ -52,16 +52,16 @@ public abstract class UploadRefusalTests(StoreKind kind) : IAsyncLifetime
         var tooLongWide = new string('é', 126) + ".png";             // 256 bytes in UTF-8 from 130 characters
         var folderTooLong = "ok/" + new string('b', 256);
 
-        await RefusedAsync(user, path, UploadApiTests.Form(tooLong, s_png), HttpStatusCode.BadRequest, "invalid_parameter");
-        await RefusedAsync(user, path, UploadApiTests.Form(tooLongWide, s_png), HttpStatusCode.BadRequest, "invalid_parameter");
-        await RefusedAsync(user, path, UploadApiTests.Form("cat.png", s_png, subfolder: folderTooLong), HttpStatusCode.BadRequest, "invalid_parameter");
-        await RefusedAsync(user, path, UploadApiTests.Form("cat.png", s_png, type: "temp", subfolder: folderTooLong), HttpStatusCode.BadRequest, "invalid_parameter");
+        await RefusedAsync(user, path, UploadApiTests.Form(tooLong, Png), HttpStatusCode.BadRequest, "invalid_parameter");
+        await RefusedAsync(user, path, UploadApiTests.Form(tooLongWide, Png), HttpStatusCode.BadRequest, "invalid_parameter");
+        await RefusedAsync(user, path, UploadApiTests.Form("cat.png", Png, subfolder: folderTooLong), HttpStatusCode.BadRequest, "invalid_parameter");
+        await RefusedAsync(user, path, UploadApiTests.Form("cat.png", Png, type: "temp", subfolder: folderTooLong), HttpStatusCode.BadRequest, "invalid_parameter");
         var deep = string.Join('/', Enumerable.Range(0, UserFiles.MaxSubfolderDepth + 1).Select(i => $"d{i}"));
-        await RefusedAsync(user, path, UploadApiTests.Form("cat.png", s_png, subfolder: deep), HttpStatusCode.BadRequest, "invalid_parameter");
+        await RefusedAsync(user, path, UploadApiTests.Form("cat.png", Png, subfolder: deep), HttpStatusCode.BadRequest, "invalid_parameter");
         BlobCount().ShouldBe(0);
         Directory.Exists(InputFolder(user)).ShouldBeFalse();
 
-        using var form = UploadApiTests.Form(longest, s_png, subfolder: new string('c', 255));
+        using var form = UploadApiTests.Form(longest, Png, subfolder: new string('c', 255));
         using var accepted = await user.Client.PostAsync(path, form, TestContext.Current.CancellationToken);
         (await accepted.ShouldBeJsonAsync(HttpStatusCode.OK)).GetProperty("name").GetString().ShouldBe(longest);
         File.Exists(Path.Combine(InputFolder(user), new string('c', 255), longest)).ShouldBeTrue();
@@ -72,11 +72,11 @@ public abstract class UploadRefusalTests(StoreKind kind) : IAsyncLifetime
     public async Task A_subfolder_through_an_existing_file_is_a_conflict_with_nothing_written()
     {
         using var user = await Server.CreateUserAsync();
-        await UploadAsync(user, UploadApiTests.Form("cat.png", s_png));
+        await UploadAsync(user, UploadApiTests.Form("cat.png", Png));
         var blobs = BlobCount();
 
-        await RefusedAsync(user, "upload/image", UploadApiTests.Form("x.png", s_other, subfolder: "cat.png"), HttpStatusCode.Conflict, "conflict");
-        await RefusedAsync(user, "api/upload/image", UploadApiTests.Form("x.png", s_other, subfolder: "cat.png/deeper"), HttpStatusCode.Conflict, "conflict");
+        await RefusedAsync(user, "upload/image", UploadApiTests.Form("x.png", Other, subfolder: "cat.png"), HttpStatusCode.Conflict, "conflict");
+        await RefusedAsync(user, "api/upload/image", UploadApiTests.Form("x.png", Other, subfolder: "cat.png/deeper"), HttpStatusCode.Conflict, "conflict");
 
         BlobCount().ShouldBe(blobs);
         Directory.GetFileSystemEntries(InputFolder(user)).Select(Path.GetFileName).ShouldBe(["cat.png"]);
@@ -89,17 +89,17 @@ public abstract class UploadRefusalTests(StoreKind kind) : IAsyncLifetime
     public async Task A_file_named_like_an_existing_folder_gets_the_next_name_or_a_conflict_when_overwriting()
     {
         using var user = await Server.CreateUserAsync();
-        await UploadAsync(user, UploadApiTests.Form("cat.png", s_png, subfolder: "masks"));
+        await UploadAsync(user, UploadApiTests.Form("cat.png", Png, subfolder: "masks"));
         var blobs = BlobCount();
 
-        await RefusedAsync(user, "upload/image", UploadApiTests.Form("masks", s_other, overwrite: "true"), HttpStatusCode.Conflict, "conflict");
+        await RefusedAsync(user, "upload/image", UploadApiTests.Form("masks", Other, overwrite: "true"), HttpStatusCode.Conflict, "conflict");
         BlobCount().ShouldBe(blobs);
         Directory.Exists(Path.Combine(InputFolder(user), "masks")).ShouldBeTrue();
 
         // Without overwrite the folder holds the name as a different file would: ComfyUI's numbering applies.
-        var named = await UploadAsync(user, UploadApiTests.Form("masks", s_other));
+        var named = await UploadAsync(user, UploadApiTests.Form("masks", Other));
         named.ShouldBe("masks (1)");
-        (await File.ReadAllBytesAsync(Path.Combine(InputFolder(user), "masks (1)"), TestContext.Current.CancellationToken)).ShouldBe(s_other);
+        (await File.ReadAllBytesAsync(Path.Combine(InputFolder(user), "masks (1)"), TestContext.Current.CancellationToken)).ShouldBe(Other);
         _log.Failures.ShouldBeEmpty();
     }
 
@@ -110,7 +110,7 @@ public abstract class UploadRefusalTests(StoreKind kind) : IAsyncLifetime
     {
         using var user = await Server.CreateUserAsync();
         var head = "--cut\r\nContent-Disposition: form-data; name=\"image\"; filename=\"cut.png\"\r\nContent-Type: image/png\r\n\r\n"u8.ToArray();
-        foreach (var body in new[] { [.. head, .. s_png], head, head[..20], "--cut\r\n"u8.ToArray() })
+        foreach (var body in new[] { [.. head, .. Png], head, head[..20], "--cut\r\n"u8.ToArray() })
         {
             using var content = new ByteArrayContent(body);
             content.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=cut");

@@ -8,7 +8,7 @@ namespace Gantry.Tests.Api.Comfy;
 /// <summary><c>/view</c> (the bytes), <c>/api/view</c> (302 to a signed link) and the signed <c>/api/files/{sha256}</c>.</summary>
 public abstract class ViewApiTests(ServerFixture fixture) : ServerTestBase(fixture)
 {
-    private static readonly byte[] s_image = TestFiles.Png(4, 3);
+    private static readonly byte[] Image = TestFiles.Png(4, 3);
 
     [Fact]
     public async Task View_answers_the_bytes_with_type_and_name()
@@ -19,7 +19,7 @@ public abstract class ViewApiTests(ServerFixture fixture) : ServerTestBase(fixtu
         response.Content.Headers.ContentType!.MediaType.ShouldBe("image/png");
         response.Content.Headers.GetValues("Content-Disposition").ShouldHaveSingleItem().ShouldBe("filename=\"result.png\"");
         response.Headers.GetValues("X-Content-Type-Options").ShouldHaveSingleItem().ShouldBe("nosniff");
-        (await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).ShouldBe(s_image);
+        (await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).ShouldBe(Image);
     }
 
     [Theory]
@@ -32,7 +32,7 @@ public abstract class ViewApiTests(ServerFixture fixture) : ServerTestBase(fixtu
         using var user = await OwnerWithFilesAsync();
         using var response = await user.Client.GetAsync(path, TestContext.Current.CancellationToken);
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).ShouldBe(s_image);
+        (await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).ShouldBe(Image);
     }
 
     [Fact]
@@ -43,8 +43,8 @@ public abstract class ViewApiTests(ServerFixture fixture) : ServerTestBase(fixtu
         request.Headers.Range = new RangeHeaderValue(1, 4);
         using var response = await user.Client.SendAsync(request, TestContext.Current.CancellationToken);
         response.StatusCode.ShouldBe(HttpStatusCode.PartialContent);
-        response.Content.Headers.ContentRange!.ToString().ShouldBe($"bytes 1-4/{s_image.Length}");
-        (await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).ShouldBe(s_image[1..5]);
+        response.Content.Headers.ContentRange!.ToString().ShouldBe($"bytes 1-4/{Image.Length}");
+        (await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).ShouldBe(Image[1..5]);
     }
 
     [Fact]
@@ -107,14 +107,14 @@ public abstract class ViewApiTests(ServerFixture fixture) : ServerTestBase(fixtu
             response.StatusCode.ShouldBe(HttpStatusCode.OK);
             response.Content.Headers.ContentType!.MediaType.ShouldBe("image/png");
             response.Content.Headers.GetValues("Content-Disposition").ShouldHaveSingleItem().ShouldBe("filename=\"result.png\"");
-            (await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).ShouldBe(s_image);
+            (await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).ShouldBe(Image);
         }
 
         using var range = new HttpRequestMessage(HttpMethod.Get, location);
         range.Headers.Range = new RangeHeaderValue(0, 7);
         using var partial = await anonymous.SendAsync(range, TestContext.Current.CancellationToken);
         partial.StatusCode.ShouldBe(HttpStatusCode.PartialContent);
-        (await partial.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).ShouldBe(s_image[..8]);
+        (await partial.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).ShouldBe(Image[..8]);
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public abstract class ViewApiTests(ServerFixture fixture) : ServerTestBase(fixtu
         var jobId = await JobDriver.SubmitAsync(user.Client);
         await TestFiles.ImportOutputsAsync(Server, user.User.Id, jobId, "renders", new Dictionary<string, byte[]>
         {
-            ["result.png"] = s_image,
+            ["result.png"] = Image,
             ["page.html"] = "<script>alert(1)</script>"u8.ToArray(),
         });
         return user;

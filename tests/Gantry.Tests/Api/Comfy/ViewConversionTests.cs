@@ -11,10 +11,10 @@ namespace Gantry.Tests.Api.Comfy;
 public sealed class ViewConversionTests : IAsyncLifetime
 {
     // Two pixels, unpremultiplied RGBA: half-transparent orange, opaque dark blue.
-    private static readonly byte[] s_pixels = [200, 100, 50, 128, 10, 20, 30, 255];
+    private static readonly byte[] Pixels = [200, 100, 50, 128, 10, 20, 30, 255];
 
     // Four pixels of one colour (lossy encoders keep it), the first half-transparent.
-    private static readonly byte[] s_flat = [10, 20, 30, 128, 10, 20, 30, 255, 10, 20, 30, 255, 10, 20, 30, 255];
+    private static readonly byte[] Flat = [10, 20, 30, 128, 10, 20, 30, 255, 10, 20, 30, 255, 10, 20, 30, 255];
 
     private GantryTestServer? _server;
     private TestUser? _user;
@@ -33,8 +33,8 @@ public sealed class ViewConversionTests : IAsyncLifetime
         var jobId = await JobDriver.SubmitAsync(Client);
         await TestFiles.ImportOutputsAsync(Server, _user.User.Id, jobId, "", new Dictionary<string, byte[]>
         {
-            ["pair.png"] = RgbaPng(2, 1, s_pixels),
-            ["flat.png"] = RgbaPng(2, 2, s_flat),
+            ["pair.png"] = RgbaPng(2, 1, Pixels),
+            ["flat.png"] = RgbaPng(2, 2, Flat),
             ["wide.png"] = TestFiles.Png(5, 1),
             ["notes.txt"] = "not an image"u8.ToArray(),
         });
@@ -80,7 +80,7 @@ public sealed class ViewConversionTests : IAsyncLifetime
     [Fact]
     public async Task Channel_rgba_or_none_is_the_file_as_stored()
     {
-        var stored = RgbaPng(2, 1, s_pixels);
+        var stored = RgbaPng(2, 1, Pixels);
         foreach (var path in new[] { "view?filename=pair.png", "view?filename=pair.png&channel=rgba", "view?filename=notes.txt&channel=rgba" })
         {
             using var response = await Client.GetAsync(path, Ct);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gantry.Engine;
 using Gantry.Engine.Execution;
+using Gantry.Engine.FileSystem;
 using Gantry.Engine.Json;
 using Gantry.Tests.Infrastructure;
 

@@ -9,7 +9,7 @@ namespace Gantry.Tests.Workers.ComfyUi;
 /// </summary>
 public sealed class ComfyUiMessagesTests
 {
-    private static readonly Guid s_job = Guid.Parse("6f1d3c1e-2b7a-4d8e-9c55-0a1b2c3d4e5f");
+    private static readonly Guid Job = Guid.Parse("6f1d3c1e-2b7a-4d8e-9c55-0a1b2c3d4e5f");
 
     private static ComfyUiFrame Text(string json) => ComfyUiMessages.Read(new ReceivedFrame(IsText: true, Encoding.UTF8.GetBytes(json)));
 
@@ -18,11 +18,11 @@ public sealed class ComfyUiMessagesTests
     [Fact]
     public void A_message_that_names_its_prompt_is_about_that_prompt()
     {
-        var frame = Text($$$"""{"type": "progress", "data": {"value": 3, "max": 20, "prompt_id": "{{{s_job:D}}}", "node": "3"}}""");
+        var frame = Text($$$"""{"type": "progress", "data": {"value": 3, "max": 20, "prompt_id": "{{{Job:D}}}", "node": "3"}}""");
 
         frame.IgnoredBecause.ShouldBeNull();
         frame.Event.ShouldNotBeNull().Type.ShouldBe("progress");
-        frame.PromptId.ShouldBe(s_job.ToString("D"));
+        frame.PromptId.ShouldBe(Job.ToString("D"));
         frame.AboutRunningPrompt.ShouldBeFalse();
         frame.Event.MeansRunning.ShouldBeTrue();
     }
@@ -52,11 +52,11 @@ public sealed class ComfyUiMessagesTests
     [Fact]
     public void The_final_executing_does_not_mean_running_but_the_others_of_a_run_do()
     {
-        Text($$$"""{"type": "executing", "data": {"node": null, "prompt_id": "{{{s_job:D}}}"}}""").Event!.MeansRunning.ShouldBeFalse();
-        Text($$$"""{"type": "execution_success", "data": {"prompt_id": "{{{s_job:D}}}"}}""").Event!.MeansRunning.ShouldBeFalse();
+        Text($$$"""{"type": "executing", "data": {"node": null, "prompt_id": "{{{Job:D}}}"}}""").Event!.MeansRunning.ShouldBeFalse();
+        Text($$$"""{"type": "execution_success", "data": {"prompt_id": "{{{Job:D}}}"}}""").Event!.MeansRunning.ShouldBeFalse();
         foreach (var type in new[] { "execution_start", "execution_cached", "executing", "progress", "progress_state", "executed" })
         {
-            Text($$$"""{"type": "{{{type}}}", "data": {"node": "4", "prompt_id": "{{{s_job:D}}}"}}""").Event!.MeansRunning.ShouldBeTrue(type);
+            Text($$$"""{"type": "{{{type}}}", "data": {"node": "4", "prompt_id": "{{{Job:D}}}"}}""").Event!.MeansRunning.ShouldBeTrue(type);
         }
     }
 
@@ -76,13 +76,13 @@ public sealed class ComfyUiMessagesTests
     [Fact]
     public void A_type_4_preview_names_its_prompt_and_is_kept_byte_for_byte()
     {
-        var metadata = Encoding.UTF8.GetBytes($$"""{"node_id": "9", "prompt_id": "{{s_job:D}}", "image_type": "image/png"}""");
+        var metadata = Encoding.UTF8.GetBytes($$"""{"node_id": "9", "prompt_id": "{{Job:D}}", "image_type": "image/png"}""");
         byte[] bytes = [0, 0, 0, 4, 0, 0, 0, (byte)metadata.Length, .. metadata, 0x89, 0x50];
 
         var frame = Binary(bytes);
 
         frame.Preview.ShouldBe(bytes);
-        frame.PromptId.ShouldBe(s_job.ToString("D"));
+        frame.PromptId.ShouldBe(Job.ToString("D"));
         frame.AboutRunningPrompt.ShouldBeFalse();
     }
 

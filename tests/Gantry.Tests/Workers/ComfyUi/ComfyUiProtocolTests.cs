@@ -9,7 +9,7 @@ namespace Gantry.Tests.Workers.ComfyUi;
 /// <summary>The protocol pieces on their own: message parsing, binary frames, run status, queue items, backoff, names.</summary>
 public sealed class ComfyUiProtocolTests
 {
-    private static readonly Guid s_job = Guid.Parse("0b6f0f5e-6d7b-4f43-9b1a-3c7d2f0a9e11");
+    private static readonly Guid Job = Guid.Parse("0b6f0f5e-6d7b-4f43-9b1a-3c7d2f0a9e11");
 
     [Theory]
     [InlineData("")]
@@ -29,11 +29,11 @@ public sealed class ComfyUiProtocolTests
 
         replay.PromptId.ShouldBeNull();
         replay.IsPromptDone.ShouldBeFalse();
-        var message = replay.ToWorkerMessage(s_job);
+        var message = replay.ToWorkerMessage(Job);
         message.Type.ShouldBe("executing");
         using var frame = JsonDocument.Parse(message.Frame);
         frame.RootElement.GetProperty("data").GetProperty("node").GetString().ShouldBe("12");
-        frame.RootElement.GetProperty("data").GetProperty("prompt_id").GetString().ShouldBe(s_job.ToString("D"));
+        frame.RootElement.GetProperty("data").GetProperty("prompt_id").GetString().ShouldBe(Job.ToString("D"));
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class ComfyUiProtocolTests
         var error = ComfyUiEvent.TryParse(
             """{"type": "execution_error", "data": {"prompt_id": "0b6f0f5e-6d7b-4f43-9b1a-3c7d2f0a9e11", "current_inputs": {"a": [NaN, -Infinity, 18446744073709551615]}}}"""u8)!;
 
-        var message = error.ToWorkerMessage(s_job);
+        var message = error.ToWorkerMessage(Job);
 
         using var frame = JsonDocument.Parse(message.Frame);
         var values = frame.RootElement.GetProperty("data").GetProperty("current_inputs").GetProperty("a");
@@ -69,11 +69,11 @@ public sealed class ComfyUiProtocolTests
         ComfyUiBinaryFrame.IsForwarded([0, 0, 0, 1], out _).ShouldBeFalse();
         ComfyUiBinaryFrame.IsForwarded([1], out _).ShouldBeFalse();
 
-        var metadata = Encoding.UTF8.GetBytes($$"""{"node_id": "9", "prompt_id": "{{s_job:D}}", "image_type": "image/png"}""");
+        var metadata = Encoding.UTF8.GetBytes($$"""{"node_id": "9", "prompt_id": "{{Job:D}}", "image_type": "image/png"}""");
         byte[] frame = [0, 0, 0, 4, 0, 0, 0, (byte)metadata.Length, .. metadata, 0x89, 0x50];
         ComfyUiBinaryFrame.IsForwarded(frame, out var type).ShouldBeTrue();
         type.ShouldBe(4u);
-        ComfyUiBinaryFrame.PromptIdOf(frame).ShouldBe(s_job.ToString("D"));
+        ComfyUiBinaryFrame.PromptIdOf(frame).ShouldBe(Job.ToString("D"));
         ComfyUiBinaryFrame.PromptIdOf([0, 0, 0, 4, 0, 0, 1, 0, 1, 2]).ShouldBeNull();
         ComfyUiBinaryFrame.PromptIdOf([0, 0, 0, 1, 0, 0, 0, 2, 1, 2]).ShouldBeNull();
     }
@@ -119,15 +119,15 @@ public sealed class ComfyUiProtocolTests
     public void Queue_items_are_matched_on_the_prompt_id_at_index_one_with_their_client_id()
     {
         var queue = ComfyUiQueue.Parse(JParser.Parse($$"""
-            {"queue_running": [[4, "{{s_job:D}}", {}, {"client_id": "abc", "create_time": 1}, ["9"]]],
+            {"queue_running": [[4, "{{Job:D}}", {}, {"client_id": "abc", "create_time": 1}, ["9"]]],
              "queue_pending": [[5.0, "c77c7c77-0000-4000-8000-000000000000", {}, {}, ["9"]], "odd", [1], [2, 3]]}
             """));
 
-        queue.Find(s_job).ShouldBe(WorkerJobPresence.Running);
-        queue.ClientIdOf(s_job).ShouldBe("abc");
+        queue.Find(Job).ShouldBe(WorkerJobPresence.Running);
+        queue.ClientIdOf(Job).ShouldBe("abc");
         queue.Find(Guid.Parse("c77c7c77-0000-4000-8000-000000000000")).ShouldBe(WorkerJobPresence.Pending);
         queue.Find(Guid.NewGuid()).ShouldBe(WorkerJobPresence.Unknown);
-        ComfyUiQueue.Parse(JParser.Parse("[]")).Find(s_job).ShouldBe(WorkerJobPresence.Unknown);
+        ComfyUiQueue.Parse(JParser.Parse("[]")).Find(Job).ShouldBe(WorkerJobPresence.Unknown);
     }
 
     [Fact]

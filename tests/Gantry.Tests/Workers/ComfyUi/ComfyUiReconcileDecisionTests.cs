@@ -13,14 +13,14 @@ namespace Gantry.Tests.Workers.ComfyUi;
 public sealed class ComfyUiReconcileDecisionTests
 {
     private const string Ours = "ours";
-    private static readonly Guid s_job = Guid.Parse("2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d");
+    private static readonly Guid JobId = Guid.Parse("2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d");
 
     private static ComfyUiQueue Queue(string json) => ComfyUiQueue.Parse(JParser.Parse(Encoding.UTF8.GetBytes(json)));
 
     [Fact]
     public void A_job_running_under_our_client_id_is_marked_running_and_stays_watched()
     {
-        var located = JobLocation.InQueue(Queue($$"""{"queue_running": [[0, "{{s_job:D}}", {}, {"client_id": "ours"}, []]], "queue_pending": []}"""), s_job);
+        var located = JobLocation.InQueue(Queue($$"""{"queue_running": [[0, "{{JobId:D}}", {}, {"client_id": "ours"}, []]], "queue_pending": []}"""), JobId);
 
         located.ShouldNotBeNull();
         located.Value.Step.ShouldBe(SettleStep.MarkRunning);
@@ -31,7 +31,7 @@ public sealed class ComfyUiReconcileDecisionTests
     [Fact]
     public void A_job_pending_under_an_earlier_client_id_waits_and_must_be_polled()
     {
-        var located = JobLocation.InQueue(Queue($$"""{"queue_running": [], "queue_pending": [[3, "{{s_job:D}}", {}, {"client_id": "before-restart"}, []]]}"""), s_job);
+        var located = JobLocation.InQueue(Queue($$"""{"queue_running": [], "queue_pending": [[3, "{{JobId:D}}", {}, {"client_id": "before-restart"}, []]]}"""), JobId);
 
         located.ShouldNotBeNull();
         located.Value.Step.ShouldBe(SettleStep.Wait);
@@ -42,7 +42,7 @@ public sealed class ComfyUiReconcileDecisionTests
     [Fact]
     public void A_queued_job_without_a_client_id_is_not_taken_for_someone_else_s_but_is_not_ours_to_watch_either()
     {
-        var located = JobLocation.InQueue(Queue($$"""{"queue_running": [[0, "{{s_job:D}}"]], "queue_pending": []}"""), s_job)!.Value;
+        var located = JobLocation.InQueue(Queue($$"""{"queue_running": [[0, "{{JobId:D}}"]], "queue_pending": []}"""), JobId)!.Value;
 
         located.PostedElsewhere(Ours).ShouldBeFalse();
         located.PostedUnder(Ours).ShouldBeFalse();
@@ -50,7 +50,7 @@ public sealed class ComfyUiReconcileDecisionTests
 
     [Fact]
     public void A_job_in_neither_queue_is_asked_of_the_history_next()
-        => JobLocation.InQueue(Queue("""{"queue_running": [[0, "another"]], "queue_pending": []}"""), s_job).ShouldBeNull();
+        => JobLocation.InQueue(Queue("""{"queue_running": [[0, "another"]], "queue_pending": []}"""), JobId).ShouldBeNull();
 
     [Fact]
     public void A_history_item_ends_the_job_from_it_and_no_history_loses_it()
@@ -108,13 +108,13 @@ public sealed class ComfyUiReconcileDecisionTests
     public void Id_less_frames_go_to_the_job_last_seen_running_until_it_is_forgotten()
     {
         var table = new ComfyUiJobTable();
-        var job = new TrackedJob(Job(s_job), accepted: true);
+        var job = new TrackedJob(Job(JobId), accepted: true);
         table.TryAdd(job).ShouldBeTrue();
         table.Running().ShouldBeNull();
 
-        table.NoteRunning(s_job);
+        table.NoteRunning(JobId);
         table.Running().ShouldBeSameAs(job);
-        table.Find(s_job.ToString("D")).ShouldBeSameAs(job);
+        table.Find(JobId.ToString("D")).ShouldBeSameAs(job);
         table.Find("not-a-guid").ShouldBeNull();
 
         table.Forget(job);
@@ -126,17 +126,17 @@ public sealed class ComfyUiReconcileDecisionTests
     public void Forgetting_an_old_instance_leaves_a_newer_one_under_the_same_id()
     {
         var table = new ComfyUiJobTable();
-        var old = new TrackedJob(Job(s_job), accepted: false);
+        var old = new TrackedJob(Job(JobId), accepted: false);
         table.TryAdd(old);
         table.Forget(old);
-        var adopted = table.GetOrAdd(Job(s_job), out var added);
+        var adopted = table.GetOrAdd(Job(JobId), out var added);
         added.ShouldBeTrue();
         adopted.Accepted.ShouldBeTrue();
 
         table.Forget(old);
 
-        table.Find(s_job).ShouldBeSameAs(adopted);
-        table.GetOrAdd(Job(s_job), out added).ShouldBeSameAs(adopted);
+        table.Find(JobId).ShouldBeSameAs(adopted);
+        table.GetOrAdd(Job(JobId), out added).ShouldBeSameAs(adopted);
         added.ShouldBeFalse();
     }
 
@@ -163,7 +163,7 @@ public sealed class ComfyUiReconcileDecisionTests
     [Fact]
     public void The_prompt_body_carries_the_graph_and_extra_data_byte_for_byte_with_our_ids_and_targets()
     {
-        var job = Job(s_job) with
+        var job = Job(JobId) with
         {
             PromptJson = """{"1": {"class_type": "PrimitiveFloat", "inputs": {"value": NaN}}}"""u8.ToArray(),
             ExtraDataJson = """{"extra_pnginfo": {"n": 18446744073709551616}}"""u8.ToArray(),
@@ -172,7 +172,7 @@ public sealed class ComfyUiReconcileDecisionTests
 
         var body = Encoding.UTF8.GetString(ComfyUiPromptRequest.Body(job, Ours));
 
-        body.ShouldBe("""{"prompt":{"1": {"class_type": "PrimitiveFloat", "inputs": {"value": NaN}}},"client_id":"ours","prompt_id":""" + $"\"{s_job:D}\"" + ""","extra_data":{"extra_pnginfo": {"n": 18446744073709551616}},"partial_execution_targets":["9"]}""");
+        body.ShouldBe("""{"prompt":{"1": {"class_type": "PrimitiveFloat", "inputs": {"value": NaN}}},"client_id":"ours","prompt_id":""" + $"\"{JobId:D}\"" + ""","extra_data":{"extra_pnginfo": {"n": 18446744073709551616}},"partial_execution_targets":["9"]}""");
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace Gantry.Api.Cloud.Assets;
 /// </summary>
 public static class AssetQueryReader
 {
-    private static readonly Dictionary<string, AssetSort> s_sorts = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, AssetSort> Sorts = new(StringComparer.Ordinal)
     {
         ["created_at"] = AssetSort.CreatedAt,
         ["updated_at"] = AssetSort.UpdatedAt,
@@ -37,9 +37,9 @@ public static class AssetQueryReader
         }
 
         var sortText = QueryParameters.Single(query, "sort") is { Length: > 0 } s ? s : "created_at";
-        if (!s_sorts.TryGetValue(sortText, out var sort))
+        if (!Sorts.TryGetValue(sortText, out var sort))
         {
-            return (null, $"sort must be one of {string.Join(", ", s_sorts.Keys)}, got '{ApiResults.Truncate(sortText)}'.");
+            return (null, $"sort must be one of {string.Join(", ", Sorts.Keys)}, got '{ApiResults.Truncate(sortText)}'.");
         }
 
         var order = QueryParameters.Single(query, "order") is { Length: > 0 } o ? o : "desc";

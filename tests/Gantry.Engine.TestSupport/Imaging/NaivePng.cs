@@ -2,19 +2,19 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
-namespace Gantry.Engine.Imaging.Reference;
+namespace Gantry.Engine.TestSupport.Imaging;
 
-internal static partial class NaiveImaging
+public static class NaivePng
 {
     /// <summary>
     /// A straightforward PNG writer: scalar conversion, scalar adaptive filtering (all five filters per row,
     /// least sum of |signed byte|), one zlib stream on one thread, bit-by-bit CRC.
     /// </summary>
-    public static byte[] EncodePng(ReadOnlySpan<float> frame, int width, int height, int channels, int level, IReadOnlyList<KeyValuePair<string, string>> text)
+    public static byte[] Encode(ReadOnlySpan<float> frame, int width, int height, int channels, int level, IReadOnlyList<KeyValuePair<string, string>> text)
     {
         var rowBytes = width * channels;
         var raw = new byte[rowBytes * height];
-        FloatsToBytes(frame[..raw.Length], raw);
+        NaiveImaging.FloatsToBytes(frame[..raw.Length], raw);
         using var idat = new MemoryStream();
         using (var zlib = new ZLibStream(idat, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true))
         {

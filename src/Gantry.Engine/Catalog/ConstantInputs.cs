@@ -1,8 +1,7 @@
-using Gantry.Engine.Catalog;
 using Gantry.Engine.Graph;
 using Gantry.Engine.Json;
 
-namespace Gantry.Engine.NodeModel;
+namespace Gantry.Engine.Catalog;
 
 /// <summary>
 /// ComfyUI's <c>get_input_data</c> without an execution list, as used for VALIDATE_INPUTS and

@@ -1,15 +1,15 @@
 using Gantry.Engine.Imaging.Blend;
-using Gantry.Engine.Imaging.Resize;
 using Gantry.Engine.Tensors;
 
-namespace Gantry.Engine.Imaging.Reference;
+namespace Gantry.Engine.TestSupport.Imaging;
 
 /// <summary>
 /// Plain scalar loops written straight from ComfyUI's formulas, one output sample at a time, with no
 /// separable passes, tables or vectors. They are the baselines of the imaging benchmarks and the oracles
-/// of the tests that check the fast paths; nothing in the engine calls them.
+/// of the tests that check the fast paths. They live in this test-support project, outside the shipped engine;
+/// <see cref="NaiveResize"/>, <see cref="NaiveLanczos"/> and <see cref="NaivePng"/> are their siblings.
 /// </summary>
-internal static partial class NaiveImaging
+public static class NaiveImaging
 {
     /// <summary>ImageBlur as ComfyUI computes it: the full 2-D kernel over a reflect-padded frame.</summary>
     public static ImageTensor Blur(ImageTensor image, int radius, float sigma) => Convolve(image, Kernel2D(radius, sigma), radius, clamp: false);
@@ -115,7 +115,4 @@ internal static partial class NaiveImaging
     }
 
     private static int Reflect(int i, int n) => i < 0 ? -i : i >= n ? (2 * (n - 1)) - i : i;
-
-    private static PixelRect Window(int w, int h, int width, int height, CropMode crop) =>
-        crop == CropMode.Center ? ResizeSizing.CenterCrop(w, h, width, height) : new PixelRect(0, 0, w, h);
 }

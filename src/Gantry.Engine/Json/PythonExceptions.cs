@@ -1,4 +1,4 @@
-namespace Gantry.Engine;
+namespace Gantry.Engine.Json;
 
 /// <summary>Maps .NET exceptions to the Python names and tracebacks ComfyUI reports.</summary>
 internal static class PythonExceptions

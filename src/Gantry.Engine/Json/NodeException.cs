@@ -1,12 +1,12 @@
-using Gantry.Engine.Json;
-
-namespace Gantry.Engine;
+namespace Gantry.Engine.Json;
 
 /// <summary>
 /// An error with a ComfyUI-style (Python) exception type. Throw it from a node to choose the
 /// <c>exception_type</c> the client sees (<c>ValueError</c>, <c>FileNotFoundError</c>, ...); other
 /// .NET exceptions are mapped to a Python-like name by the executor. The message is the
 /// <c>str(ex)</c> part of ComfyUI's <c>exception_message</c> (the executor appends the "\n").
+/// It lives beside <see cref="PyOps"/> and <see cref="PyFormat"/>: Python's values, operations and
+/// exceptions are the engine's bottom layer, which every other folder uses and which uses none of them.
 /// </summary>
 public class NodeException : Exception
 {

@@ -1,4 +1,6 @@
-namespace Gantry.Engine;
+using Gantry.Engine.Json;
+
+namespace Gantry.Engine.FileSystem;
 
 /// <summary>
 /// ComfyUI's three file folders for one run (given by the host): <c>input</c> (uploads, LoadImage),

@@ -1,9 +1,10 @@
 using Gantry.Engine.Imaging.Resize;
 using Gantry.Engine.Tensors;
 
-namespace Gantry.Engine.Imaging.Reference;
+namespace Gantry.Engine.TestSupport.Imaging;
 
-internal static partial class NaiveImaging
+/// <summary>Plain resizes as ComfyUI's <c>F.interpolate</c> computes them, the oracle of the separable resampler.</summary>
+public static class NaiveResize
 {
     /// <summary>F.interpolate one output sample at a time (nearest-exact, bilinear, bicubic, area).</summary>
     public static ImageTensor Resize(ImageTensor image, int width, int height, ResizeMethod method, CropMode crop = CropMode.Disabled)
@@ -121,6 +122,9 @@ internal static partial class NaiveImaging
 
         return sum / ((y1 - y0) * (x1 - x0));
     }
+
+    private static PixelRect Window(int w, int h, int width, int height, CropMode crop) =>
+        crop == CropMode.Center ? ResizeSizing.CenterCrop(w, h, width, height) : new PixelRect(0, 0, w, h);
 
     /// <summary>Addresses a sample of the source window inside its frame.</summary>
     private readonly record struct Frame(int FrameWidth, int Channels, PixelRect Window)

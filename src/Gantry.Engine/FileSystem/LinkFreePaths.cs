@@ -1,4 +1,4 @@
-namespace Gantry.Engine;
+namespace Gantry.Engine.FileSystem;
 
 /// <summary>
 /// Symbolic links inside a user's folders are never followed: a link planted in an input folder could otherwise make

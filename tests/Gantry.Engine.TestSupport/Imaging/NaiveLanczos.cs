@@ -1,15 +1,15 @@
 using Gantry.Engine.Tensors;
 
-namespace Gantry.Engine.Imaging.Reference;
+namespace Gantry.Engine.TestSupport.Imaging;
 
-internal static partial class NaiveImaging
+public static class NaiveLanczos
 {
     /// <summary>
     /// Pillow's LANCZOS resize transliterated: bytes in, per-output coefficients in double turned into 22-bit
     /// fixed point, a horizontal pass to an 8-bit image, then a vertical pass, one sample at a time.
     /// Premultiplies RGBA / LA like Pillow. Oracle for the transposed, vectorised implementation.
     /// </summary>
-    public static ImageTensor Lanczos(ImageTensor image, int width, int height)
+    public static ImageTensor Resize(ImageTensor image, int width, int height)
     {
         var output = new ImageTensor(image.Batch, height, width, image.Channels);
         int c = image.Channels, w = image.Width, h = image.Height;
@@ -17,7 +17,7 @@ internal static partial class NaiveImaging
         for (var b = 0; b < image.Batch; b++)
         {
             var bytes = new byte[w * h * c];
-            FloatsToBytes(image.Frame(b), bytes);
+            NaiveImaging.FloatsToBytes(image.Frame(b), bytes);
             if (alpha > 0)
             {
                 for (var p = 0; p < bytes.Length; p += c)
