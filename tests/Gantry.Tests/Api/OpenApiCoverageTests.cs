@@ -16,7 +16,7 @@ public sealed partial class OpenApiCoverageTests(SqliteServerFixture fixture) : 
     /// dashboard, or the configured editor's index), the dashboard's embedded files, the editor's files and its empty
     /// <c>/user.css</c>, the interactive reference's own page and scripts, and the OpenAPI document itself.
     /// </summary>
-    private static readonly string[] s_staticFiles = ["/", "/dashboard/{path}", "/user.css", "/docs", "/openapi/{documentName}.json"];
+    private static readonly string[] StaticFiles = ["/", "/dashboard/{path}", "/user.css", "/docs", "/openapi/{documentName}.json"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -45,7 +45,7 @@ public sealed partial class OpenApiCoverageTests(SqliteServerFixture fixture) : 
     }
 
     private static bool IsStaticFiles(string path) =>
-        s_staticFiles.Contains(path) || path.StartsWith("/docs/", StringComparison.Ordinal) || path.StartsWith("/dashboard/{", StringComparison.Ordinal);
+        StaticFiles.Contains(path) || path.StartsWith("/docs/", StringComparison.Ordinal) || path.StartsWith("/dashboard/{", StringComparison.Ordinal);
 
     /// <summary>A route pattern as OpenAPI writes its path: a leading slash, parameters without constraints, catch-all
     /// marks, defaults or the optional mark, and no trailing slash.</summary>

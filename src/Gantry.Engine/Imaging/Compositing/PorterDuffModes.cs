@@ -1,3 +1,5 @@
+using Gantry.Engine.Json;
+
 namespace Gantry.Engine.Imaging.Compositing;
 
 /// <summary>The eighteen Porter-Duff modes of ComfyUI's PorterDuffImageComposite, on premultiplied float32 values.</summary>

@@ -1,3 +1,5 @@
+using Gantry.Engine.FileSystem;
+
 namespace Gantry.Engine.Nodes.Files;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Gantry.Engine.Json;
 using Gantry.Engine.Tensors;
 
 namespace Gantry.Engine.Nodes.Image;

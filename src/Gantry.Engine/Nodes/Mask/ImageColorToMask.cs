@@ -1,3 +1,4 @@
+using Gantry.Engine.Json;
 using Gantry.Engine.Nodes.Common;
 using Gantry.Engine.Tensors;
 

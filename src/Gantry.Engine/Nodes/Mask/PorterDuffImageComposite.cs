@@ -1,5 +1,6 @@
 using Gantry.Engine.Imaging.Compositing;
 using Gantry.Engine.Imaging.Resize;
+using Gantry.Engine.Json;
 using Gantry.Engine.Tensors;
 
 namespace Gantry.Engine.Nodes.Mask;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Gantry.Engine.Json;
 
 namespace Gantry.Engine.Nodes.Text;
 

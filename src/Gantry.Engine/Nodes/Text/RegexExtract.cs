@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Gantry.Engine.Json;
 
 namespace Gantry.Engine.Nodes.Text;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Gantry.Engine.Json;
 
 namespace Gantry.Engine.Nodes.Text;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gantry.Engine;
 using Gantry.Engine.Catalog;
+using Gantry.Engine.FileSystem;
 using Gantry.Tests.Infrastructure;
 
 namespace Gantry.Tests.RealComfyUi.Fidelity;
