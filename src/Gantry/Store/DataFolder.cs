@@ -74,7 +74,9 @@ public static class DataFolder
         {
             using var created = new FileStream(path, new FileStreamOptions
             {
-                Mode = System.IO.FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = FileMode,
+                Mode = System.IO.FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = FileMode,
             });
         }
         else if ((File.GetUnixFileMode(path) & ~FileMode) != 0)

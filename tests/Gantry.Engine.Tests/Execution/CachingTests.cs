@@ -136,7 +136,10 @@ public sealed class CachingTests : IDisposable
         var validation = _harness.Validate(TwoBranches.Replace("VALUE", "7", StringComparison.Ordinal));
         var request = new Gantry.Engine.Execution.ExecutionRequest
         {
-            Prompt = validation.Prompt!, PromptId = "p1", OutputsToExecute = validation.Outputs, Cache = cache,
+            Prompt = validation.Prompt!,
+            PromptId = "p1",
+            OutputsToExecute = validation.Outputs,
+            Cache = cache,
         };
 
         await _harness.Engine.ExecuteAsync(request, cancellationToken: TestContext.Current.CancellationToken);

@@ -128,7 +128,13 @@ public sealed class StringNodeTests : IDisposable
     {
         var error = await _runner.FailureAsync(Prompt("RegexExtract", Json(new
         {
-            @string = "12 3", regex_pattern = @"(\d)(\d)?", mode = "All Groups", case_insensitive = true, multiline = false, dotall = false, group_index = 2,
+            @string = "12 3",
+            regex_pattern = @"(\d)(\d)?",
+            mode = "All Groups",
+            case_insensitive = true,
+            multiline = false,
+            dotall = false,
+            group_index = 2,
         })));
         error.ExceptionType.ShouldBe("TypeError");
     }
@@ -159,7 +165,11 @@ public sealed class StringNodeTests : IDisposable
         var text = new string('a', 40) + "!";
         var error = await _runner.FailureAsync(Prompt("RegexMatch", Json(new
         {
-            @string = text, regex_pattern = "^(a+)+$", case_insensitive = false, multiline = false, dotall = false,
+            @string = text,
+            regex_pattern = "^(a+)+$",
+            case_insensitive = false,
+            multiline = false,
+            dotall = false,
         })));
         error.ExceptionType.ShouldBe("RuntimeError");
         error.ExceptionMessage.ShouldContain("regular expression took longer than");
@@ -170,7 +180,9 @@ public sealed class StringNodeTests : IDisposable
     {
         var error = await _runner.FailureAsync(Prompt("RegexReplace", Json(new
         {
-            @string = new string('a', 200), regex_pattern = "", replace = new string('x', 1 << 19),
+            @string = new string('a', 200),
+            regex_pattern = "",
+            replace = new string('x', 1 << 19),
         })));
         error.ExceptionType.ShouldBe("MemoryError", error.ExceptionMessage);
     }

@@ -28,7 +28,8 @@ public abstract class AssetDownloadTests(StoreKind kind) : IAsyncLifetime
         _remote = await RemoteFileServer.StartAsync(AssetApiClient.RandomBytes(70_000));
         _open = await GantryTestServer.StartAsync(kind, new Dictionary<string, string>
         {
-            ["Gantry:Assets:AllowPrivateAddresses"] = "true", ["Gantry:Assets:MaxDownloadBytes"] = "1000000",
+            ["Gantry:Assets:AllowPrivateAddresses"] = "true",
+            ["Gantry:Assets:MaxDownloadBytes"] = "1000000",
         });
         _closed = await GantryTestServer.StartAsync(kind);
     }

@@ -35,7 +35,9 @@ public sealed class ServePostgresStartupTests
         // scripts/start-postgres.sh makes this role: it may log in but not create databases.
         var store = new NpgsqlConnectionStringBuilder(server)
         {
-            Database = "gantry_absent_" + Guid.NewGuid().ToString("N")[..12], Username = "gantry_nocreatedb", Password = "gantry",
+            Database = "gantry_absent_" + Guid.NewGuid().ToString("N")[..12],
+            Username = "gantry_nocreatedb",
+            Password = "gantry",
         }.ConnectionString;
         using var data = new TempDirectory();
         var (code, stdout, stderr) = await GantryProcess.RunAsync(

@@ -121,7 +121,9 @@ public sealed partial class FakeComfyUiServer
                     : $"Node '{title}' not found. The custom node may not be installed.";
                 var error = PromptError("missing_node_type", message, $"Node ID '#{nodeId}'", new JObjectBuilder
                 {
-                    ["node_id"] = nodeId, ["class_type"] = classType is null ? JValue.Null : classType, ["node_title"] = title,
+                    ["node_id"] = nodeId,
+                    ["class_type"] = classType is null ? JValue.Null : classType,
+                    ["node_title"] = title,
                 }.Build());
                 return ((JObject)error["error"]!, JObject.Empty, []);
             }
@@ -147,7 +149,9 @@ public sealed partial class FakeComfyUiServer
             failed.UnionWith(dependents);
             nodeErrors.Add(new(badNode, new JObjectBuilder
             {
-                ["errors"] = new JArray(errors), ["dependent_outputs"] = JArray.OfStrings(dependents), ["class_type"] = ClassOf(prompt[badNode]!),
+                ["errors"] = new JArray(errors),
+                ["dependent_outputs"] = JArray.OfStrings(dependents),
+                ["class_type"] = ClassOf(prompt[badNode]!),
             }.Build()));
         }
 
@@ -219,7 +223,9 @@ public sealed partial class FakeComfyUiServer
 
     private static JObject NodeError(string type, string message, string details, string input, string received) => new JObjectBuilder
     {
-        ["type"] = type, ["message"] = message, ["details"] = details,
+        ["type"] = type,
+        ["message"] = message,
+        ["details"] = details,
         ["extra_info"] = new JObjectBuilder { ["input_name"] = input, ["received_value"] = received }.Build(),
     }.Build();
 

@@ -53,12 +53,24 @@ public sealed partial class FakeComfyUiServer
         {
             ["system"] = new JObjectBuilder
             {
-                ["os"] = "linux", ["ram_total"] = 134217728000L, ["ram_free"] = 100000000000L, ["comfyui_version"] = Version,
-                ["python_version"] = "3.12.3", ["pytorch_version"] = "2.8.0+cpu", ["embedded_python"] = false, ["argv"] = JArray.OfStrings(["main.py"]),
+                ["os"] = "linux",
+                ["ram_total"] = 134217728000L,
+                ["ram_free"] = 100000000000L,
+                ["comfyui_version"] = Version,
+                ["python_version"] = "3.12.3",
+                ["pytorch_version"] = "2.8.0+cpu",
+                ["embedded_python"] = false,
+                ["argv"] = JArray.OfStrings(["main.py"]),
             }.Build(),
             ["devices"] = JArray.Of(new JObjectBuilder
             {
-                ["name"] = "cpu", ["type"] = "cpu", ["index"] = JValue.Null, ["vram_total"] = 0, ["vram_free"] = 0, ["torch_vram_total"] = 0, ["torch_vram_free"] = 0,
+                ["name"] = "cpu",
+                ["type"] = "cpu",
+                ["index"] = JValue.Null,
+                ["vram_total"] = 0,
+                ["vram_free"] = 0,
+                ["torch_vram_total"] = 0,
+                ["torch_vram_free"] = 0,
             }.Build()),
         }.Build());
     }

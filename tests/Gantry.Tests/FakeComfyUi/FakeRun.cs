@@ -90,7 +90,10 @@ public sealed class FakeRun
         await StartAsync();
         await SendAsync("executed", new JObjectBuilder
         {
-            ["node"] = nodeId, ["display_node"] = nodeId, ["output"] = output ?? JValue.Null, ["prompt_id"] = PromptId,
+            ["node"] = nodeId,
+            ["display_node"] = nodeId,
+            ["output"] = output ?? JValue.Null,
+            ["prompt_id"] = PromptId,
         }.Build());
         if (output is not null)
         {
@@ -189,8 +192,11 @@ public sealed class FakeRun
         {
             await RecordAsync("execution_interrupted", new JObjectBuilder
             {
-                ["prompt_id"] = PromptId, ["node_id"] = CurrentNode ?? JValue.Null, ["node_type"] = CurrentNode is null ? JValue.Null : NodeType(CurrentNode),
-                ["executed"] = JArray.OfStrings(_executed), ["timestamp"] = Now,
+                ["prompt_id"] = PromptId,
+                ["node_id"] = CurrentNode ?? JValue.Null,
+                ["node_type"] = CurrentNode is null ? JValue.Null : NodeType(CurrentNode),
+                ["executed"] = JArray.OfStrings(_executed),
+                ["timestamp"] = Now,
             }.Build());
         }
         else if (Error is null)
@@ -225,8 +231,14 @@ public sealed class FakeRun
         {
             [nodeId] = new JObjectBuilder
             {
-                ["value"] = value, ["max"] = max, ["state"] = state, ["node_id"] = nodeId, ["prompt_id"] = PromptId,
-                ["display_node_id"] = nodeId, ["parent_node_id"] = JValue.Null, ["real_node_id"] = nodeId,
+                ["value"] = value,
+                ["max"] = max,
+                ["state"] = state,
+                ["node_id"] = nodeId,
+                ["prompt_id"] = PromptId,
+                ["display_node_id"] = nodeId,
+                ["parent_node_id"] = JValue.Null,
+                ["real_node_id"] = nodeId,
             }.Build(),
         }.Build(),
     }.Build();

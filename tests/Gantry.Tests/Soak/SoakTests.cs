@@ -111,51 +111,51 @@ public sealed class SoakTests
         switch (random.Next(10))
         {
             case 0 or 1 or 2:
-            {
-                using var response = await user.Client.PostAsync("api/prompt", TestWorkflows.Json(TestWorkflows.Body(ComfyUiWorkerHarness.TextToImage)), ct);
-                if (response.StatusCode == HttpStatusCode.OK)
                 {
-                    var id = Guid.Parse((await response.ShouldBeJsonAsync(HttpStatusCode.OK)).GetProperty("prompt_id").GetString()!);
-                    mine.Add(id);
-                    acknowledged.Add(id);
+                    using var response = await user.Client.PostAsync("api/prompt", TestWorkflows.Json(TestWorkflows.Body(ComfyUiWorkerHarness.TextToImage)), ct);
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        var id = Guid.Parse((await response.ShouldBeJsonAsync(HttpStatusCode.OK)).GetProperty("prompt_id").GetString()!);
+                        mine.Add(id);
+                        acknowledged.Add(id);
+                    }
+
+                    return await OutcomeAsync(response);
                 }
 
-                return await OutcomeAsync(response);
-            }
-
             case 3 when mine.Count > 0:
-            {
-                using var response = await user.Client.PostAsync($"api/jobs/{mine[random.Next(mine.Count)]}/cancel", null, ct);
-                return await OutcomeAsync(response);
-            }
+                {
+                    using var response = await user.Client.PostAsync($"api/jobs/{mine[random.Next(mine.Count)]}/cancel", null, ct);
+                    return await OutcomeAsync(response);
+                }
 
             case 4:
-            {
-                using var form = UploadApiTests.Form($"soak{random.Next(4)}.png", Png, subfolder: random.Next(2) == 0 ? "" : "soak");
-                using var response = await user.Client.PostAsync("upload/image", form, ct);
-                return await OutcomeAsync(response);
-            }
+                {
+                    using var form = UploadApiTests.Form($"soak{random.Next(4)}.png", Png, subfolder: random.Next(2) == 0 ? "" : "soak");
+                    using var response = await user.Client.PostAsync("upload/image", form, ct);
+                    return await OutcomeAsync(response);
+                }
 
             case 5:
-            {
-                var (socket, _) = await TestSocket.OpenAsync(server, user.Key);
-                await socket.DisposeAsync();
-                return (101, "");
-            }
+                {
+                    var (socket, _) = await TestSocket.OpenAsync(server, user.Key);
+                    await socket.DisposeAsync();
+                    return (101, "");
+                }
 
             default:
-            {
-                var path = random.Next(5) switch
                 {
-                    0 => "api/jobs?limit=20",
-                    1 => "history?max_items=20",
-                    2 => "api/queue",
-                    3 when mine.Count > 0 => $"api/job/{mine[random.Next(mine.Count)]}/status",
-                    _ => "api/history_v2?limit=10",
-                };
-                using var response = await user.Client.GetAsync(path, ct);
-                return await OutcomeAsync(response);
-            }
+                    var path = random.Next(5) switch
+                    {
+                        0 => "api/jobs?limit=20",
+                        1 => "history?max_items=20",
+                        2 => "api/queue",
+                        3 when mine.Count > 0 => $"api/job/{mine[random.Next(mine.Count)]}/status",
+                        _ => "api/history_v2?limit=10",
+                    };
+                    using var response = await user.Client.GetAsync(path, ct);
+                    return await OutcomeAsync(response);
+                }
         }
     }
 

@@ -20,8 +20,18 @@ public sealed partial class JobTransitionSqlTests
         ["end only"] = new() { JobId = Guid.NewGuid(), To = JobState.Cancelled, AtMs = 1, ExecutionEndMs = 5 },
         ["everything"] = new()
         {
-            JobId = Guid.NewGuid(), To = JobState.Failed, AtMs = 1, Worker = "w", OnlyOnWorker = "v", ExecutionStartMs = 2, ExecutionEndMs = 3,
-            ErrorMessage = "e", ExecutionErrorJson = [1], OutputsCount = 1, PreviewOutputJson = [2], OutputTypes = OutputMediaTypes.Image,
+            JobId = Guid.NewGuid(),
+            To = JobState.Failed,
+            AtMs = 1,
+            Worker = "w",
+            OnlyOnWorker = "v",
+            ExecutionStartMs = 2,
+            ExecutionEndMs = 3,
+            ErrorMessage = "e",
+            ExecutionErrorJson = [1],
+            OutputsCount = 1,
+            PreviewOutputJson = [2],
+            OutputTypes = OutputMediaTypes.Image,
         },
     };
 

@@ -57,7 +57,10 @@ public static class V2AssetUpload
         var hadContent = await assets.FindMintableBlobAsync(userId, new AssetHash(AssetHashKind.Blake3, blob.Blake3), context.RequestAborted) is not null;
         var draft = new AssetDraft
         {
-            Name = fields!.FilePath!, MimeType = contentType, Tags = fields.Tags, ExpiresAtMs = views.ExpiresAtMs(fields.ExpiresIn),
+            Name = fields!.FilePath!,
+            MimeType = contentType,
+            Tags = fields.Tags,
+            ExpiresAtMs = views.ExpiresAtMs(fields.ExpiresIn),
         };
         try
         {

@@ -103,7 +103,10 @@ public static class V2AssetsApi
 
         var draft = new AssetDraft
         {
-            Name = name, MimeType = OutputImporter.ContentTypeOf(name), Tags = fields.Tags, ExpiresAtMs = views.ExpiresAtMs(fields.ExpiresIn),
+            Name = name,
+            MimeType = OutputImporter.ContentTypeOf(name),
+            Tags = fields.Tags,
+            ExpiresAtMs = views.ExpiresAtMs(fields.ExpiresIn),
         };
         try
         {

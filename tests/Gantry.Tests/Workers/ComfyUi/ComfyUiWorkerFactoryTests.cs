@@ -33,7 +33,11 @@ public sealed class ComfyUiWorkerFactoryTests
 
         await using var worker = factory.Create(new WorkerRegistration
         {
-            Name = "gpu-7", Url = "http://10.0.0.7:8188", AuthHeader = "X-Key: k", Draining = true, CreatedAtMs = 1,
+            Name = "gpu-7",
+            Url = "http://10.0.0.7:8188",
+            AuthHeader = "X-Key: k",
+            Draining = true,
+            CreatedAtMs = 1,
         });
 
         var comfy = worker.ShouldBeOfType<ComfyUiWorker>();

@@ -76,9 +76,15 @@ public sealed class ComfyUiWorkerFaultTests
             await run.StartAsync();
             await run.SendAsync("execution_error", new JObjectBuilder
             {
-                ["prompt_id"] = run.PromptId, ["node_id"] = "5", ["node_type"] = "EmptyLatentImage", ["executed"] = JArray.Empty,
-                ["exception_message"] = "Execution Blocked: not today", ["exception_type"] = "ExecutionBlocked",
-                ["traceback"] = JArray.Empty, ["current_inputs"] = JArray.Empty, ["current_outputs"] = JArray.Empty,
+                ["prompt_id"] = run.PromptId,
+                ["node_id"] = "5",
+                ["node_type"] = "EmptyLatentImage",
+                ["executed"] = JArray.Empty,
+                ["exception_message"] = "Execution Blocked: not today",
+                ["exception_type"] = "ExecutionBlocked",
+                ["traceback"] = JArray.Empty,
+                ["current_inputs"] = JArray.Empty,
+                ["current_outputs"] = JArray.Empty,
             }.Build());
             await FakeScripts.Normal(run);
         });

@@ -120,7 +120,12 @@ public static class AssetDownloadEndpoints
             : OutputImporter.ContentTypeOf(name));
         var draft = new AssetDraft
         {
-            Id = fields.Id, Name = name, MimeType = mime, Tags = fields.Tags ?? [], UserMetadata = fields.UserMetadata, PreviewId = fields.PreviewId,
+            Id = fields.Id,
+            Name = name,
+            MimeType = mime,
+            Tags = fields.Tags ?? [],
+            UserMetadata = fields.UserMetadata,
+            PreviewId = fields.PreviewId,
         };
         return await AssetUploadEndpoint.CreateAsync(context, assets, views, draft, content.Blob, createdStatus: uploadStatuses ? 201 : 200);
     }

@@ -99,7 +99,11 @@ public static class AssetWriteEndpoints
 
             var changes = new AssetChanges
             {
-                Name = fields.Name, MimeType = fields.MimeType, Tags = fields.Tags, UserMetadata = fields.UserMetadata, PreviewId = fields.PreviewId,
+                Name = fields.Name,
+                MimeType = fields.MimeType,
+                Tags = fields.Tags,
+                UserMetadata = fields.UserMetadata,
+                PreviewId = fields.PreviewId,
             };
             return await assets.UpdateAsync(userId, assetId, changes, context.RequestAborted) is { } updated
                 ? TypedResults.Json(AssetViews.Updated(updated), CloudAssetJsonContext.Default.AssetUpdatedView)
