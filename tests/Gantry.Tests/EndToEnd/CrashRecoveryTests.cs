@@ -2,7 +2,6 @@ using System.Net;
 using Gantry.Tests.Events;
 using Gantry.Tests.FakeComfyUi;
 using Gantry.Tests.Infrastructure;
-using Gantry.Tests.Workers.ComfyUi;
 
 namespace Gantry.Tests.EndToEnd;
 
@@ -36,7 +35,7 @@ public sealed class CrashRecoveryTests
         string[] args = database is null
             ? ["--data", data.Path, "--no-auth"]
             : ["--data", data.Path, "--no-auth", "--store", database.ConnectionString];
-        var environment = Environment(gpuA, gpuB);
+        var environment = TwoFakeWorkerProcesses.Environment(gpuA, gpuB);
 
         var acknowledged = new List<Guid>();
         await using (var first = await ServeProcess.StartAsync(args, environment))
@@ -44,7 +43,7 @@ public sealed class CrashRecoveryTests
             using var client = first.Client(apiKey: null);
             for (var i = 0; i < Jobs; i++)
             {
-                acknowledged.Add(await SubmitAsync(client));
+                acknowledged.Add(await TwoFakeWorkerProcesses.SubmitAsync(client));
             }
 
             // Each worker runs one job (held) and holds one more in its queue; the rest wait in Gantry.
@@ -181,7 +180,7 @@ public sealed class CrashRecoveryTests
             await FakeScripts.Normal(run);
         };
         string[] args = ["--data", data.Path, "--no-auth"];
-        var environment = Environment(fake, fake);
+        var environment = TwoFakeWorkerProcesses.Environment(fake, fake);
         environment.Remove("GANTRY__WORKERS__COMFYUI__1__NAME");
         environment.Remove("GANTRY__WORKERS__COMFYUI__1__URL");
         environment["GANTRY__SCHEDULER__CANCELGRACE"] = "00:00:01";
@@ -190,7 +189,7 @@ public sealed class CrashRecoveryTests
         await using (var first = await ServeProcess.StartAsync(args, environment))
         {
             using var client = first.Client(apiKey: null);
-            id = await SubmitAsync(client);
+            id = await TwoFakeWorkerProcesses.SubmitAsync(client);
             await started.Task.WaitAsync(TestTimeouts.Default, Ct);
             await using (var socket = await TestSocket.ConnectAsync(first.BaseAddress, key: null))
             {
@@ -233,7 +232,7 @@ public sealed class CrashRecoveryTests
         fake.BeforeAnswering = _ => answer.Task;
         fake.RefuseReusedPromptIds = true;
         string[] args = ["--data", data.Path, "--no-auth"];
-        var environment = Environment(fake, fake);
+        var environment = TwoFakeWorkerProcesses.Environment(fake, fake);
         environment.Remove("GANTRY__WORKERS__COMFYUI__1__NAME");
         environment.Remove("GANTRY__WORKERS__COMFYUI__1__URL");
 
@@ -241,7 +240,7 @@ public sealed class CrashRecoveryTests
         await using (var first = await ServeProcess.StartAsync(args, environment))
         {
             using var client = first.Client(apiKey: null);
-            id = await SubmitAsync(client);
+            id = await TwoFakeWorkerProcesses.SubmitAsync(client);
 
             // The worker has the prompt (it even runs it) but Gantry dies before hearing so.
             await fake.WaitForRequestAsync("POST /prompt").WaitAsync(TestTimeouts.Default, Ct);
@@ -275,26 +274,6 @@ public sealed class CrashRecoveryTests
             }
         };
         return first;
-    }
-
-    private static Dictionary<string, string?> Environment(FakeComfyUiServer a, FakeComfyUiServer b) => new()
-    {
-        ["GANTRY__WORKERS__COMFYUI__0__NAME"] = "gpu-a",
-        ["GANTRY__WORKERS__COMFYUI__0__URL"] = a.BaseAddress.ToString(),
-        ["GANTRY__WORKERS__COMFYUI__1__NAME"] = "gpu-b",
-        ["GANTRY__WORKERS__COMFYUI__1__URL"] = b.BaseAddress.ToString(),
-        ["GANTRY__SCHEDULER__MAXRUNNINGPERUSER"] = "0",
-        ["GANTRY__COMFYUI__RECONNECTINITIALDELAY"] = "00:00:00.020",
-        ["GANTRY__COMFYUI__RECONNECTMAXDELAY"] = "00:00:00.200",
-        ["GANTRY__COMFYUI__POLLINTERVAL"] = "00:00:00.100",
-        ["GANTRY__COMFYUI__HISTORYRETRYDELAY"] = "00:00:00.010",
-    };
-
-    private static async Task<Guid> SubmitAsync(HttpClient client)
-    {
-        using var response = await client.PostAsync("api/prompt", TestWorkflows.Json(TestWorkflows.Body(ComfyUiWorkerHarness.TextToImage)), Ct);
-        var json = await response.ShouldBeJsonAsync(HttpStatusCode.OK);
-        return Guid.Parse(json.GetProperty("prompt_id").GetString()!);
     }
 
     private static async Task<List<string>> StatusesAsync(HttpClient client, IEnumerable<Guid> ids)

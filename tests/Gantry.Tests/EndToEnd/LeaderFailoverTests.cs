@@ -3,7 +3,6 @@ using System.Net;
 using Gantry.Tests.Events;
 using Gantry.Tests.FakeComfyUi;
 using Gantry.Tests.Infrastructure;
-using Gantry.Tests.Workers.ComfyUi;
 
 namespace Gantry.Tests.EndToEnd;
 
@@ -56,7 +55,7 @@ public sealed class LeaderFailoverTests
         FakeComfyUiServer[] fakes = [gpuA, gpuB];
         var holds = fakes.Select(Hold).ToArray();
         string[] args = ["--data", data.Path, "--no-auth", "--store", database.ConnectionString];
-        var environment = Environment(gpuA, gpuB);
+        var environment = TwoFakeWorkerProcesses.Environment(gpuA, gpuB);
 
         // The first instance leads (it is alone); those started after it follow.
         var instances = new List<ServeProcess> { await ServeProcess.StartAsync(args, environment) };
@@ -86,7 +85,7 @@ public sealed class LeaderFailoverTests
                 for (var i = 0; i < JobsPerRound; i++)
                 {
                     using var client = followers[i % followers.Count].Client(apiKey: null);
-                    acknowledged.Add(await SubmitAsync(client));
+                    acknowledged.Add(await TwoFakeWorkerProcesses.SubmitAsync(client));
                 }
 
                 // Under load: each worker runs a held job and the rest wait, on the workers or in the queue.
@@ -203,26 +202,6 @@ public sealed class LeaderFailoverTests
             }
         };
         return hold;
-    }
-
-    private static Dictionary<string, string?> Environment(FakeComfyUiServer a, FakeComfyUiServer b) => new()
-    {
-        ["GANTRY__WORKERS__COMFYUI__0__NAME"] = "gpu-a",
-        ["GANTRY__WORKERS__COMFYUI__0__URL"] = a.BaseAddress.ToString(),
-        ["GANTRY__WORKERS__COMFYUI__1__NAME"] = "gpu-b",
-        ["GANTRY__WORKERS__COMFYUI__1__URL"] = b.BaseAddress.ToString(),
-        ["GANTRY__SCHEDULER__MAXRUNNINGPERUSER"] = "0",
-        ["GANTRY__COMFYUI__RECONNECTINITIALDELAY"] = "00:00:00.020",
-        ["GANTRY__COMFYUI__RECONNECTMAXDELAY"] = "00:00:00.200",
-        ["GANTRY__COMFYUI__POLLINTERVAL"] = "00:00:00.100",
-        ["GANTRY__COMFYUI__HISTORYRETRYDELAY"] = "00:00:00.010",
-    };
-
-    private static async Task<Guid> SubmitAsync(HttpClient client)
-    {
-        using var response = await client.PostAsync("api/prompt", TestWorkflows.Json(TestWorkflows.Body(ComfyUiWorkerHarness.TextToImage)), Ct);
-        var json = await response.ShouldBeJsonAsync(HttpStatusCode.OK);
-        return Guid.Parse(json.GetProperty("prompt_id").GetString()!);
     }
 
     /// <summary>Asks again after every message the leader's socket gets until every job is completed; a job ending otherwise fails the test.</summary>

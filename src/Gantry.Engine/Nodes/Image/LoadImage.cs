@@ -27,24 +27,27 @@ public sealed class LoadImage : ComfyNode
 
     public override NodeOutput Execute(NodeInputs inputs, NodeContext context)
     {
-        var name = inputs.Get<string>("image");
-        var path = AnnotatedFiles.Resolve(context.Folders, name);
+        var loaded = Decode(context.Folders, inputs.Get<string>("image"));
+        return NodeOutput.Of(loaded.Image, loaded.Mask);
+    }
+
+    /// <summary>Decodes the named input file, failing as ComfyUI's PIL does for a missing or unreadable one (LoadImageMask reads the same way).</summary>
+    internal static LoadedImage Decode(FileSystem.EngineFolders folders, string name)
+    {
+        var path = AnnotatedFiles.Resolve(folders, name);
         if (!File.Exists(path))
         {
             throw NodeException.FileNotFoundError($"[Errno 2] No such file or directory: {PyFormat.StringRepr(name)}");
         }
 
-        LoadedImage loaded;
         try
         {
-            loaded = ImageDecoder.DecodeFile(path);
+            return ImageDecoder.DecodeFile(path);
         }
         catch (ImageDecodeException ex)
         {
             throw new NodeException("PIL.UnidentifiedImageError", $"cannot identify image file {PyFormat.StringRepr(name)}: {ex.Message}", ex);
         }
-
-        return NodeOutput.Of(loaded.Image, loaded.Mask);
     }
 
     /// <summary>ComfyUI's IS_CHANGED: the SHA-256 of the file, so a changed file makes a new cache key.</summary>

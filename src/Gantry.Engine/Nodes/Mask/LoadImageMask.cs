@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using Gantry.Engine.Imaging.Codecs;
-using Gantry.Engine.Json;
 using Gantry.Engine.Nodes.Files;
 using Gantry.Engine.Tensors;
 
@@ -15,6 +12,7 @@ namespace Gantry.Engine.Nodes.Mask;
 public sealed class LoadImageMask : ComfyNode
 {
     private static readonly string[] Channels = ["alpha", "red", "green", "blue"];
+    private readonly Image.LoadImage _load = new();
 
     protected override NodeSchema Define() => new("LoadImageMask")
     {
@@ -31,23 +29,7 @@ public sealed class LoadImageMask : ComfyNode
 
     public override NodeOutput Execute(NodeInputs inputs, NodeContext context)
     {
-        var name = inputs.Get<string>("image");
-        var path = AnnotatedFiles.Resolve(context.Folders, name);
-        if (!File.Exists(path))
-        {
-            throw NodeException.FileNotFoundError($"[Errno 2] No such file or directory: {PyFormat.StringRepr(name)}");
-        }
-
-        LoadedImage loaded;
-        try
-        {
-            loaded = ImageDecoder.DecodeFile(path);
-        }
-        catch (ImageDecodeException ex)
-        {
-            throw new NodeException("PIL.UnidentifiedImageError", $"cannot identify image file {PyFormat.StringRepr(name)}: {ex.Message}", ex);
-        }
-
+        var loaded = Image.LoadImage.Decode(context.Folders, inputs.Get<string>("image"));
         var image = loaded.Image.Slice(0, 1);
         var channel = Array.IndexOf(Channels, inputs.Get<string>("channel"));
         if (channel == 0)
@@ -66,20 +48,9 @@ public sealed class LoadImageMask : ComfyNode
         return NodeOutput.Of(mask);
     }
 
-    /// <summary>ComfyUI's IS_CHANGED: the SHA-256 of the file.</summary>
-    public override string? Fingerprint(NodeInputs inputs, NodeEnvironment environment)
-    {
-        var path = AnnotatedFiles.Resolve(environment.Folders, inputs.Get<string>("image"));
-        using var file = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(file));
-    }
+    /// <summary>ComfyUI's IS_CHANGED: the SHA-256 of the file, as LoadImage.</summary>
+    public override string? Fingerprint(NodeInputs inputs, NodeEnvironment environment) => _load.Fingerprint(inputs, environment);
 
-    /// <summary>ComfyUI's VALIDATE_INPUTS: the named file must exist.</summary>
-    public override ValidationVerdict ValidateInputs(NodeInputs inputs, NodeEnvironment environment)
-    {
-        var image = inputs["image"];
-        return image is string name && AnnotatedFiles.Exists(environment.Folders, name)
-            ? ValidationVerdict.Valid
-            : ValidationVerdict.Fail($"Invalid image file: {PyFormat.Str(image)}");
-    }
+    /// <summary>ComfyUI's VALIDATE_INPUTS: the named file must exist, as LoadImage.</summary>
+    public override ValidationVerdict ValidateInputs(NodeInputs inputs, NodeEnvironment environment) => _load.ValidateInputs(inputs, environment);
 }
