@@ -48,6 +48,7 @@ internal sealed class ComfyUiCanceller(ComfyUiWorkerContext context, ComfyUiJobC
             cancelled = answer == true;
         }
 
+        var cancelledByRoute = cancelled;
         var where = WorkerJobPresence.Pending;
         for (var attempt = 0; attempt < DeleteAttempts && where == WorkerJobPresence.Pending; attempt++)
         {
@@ -63,8 +64,14 @@ internal sealed class ComfyUiCanceller(ComfyUiWorkerContext context, ComfyUiJobC
         ComfyUiWorkerLog.Cancelling(context.Logger, context.Name, job.Id, where);
         if (where == WorkerJobPresence.Running)
         {
-            // Asked by id, so nothing else running on the worker is touched; the end comes over the socket.
-            await client.InterruptAsync(job.Id, cancellationToken);
+            // The jobs route has already asked ComfyUI to stop it (a queue read can still show it running while the
+            // interrupt lands); otherwise interrupt it by id, so nothing else running on the worker is touched. Either
+            // way the end comes over the socket.
+            if (!cancelledByRoute)
+            {
+                await client.InterruptAsync(job.Id, cancellationToken);
+            }
+
             return;
         }
 
