@@ -141,6 +141,13 @@ public sealed class Dispatcher : BackgroundService, IWorkerCallbacks, IWorkerLoa
             _fenced.Epoch = term.Epoch;
             using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, term.Lost);
             _leading = true;
+
+            // Logged once this instance does lead (/readyz says leader from here on), not when the lock is won.
+            if (term.Epoch is { } epoch)
+            {
+                LeadershipLog.Leading(_context.Logger, _election.InstanceId, epoch);
+            }
+
             try
             {
                 await LeadAsync(leading.Token);

@@ -68,7 +68,7 @@ public sealed class LeaderFailoverTests
                 instances.Add(await ServeProcess.StartAsync(args, environment));
             }
 
-            (await ReadinessOnceSettledAsync(leader)).ShouldBe("leader");
+            (await ReadinessAsync(leader)).ShouldBe("leader");
             (await ReadinessAsync(instances[1])).ShouldBe("follower");
 
             var acknowledged = new List<Guid>();
@@ -108,8 +108,7 @@ public sealed class LeaderFailoverTests
                     instances.Remove(gone);
                 }
 
-                // The election logs its win just before the dispatcher takes the term up; /readyz says so once it has.
-                (await ReadinessOnceSettledAsync(leader)).ShouldBe("leader");
+                (await ReadinessAsync(leader)).ShouldBe("leader");
                 foreach (var run in held)
                 {
                     run.Release();
@@ -177,22 +176,6 @@ public sealed class LeaderFailoverTests
         }).ToList();
         _ = Task.WhenAll(waits).ContinueWith(t => first.TrySetException((Exception?)t.Exception ?? new InvalidOperationException("nobody leads")), TaskScheduler.Default);
         return await first.Task;
-    }
-
-    /// <summary>/readyz, asked again while it says follower (bounded): the process that just logged its win may not have started leading yet.</summary>
-    private static async Task<string> ReadinessOnceSettledAsync(ServeProcess instance)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var answer = await ReadinessAsync(instance);
-            if (answer != "follower" || clock.Elapsed > TestTimeouts.Default)
-            {
-                return answer;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(20), Ct);
-        }
     }
 
     private static async Task<string> ReadinessAsync(ServeProcess instance)

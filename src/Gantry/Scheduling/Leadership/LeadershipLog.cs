@@ -5,7 +5,7 @@ internal static partial class LeadershipLog
     [LoggerMessage(EventId = 1300, Level = LogLevel.Information, Message = "Following: waiting to lead the dispatcher (instance {Instance}).")]
     public static partial void Following(ILogger logger, string instance);
 
-    [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Leading the dispatcher: instance {Instance}, epoch {Epoch}.")]
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "Leading the dispatcher: instance {Instance}, epoch {Epoch}.")]
     public static partial void Leading(ILogger logger, string instance, long epoch);
 
     [LoggerMessage(EventId = 1302, Level = LogLevel.Error, Message = "Lost the dispatcher's leadership (epoch {Epoch}): {Reason}. Stopping, so that a restart follows again.")]

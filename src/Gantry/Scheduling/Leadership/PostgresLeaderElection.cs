@@ -38,7 +38,6 @@ internal sealed class PostgresLeaderElection(
                     if (locked is true && await BeginTermAsync(cancellationToken) is { } epoch)
                     {
                         Volatile.Write(ref _epoch, epoch);
-                        LeadershipLog.Leading(logger, instanceId, epoch);
                         var term = StartTerm(session, epoch);
                         session = null;
                         return term;
