@@ -33,8 +33,26 @@ public sealed class EventHub
     /// </summary>
     public Action<EventFrame>? Observer { get; set; }
 
-    /// <summary>Sends a frame to all of the user's subscribers.</summary>
+    /// <summary>
+    /// Carries job frames to the other instances' hubs (PostgreSQL with several instances); null on one instance. Set once at
+    /// start, before anything is published.
+    /// </summary>
+    public IEventRelay? Relay { get; set; }
+
+    /// <summary>Sends a frame to all of the user's subscribers, here and (a job's frame) on the other instances.</summary>
     public void Publish(long userId, EventFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        if (frame.JobId is not null)
+        {
+            Relay?.Forward(userId, frame);
+        }
+
+        PublishHere(userId, frame);
+    }
+
+    /// <summary>Sends a frame to the user's subscribers on this instance only (a frame another instance relayed).</summary>
+    public void PublishHere(long userId, EventFrame frame)
     {
         Observer?.Invoke(frame);
         if (!_subscribers.TryGetValue(userId, out var subscribers))

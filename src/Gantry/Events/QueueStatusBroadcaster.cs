@@ -10,7 +10,8 @@ namespace Gantry.Events;
 /// Sends a <c>status</c> message to all of a user's sockets when their count of unfinished jobs changes
 /// (ComfyUI broadcasts it on every queue change; Gantry scopes it to the user, as Comfy Cloud does).
 /// Job changes only mark the user; one loop counts each marked user once, so a burst of changes costs one
-/// query and at most one message. Users without sockets cost nothing.
+/// query and at most one message. Users without sockets cost nothing. With several instances each counts for its own
+/// sockets, woken by its own changes and by those the others relay.
 /// </summary>
 public sealed partial class QueueStatusBroadcaster(JobSignals signals, EventHub hub, IJobStore store, ILogger<QueueStatusBroadcaster> logger)
     : BackgroundService
@@ -22,12 +23,14 @@ public sealed partial class QueueStatusBroadcaster(JobSignals signals, EventHub 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         signals.Changed += OnJobChanged;
+        signals.ChangedElsewhere += OnJobChanged;
         return base.StartAsync(cancellationToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         signals.Changed -= OnJobChanged;
+        signals.ChangedElsewhere -= OnJobChanged;
         _marked.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
     }

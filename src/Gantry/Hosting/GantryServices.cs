@@ -10,6 +10,7 @@ using Gantry.Api.V2;
 using Gantry.Auth;
 using Gantry.Auth.Sessions;
 using Gantry.Events;
+using Gantry.Events.Cluster;
 using Gantry.Hosting.Frontend;
 using Gantry.Jobs;
 using Gantry.Jobs.Submission;
@@ -48,6 +49,7 @@ public static class GantryServices
         services.AddWebhooks();
 
         services.AddSingleton<EventHub>();
+        services.AddEventRelay();
         services.AddSingleton(sp => new ContentStore(sp.GetRequiredService<IOptions<DataOptions>>().Value.DataDirectory));
         services.AddSingleton<OutputImporter>();
         services.AddAssets();

@@ -18,6 +18,13 @@ public sealed class JobSignals
     /// <summary>Any committed state change, including the two above.</summary>
     public event Action<JobRecord>? Changed;
 
+    /// <summary>
+    /// A change another instance committed (PostgreSQL with several instances), read back from the store: for what
+    /// follows users' jobs (event streams, queue counts), not for what acts on them (the scheduler, webhooks), which the
+    /// instance that made the change already did.
+    /// </summary>
+    public event Action<JobRecord>? ChangedElsewhere;
+
     public void RaiseQueued(JobRecord job)
     {
         Queued?.Invoke(job);
@@ -31,4 +38,6 @@ public sealed class JobSignals
     }
 
     public void RaiseChanged(JobRecord job) => Changed?.Invoke(job);
+
+    public void RaiseChangedElsewhere(JobRecord job) => ChangedElsewhere?.Invoke(job);
 }

@@ -25,13 +25,16 @@ public sealed class JobProgressTracker
         ArgumentNullException.ThrowIfNull(hub);
         ArgumentNullException.ThrowIfNull(signals);
         hub.Observer += Observe;
-        signals.Changed += job =>
+        signals.Changed += Forget;
+        signals.ChangedElsewhere += Forget;
+    }
+
+    private void Forget(JobRecord job)
+    {
+        if (JobStateMachine.IsTerminal(job.State))
         {
-            if (JobStateMachine.IsTerminal(job.State))
-            {
-                _jobs.TryRemove(job.Id, out _);
-            }
-        };
+            _jobs.TryRemove(job.Id, out _);
+        }
     }
 
     /// <summary>What is known of the job's progress, or null when nothing has been reported (or it ended).</summary>

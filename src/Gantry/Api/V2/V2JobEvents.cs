@@ -57,6 +57,7 @@ public static class V2JobEvents
         }
 
         signals.Changed += OnChanged;
+        signals.ChangedElsewhere += OnChanged;
         try
         {
             var writer = new SseWriter(context);
@@ -76,6 +77,7 @@ public static class V2JobEvents
         finally
         {
             signals.Changed -= OnChanged;
+            signals.ChangedElsewhere -= OnChanged;
         }
     }
 
