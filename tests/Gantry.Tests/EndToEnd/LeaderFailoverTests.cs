@@ -11,12 +11,15 @@ namespace Gantry.Tests.EndToEnd;
 /// prompt id). Jobs are submitted through the followers only, so the leader must hear of them from the database. The
 /// leader goes (SIGKILL, its database session terminated, SIGTERM) while jobs run on the workers and wait in the queue,
 /// twice in a row: each time another instance leads within 10 s, reconciles the jobs on the workers, and every
-/// acknowledged job finishes exactly once.
+/// acknowledged job finishes exactly once. A client on every instance follows <c>/ws</c>; after the fault, jobs submitted
+/// through every surviving instance reach the clients of all of them, each frame once and in the same order (the new
+/// leader's clients hear its workers, the others through the event relay).
 /// </summary>
 public sealed class LeaderFailoverTests
 {
     private const string LeadingLine = "Leading the dispatcher";
     private const int JobsPerRound = 6;
+    private const int JobsAfterFault = 4;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -76,6 +79,12 @@ public sealed class LeaderFailoverTests
             foreach (var fault in faults)
             {
                 var followers = instances.Where(i => i != leader).ToList();
+                var recorders = new List<(ServeProcess Instance, SocketRecorder Recorder)>();
+                foreach (var instance in instances)
+                {
+                    recorders.Add((instance, await SocketRecorder.OpenAsync(instance.BaseAddress, $"client of instance {instances.IndexOf(instance)}")));
+                }
+
                 foreach (var hold in holds)
                 {
                     hold.Arm();
@@ -117,6 +126,22 @@ public sealed class LeaderFailoverTests
                 using var reader = leader.Client(apiKey: null);
                 await using var socket = await TestSocket.ConnectAsync(leader.BaseAddress, key: null);
                 await WaitForCompletedAsync(reader, socket, acknowledged);
+
+                // Events keep flowing to the clients of every surviving instance, whichever instance took the job.
+                var after = new List<Guid>();
+                for (var i = 0; i < JobsAfterFault; i++)
+                {
+                    using var client = instances[i % instances.Count].Client(apiKey: null);
+                    after.Add(await TwoFakeWorkerProcesses.SubmitAsync(client));
+                }
+
+                acknowledged.AddRange(after);
+                await WaitForCompletedAsync(reader, socket, acknowledged);
+                await ShouldAllSeeTheSameFramesAsync([.. recorders.Where(r => instances.Contains(r.Instance)).Select(r => r.Recorder)], after);
+                foreach (var (_, recorder) in recorders)
+                {
+                    await recorder.DisposeAsync();
+                }
             }
 
             var report = $"takeover after {string.Join(", ", faults)}: {string.Join(", ", takeovers.Select(t => $"{t.TotalMilliseconds:0} ms"))}";
@@ -136,6 +161,25 @@ public sealed class LeaderFailoverTests
             foreach (var instance in instances)
             {
                 await instance.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Each job's frames on every client: one start, one success, the final frame last, none twice, the same everywhere.</summary>
+    private static async Task ShouldAllSeeTheSameFramesAsync(IReadOnlyList<SocketRecorder> recorders, IReadOnlyList<Guid> jobs)
+    {
+        recorders.ShouldNotBeEmpty();
+        foreach (var id in jobs)
+        {
+            var journals = await Task.WhenAll(recorders.Select(r => r.JobAsync(id)));
+            var reference = journals[0];
+            var types = reference.Select(f => System.Text.Json.JsonDocument.Parse(f).RootElement.GetProperty("type").GetString()).ToList();
+            types.Count(t => t == "execution_start").ShouldBe(1, $"job {id}: {string.Join(", ", types)}");
+            types.Count(t => t == "execution_success").ShouldBe(1, $"job {id}: {string.Join(", ", types)}");
+            reference.Distinct().Count().ShouldBe(reference.Count, $"job {id}: a frame came twice");
+            for (var i = 1; i < journals.Length; i++)
+            {
+                journals[i].ShouldBe(reference, $"job {id}: {recorders[i].Name} against {recorders[0].Name}");
             }
         }
     }
