@@ -80,9 +80,17 @@ public sealed class Dispatcher : BackgroundService, IWorkerCallbacks, IWorkerLoa
         return reply.Task;
     }
 
-    /// <summary>Each user's jobs and place in the fair order, as the dispatcher's loop sees them (read-only).</summary>
+    /// <summary>
+    /// Each user's jobs and place in the fair order, as the dispatcher's loop sees them (read-only); on an instance that does
+    /// not lead, as the store shows them (<see cref="StoredFairness"/>).
+    /// </summary>
     public Task<IReadOnlyList<UserFairness>> FairnessAsync(int jobsPerUser)
     {
+        if (!_leading)
+        {
+            return StoredFairnessAsync(jobsPerUser);
+        }
+
         var reply = new TaskCompletionSource<IReadOnlyList<UserFairness>>(TaskCreationOptions.RunContinuationsAsynchronously);
         _context.Post(new SchedulerCommand.InspectFairness(jobsPerUser, reply));
         return reply.Task;
@@ -174,6 +182,9 @@ public sealed class Dispatcher : BackgroundService, IWorkerCallbacks, IWorkerLoa
         signals.Queued += OnQueued;
         signals.CancelRequested += OnCancelRequested;
         signals.Changed += OnChanged;
+
+        // A queued job cancelled through another instance leaves this queue as soon as the event relay says so.
+        signals.ChangedElsewhere += OnChanged;
         try
         {
             await _context.Pool.StartAsync(this, this, stoppingToken);
@@ -197,6 +208,7 @@ public sealed class Dispatcher : BackgroundService, IWorkerCallbacks, IWorkerLoa
             signals.Queued -= OnQueued;
             signals.CancelRequested -= OnCancelRequested;
             signals.Changed -= OnChanged;
+            signals.ChangedElsewhere -= OnChanged;
             _context.Placements.StopAllTimers();
             _pauses.Dispose();
             _offline.Dispose();
@@ -300,5 +312,12 @@ public sealed class Dispatcher : BackgroundService, IWorkerCallbacks, IWorkerLoa
         {
             _context.Work.Run(job.Id, () => _guards.StopOnWorkerAsync(placement, timedOut: false));
         }
+    }
+
+    private async Task<IReadOnlyList<UserFairness>> StoredFairnessAsync(int jobsPerUser)
+    {
+        var active = await _context.Store.ListActiveJobsAsync(CancellationToken.None);
+        var users = (await _context.Users.ListUsersAsync(CancellationToken.None)).ToDictionary(u => u.Id);
+        return StoredFairness.Compute(active, users, _context.Options, jobsPerUser);
     }
 }
