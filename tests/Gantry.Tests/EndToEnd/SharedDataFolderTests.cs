@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Gantry.Tests.Api.Comfy;
 using Gantry.Tests.Infrastructure;
 
