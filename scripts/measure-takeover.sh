@@ -5,6 +5,7 @@
 # "Leading the dispatcher" (logged once its dispatcher leads: workers started, active jobs reloaded). The killed
 # instance is started again as a follower before the next round. Prints each time, then the median and the worst.
 # GANTRY names the command to run (default ./gantry). Everything it starts is stopped at the end; the database is dropped.
+# GANTRY_KEEP_LOGS=1 keeps the instances' logs and prints where.
 set -euo pipefail
 
 kills="${1:-10}"
@@ -35,7 +36,7 @@ cleanup() {
   wait 2>/dev/null || true
   psql "postgresql://$(sed -E 's/.*Username=([^;]*).*/\1/' <<<"$server"):$(sed -E 's/.*Password=([^;]*).*/\1/' <<<"$server")@$(sed -E 's/.*Host=([^;]*).*/\1/' <<<"$server"):$(sed -E 's/.*Port=([^;]*).*/\1/' <<<"$server")/postgres" \
     -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$work"
+  if [[ "${GANTRY_KEEP_LOGS:-}" == 1 ]]; then echo "logs kept in $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
