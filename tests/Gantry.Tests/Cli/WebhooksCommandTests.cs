@@ -70,7 +70,7 @@ public sealed class WebhooksCommandTests
         (await JsonAsync(["webhooks", "list", "--json"], environment)).GetProperty("webhooks").GetArrayLength().ShouldBe(0);
 
         var (missingCode, _, missing) = await GantryProcess.RunAsync(["webhooks", "deliveries", id], environment);
-        missingCode.ShouldNotBe(0);
+        missingCode.ShouldBe(2);
         missing.ShouldContain("No such webhook endpoint");
     }
 
@@ -87,10 +87,10 @@ public sealed class WebhooksCommandTests
 
         // Private addresses are refused by default; so is an unknown event.
         var (privateCode, _, privateError) = await GantryProcess.RunAsync(["webhooks", "create", "http://127.0.0.1:9/hook"], environment);
-        privateCode.ShouldNotBe(0);
+        privateCode.ShouldBe(2);
         privateError.ShouldContain("loopback, private or link-local");
         var (eventCode, _, eventError) = await GantryProcess.RunAsync(["webhooks", "create", "https://hooks.example.com/x", "--events", "job.exploded"], environment);
-        eventCode.ShouldNotBe(0);
+        eventCode.ShouldBe(2);
         eventError.ShouldContain("events must be a list of");
 
         using var client = server.Client((string)environment["GANTRY_API_KEY"]!);
