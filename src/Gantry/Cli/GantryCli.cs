@@ -31,6 +31,7 @@ public static class GantryCli
         root.Add(WorkersCommand.Create());
         root.Add(WebhooksCommand.Create());
         root.Add(McpCommand.Create());
+        root.Add(StoreCommand.Create());
         return root;
     }
 
