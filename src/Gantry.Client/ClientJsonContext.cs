@@ -15,5 +15,6 @@ namespace Gantry.Client;
 [JsonSerializable(typeof(UploadedImage))]
 [JsonSerializable(typeof(CancelOutcome))]
 [JsonSerializable(typeof(SavedOutputs))]
+[JsonSerializable(typeof(WebhookEndpointInfo))]
 [JsonSerializable(typeof(JsonElement))]
 public sealed partial class ClientJsonContext : JsonSerializerContext;

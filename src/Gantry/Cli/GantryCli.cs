@@ -29,6 +29,7 @@ public static class GantryCli
         root.Add(KeysCommand.Create());
         root.Add(UsersCommand.Create());
         root.Add(WorkersCommand.Create());
+        root.Add(WebhooksCommand.Create());
         root.Add(McpCommand.Create());
         root.Add(StoreCommand.Create());
         return root;

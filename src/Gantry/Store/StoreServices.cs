@@ -12,10 +12,20 @@ public static class StoreServices
     {
         services.AddOptions<DataOptions>().BindConfiguration(DataOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StoreOptions>().BindConfiguration(StoreOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IGantryStore>(sp => GantryStoreFactory.Create(
-            sp.GetRequiredService<IOptions<StoreOptions>>().Value.Postgres,
-            sp.GetRequiredService<IOptions<DataOptions>>().Value.DataDirectory,
-            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IGantryStore>(sp =>
+        {
+            var store = GantryStoreFactory.Create(
+                sp.GetRequiredService<IOptions<StoreOptions>>().Value.Postgres,
+                sp.GetRequiredService<IOptions<DataOptions>>().Value.DataDirectory,
+                sp.GetRequiredService<TimeProvider>());
+            if (store is Relational.RelationalGantryStore relational)
+            {
+                // What each transition batch writes in its own transaction (the webhook outbox), when registered.
+                relational.ChangeOutbox = sp.GetService<Relational.IJobChangeOutbox>();
+            }
+
+            return store;
+        });
         services.AddSingleton<IJobStore>(sp => sp.GetRequiredService<IGantryStore>());
         services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<IGantryStore>());
         services.AddSingleton<IWorkerRegistry>(sp => sp.GetRequiredService<IGantryStore>());

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
+using Gantry.Jobs;
 using Gantry.Net;
 using Microsoft.Extensions.Options;
 
@@ -23,10 +24,12 @@ internal sealed partial class WebhookSender : BackgroundService
     private readonly ILogger<WebhookSender> _logger;
     private readonly HttpClient _http;
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly JobSignals _signals;
 
-    public WebhookSender(WebhookStore store, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookSender> logger)
+    public WebhookSender(WebhookStore store, JobSignals signals, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookSender> logger)
     {
         _store = store;
+        _signals = signals;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -47,6 +50,18 @@ internal sealed partial class WebhookSender : BackgroundService
         {
             // Already woken.
         }
+    }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _signals.Changed += OnJobChanged;
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        _signals.Changed -= OnJobChanged;
+        return base.StopAsync(cancellationToken);
     }
 
     public override void Dispose()
@@ -78,6 +93,15 @@ internal sealed partial class WebhookSender : BackgroundService
             }
 
             await _wake.WaitAsync(_options.PollInterval, stoppingToken);
+        }
+    }
+
+    /// <summary>A committed move that raises an event has its deliveries in the outbox already (same transaction): send them now.</summary>
+    private void OnJobChanged(Domain.JobRecord job)
+    {
+        if (WebhookEvents.For(job.State) is not null)
+        {
+            Wake();
         }
     }
 

@@ -5,7 +5,7 @@ namespace Gantry.Webhooks;
 
 public static class WebhookServices
 {
-    /// <summary>Binds and validates <c>Gantry:Webhooks</c>; registers the store, the event source and the sender.</summary>
+    /// <summary>Binds and validates <c>Gantry:Webhooks</c>; registers the store, the outbox writer (which the job store runs in each transition's transaction) and the sender.</summary>
     public static IServiceCollection AddWebhooks(this IServiceCollection services)
     {
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName)
@@ -18,8 +18,7 @@ public static class WebhookServices
         services.AddSingleton(sp => new WebhookStore((IRelationalDatabase)sp.GetRequiredService<IGantryStore>()));
         services.AddSingleton<WebhookSender>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookSender>());
-        services.AddSingleton<WebhookEventSource>();
-        services.AddHostedService(sp => sp.GetRequiredService<WebhookEventSource>());
+        services.AddSingleton<IJobChangeOutbox, WebhookOutbox>();
         return services;
     }
 }

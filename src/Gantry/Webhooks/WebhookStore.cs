@@ -5,7 +5,7 @@ namespace Gantry.Webhooks;
 
 /// <summary>
 /// Webhook endpoints and the delivery outbox, on Gantry's database (SQLite or PostgreSQL; the tables of
-/// <c>V2Schema</c>). A delivery is claimed with a lease before it is sent, so one instance sends it; on PostgreSQL the
+/// <c>V2Schema</c>). Deliveries are inserted in the job transition's own transaction (<see cref="WebhookOutbox"/>). A delivery is claimed with a lease before it is sent, so one instance sends it; on PostgreSQL the
 /// claim skips rows another instance is claiming (<c>FOR UPDATE SKIP LOCKED</c>). Within one endpoint and job, only the
 /// oldest pending delivery is claimable: events of a job arrive in the order they happened.
 /// </summary>
@@ -54,17 +54,6 @@ internal sealed class WebhookStore(IRelationalDatabase db)
             return await ReadEndpointsAsync(command, ct);
         }, cancellationToken);
 
-    /// <summary>The endpoints that receive a user's job events: theirs, and those registered for all users.</summary>
-    public Task<IReadOnlyList<WebhookEndpoint>> EndpointsForUserAsync(long userId, CancellationToken cancellationToken) =>
-        db.ReadAsync<IReadOnlyList<WebhookEndpoint>>(async (connection, ct) =>
-        {
-            await using var command = connection.CreateCommand().WithText(
-                $"SELECT {EndpointColumns} FROM webhook_endpoints WHERE user_id = @user_id OR all_users = @yes ORDER BY created_at_ms, id");
-            command.AddInt64("@user_id", userId);
-            command.AddBoolean("@yes", true);
-            return await ReadEndpointsAsync(command, ct);
-        }, cancellationToken);
-
     public Task<WebhookEndpoint?> GetEndpointAsync(Guid id, CancellationToken cancellationToken) =>
         db.ReadAsync(async (connection, ct) =>
         {
@@ -88,27 +77,47 @@ internal sealed class WebhookStore(IRelationalDatabase db)
             return await command.ExecuteNonQueryAsync(ct) > 0;
         }, cancellationToken);
 
-    /// <summary>Adds deliveries to the outbox; one that exists already (same endpoint, job and event) is left as it is.</summary>
-    public Task EnqueueAsync(IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken) =>
-        deliveries.Count == 0 ? Task.CompletedTask : db.WriteAsync(async (connection, transaction, ct) =>
+    /// <summary>
+    /// The endpoints that receive job events of any of <paramref name="userIds"/> (theirs, and those for all users), read
+    /// inside a job transition's transaction (<see cref="WebhookOutbox"/>).
+    /// </summary>
+    public static async Task<IReadOnlyList<WebhookEndpoint>> EndpointsForUsersAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<long> userIds, CancellationToken cancellationToken)
+    {
+        var names = string.Join(", ", userIds.Select((_, i) => "@u" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        await using var command = connection.CreateCommand().WithText(
+            $"SELECT {EndpointColumns} FROM webhook_endpoints WHERE all_users = @yes OR user_id IN ({names}) ORDER BY created_at_ms, id", transaction);
+        command.AddBoolean("@yes", true);
+        for (var i = 0; i < userIds.Count; i++)
         {
-            foreach (var delivery in deliveries)
-            {
-                await using var insert = connection.CreateCommand().WithText(
-                    "INSERT INTO webhook_deliveries (id, endpoint_id, job_id, event, payload, created_at_ms, status, attempts, next_attempt_at_ms) " +
-                    "VALUES (@id, @endpoint_id, @job_id, @event, @payload, @at, 0, 0, @at) ON CONFLICT (endpoint_id, job_id, event) DO NOTHING",
-                    transaction);
-                insert.AddText("@id", delivery.Id.ToString("D"));
-                insert.AddText("@endpoint_id", delivery.EndpointId.ToString("D"));
-                insert.AddText("@job_id", delivery.JobId.ToString("D"));
-                insert.AddText("@event", delivery.Event);
-                insert.AddBlob("@payload", delivery.Payload);
-                insert.AddInt64("@at", delivery.CreatedAtMs);
-                await insert.ExecuteNonQueryAsync(ct);
-            }
+            command.AddInt64("@u" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), userIds[i]);
+        }
 
-            return 0;
-        }, cancellationToken);
+        return await ReadEndpointsAsync(command, cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds deliveries to the outbox inside the caller's transaction; one that exists already (same endpoint, job and
+    /// event: a job that ran twice after a lost worker) is left as it is.
+    /// </summary>
+    public static async Task InsertDeliveriesAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken)
+    {
+        foreach (var delivery in deliveries)
+        {
+            await using var insert = connection.CreateCommand().WithText(
+                "INSERT INTO webhook_deliveries (id, endpoint_id, job_id, event, payload, created_at_ms, status, attempts, next_attempt_at_ms) " +
+                "VALUES (@id, @endpoint_id, @job_id, @event, @payload, @at, 0, 0, @at) ON CONFLICT (endpoint_id, job_id, event) DO NOTHING",
+                transaction);
+            insert.AddText("@id", delivery.Id.ToString("D"));
+            insert.AddText("@endpoint_id", delivery.EndpointId.ToString("D"));
+            insert.AddText("@job_id", delivery.JobId.ToString("D"));
+            insert.AddText("@event", delivery.Event);
+            insert.AddBlob("@payload", delivery.Payload);
+            insert.AddInt64("@at", delivery.CreatedAtMs);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
 
     /// <summary>Claims up to <paramref name="limit"/> due deliveries until <paramref name="leaseUntilMs"/>, oldest first.</summary>
     public Task<IReadOnlyList<WebhookDelivery>> ClaimDueAsync(long nowMs, long leaseUntilMs, int limit, CancellationToken cancellationToken) =>

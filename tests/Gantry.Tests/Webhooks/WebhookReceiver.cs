@@ -29,6 +29,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public int Requests;
 
+    /// <summary>What a request gets when nothing is scripted for it (200 unless a test refuses everything for a while).</summary>
+    public int DefaultStatus { get; set; } = 200;
+
     public static async Task<WebhookReceiver> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -42,7 +45,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         return receiver;
     }
 
-    /// <summary>Answers the next request with <paramref name="status"/> (after that: 200).</summary>
+    /// <summary>Answers the next request with <paramref name="status"/> (after that: <see cref="DefaultStatus"/>).</summary>
     public void ThenAnswer(int status) => _script.Enqueue(_ => Task.FromResult(status));
 
     /// <summary>The next request gets no answer until the sender gives up (its time-out).</summary>
@@ -78,7 +81,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var id = context.Request.Headers["webhook-id"].ToString();
         var timestamp = context.Request.Headers["webhook-timestamp"].ToString();
         var signature = context.Request.Headers["webhook-signature"].ToString();
-        var status = _script.TryDequeue(out var step) ? await step(context) : 200;
+        var status = _script.TryDequeue(out var step) ? await step(context) : DefaultStatus;
         if (context.RequestAborted.IsCancellationRequested)
         {
             return;

@@ -23,7 +23,7 @@ public sealed class PostgresGantryStore : RelationalGantryStore
     }
 
     private PostgresGantryStore(NpgsqlDataSource dataSource, TimeProvider? timeProvider)
-        : base(PostgresDialect.Instance, timeProvider, _ => new PostgresJobBatches(dataSource))
+        : base(PostgresDialect.Instance, timeProvider, database => new PostgresJobBatches(dataSource, database))
     {
         _dataSource = dataSource;
     }

@@ -9,8 +9,9 @@ namespace Gantry.Store.Postgres;
 /// <summary>
 /// The two batch writers: a batch is one transaction and one round trip (an <see cref="NpgsqlBatch"/> of one
 /// statement per item). Each statement is self-contained (data-modifying CTEs), so an item's writes are atomic.
+/// A transition batch also writes what its moves cause (<see cref="IRelationalDatabase.ChangeOutbox"/>) before it commits.
 /// </summary>
-internal sealed class PostgresJobBatches(NpgsqlDataSource dataSource) : IJobBatchWriter
+internal sealed class PostgresJobBatches(NpgsqlDataSource dataSource, IRelationalDatabase database) : IJobBatchWriter
 {
     private static PostgresDialect Dialect => PostgresDialect.Instance;
 
@@ -151,6 +152,7 @@ internal sealed class PostgresJobBatches(NpgsqlDataSource dataSource) : IJobBatc
         }
 
         var outcomes = new GroupCommitOutcome<JobRecord?>[transitions.Count];
+        var moved = new List<JobRecord>(transitions.Count);
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
             for (var i = 0; i < transitions.Count; i++)
@@ -162,7 +164,16 @@ internal sealed class PostgresJobBatches(NpgsqlDataSource dataSource) : IJobBatc
 
                 var row = await reader.ReadAsync(cancellationToken) ? JobRows.Read(reader, Dialect) : null;
                 outcomes[i] = GroupCommitOutcome<JobRecord?>.Success(row);
+                if (row is not null)
+                {
+                    moved.Add(row);
+                }
             }
+        }
+
+        if (database.ChangeOutbox is { } outbox && moved.Count > 0)
+        {
+            await outbox.AppendAsync(connection, transaction, moved, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -11,6 +11,9 @@ internal interface IRelationalDatabase
     /// <summary>The backend's SQL differences.</summary>
     SqlDialect Dialect { get; }
 
+    /// <summary>What the job batch writers append to each transition batch's transaction (null: nothing).</summary>
+    IJobChangeOutbox? ChangeOutbox { get; }
+
     /// <summary>Runs a read on a connection of the backend's choosing.</summary>
     Task<T> ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken);
 

@@ -85,6 +85,11 @@ public abstract class RelationalGantryStore : IGantryStore, IRelationalDatabase
 
     SqlDialect IRelationalDatabase.Dialect => Dialect;
 
+    /// <summary>Written in each job transition batch's transaction (the webhook outbox); set once, before the store is used.</summary>
+    internal IJobChangeOutbox? ChangeOutbox { get; set; }
+
+    IJobChangeOutbox? IRelationalDatabase.ChangeOutbox => ChangeOutbox;
+
     Task<T> IRelationalDatabase.ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
         => ReadAsync(read, cancellationToken);
 

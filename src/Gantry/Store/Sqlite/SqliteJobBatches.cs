@@ -8,7 +8,8 @@ namespace Gantry.Store.Sqlite;
 
 /// <summary>
 /// The two batch writers: each batch is one transaction on the writer connection (<paramref name="database"/>'s writes),
-/// statements prepared once per batch. <paramref name="waitingBounds"/> spares a count for users far below their queue cap.
+/// statements prepared once per batch; a transition batch also writes what its moves cause (<see cref="IRelationalDatabase.ChangeOutbox"/>).
+/// <paramref name="waitingBounds"/> spares a count for users far below their queue cap.
 /// </summary>
 internal sealed class SqliteJobBatches(IRelationalDatabase database, WaitingBounds waitingBounds) : IJobBatchWriter
 {
@@ -30,8 +31,20 @@ internal sealed class SqliteJobBatches(IRelationalDatabase database, WaitingBoun
 
     public Task<GroupCommitOutcome<JobRecord?>[]> CommitTransitionsAsync(
         IReadOnlyList<JobTransition> transitions, CancellationToken cancellationToken) =>
-        database.WriteAsync((connection, transaction, _) =>
-            Task.FromResult(TransitionBatch((SqliteConnection)connection, (SqliteTransaction)transaction, transitions)), cancellationToken);
+        database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            var outcomes = TransitionBatch((SqliteConnection)connection, (SqliteTransaction)transaction, transitions);
+            if (database.ChangeOutbox is { } outbox)
+            {
+                var moved = outcomes.Select(o => o.Value).OfType<JobRecord>().ToList();
+                if (moved.Count > 0)
+                {
+                    await outbox.AppendAsync(connection, transaction, moved, ct);
+                }
+            }
+
+            return outcomes;
+        }, cancellationToken);
 
     private static GroupCommitOutcome<JobRecord>[] InsertBatch(
         SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<NewJob> jobs, WaitingBounds bounds)

@@ -76,6 +76,25 @@ public sealed class SseClient : IAsyncDisposable
 
     public int Comments { get; private set; }
 
+    /// <summary>Reads until the next comment line (a keep-alive); fails if an event or the end comes first.</summary>
+    public async Task WaitForCommentAsync()
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(Infrastructure.TestTimeouts.Default);
+        while (await _reader.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (line.StartsWith(':'))
+            {
+                Comments++;
+                return;
+            }
+
+            line.ShouldBeEmpty("only keep-alives were expected while the job waits");
+        }
+
+        throw new ShouldAssertException("The stream ended while a keep-alive was awaited.");
+    }
+
     /// <summary>Reads events until one matches; returns every event read, the match last.</summary>
     public async Task<List<SseEvent>> ReadUntilAsync(Func<SseEvent, bool> match)
     {
