@@ -30,6 +30,7 @@ public static class GantryCli
         root.Add(UsersCommand.Create());
         root.Add(WorkersCommand.Create());
         root.Add(McpCommand.Create());
+        root.Add(StoreCommand.Create());
         return root;
     }
 

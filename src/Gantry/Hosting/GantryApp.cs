@@ -57,6 +57,7 @@ public static class GantryApp
         app.UseMiddleware<CsrfGuard>();
         app.UseRateLimiter();
         app.UseAuthorization();
+        Metrics.MetricsEndpoint.UseMetricsRefresh(app);
         MapEndpoints(app);
         return app;
     }
@@ -113,6 +114,7 @@ public static class GantryApp
         app.MapApiReference();
         app.MapGet("/healthz", () => TypedResults.Ok("ok")).AllowAnonymous().WithTags("health").WithName("health");
         Scheduling.Leadership.ReadinessEndpoint.MapReadiness(app);
+        Metrics.MetricsEndpoint.MapGantryMetrics(app);
         app.MapPromptEndpoints("/api/prompt");
         app.MapCloudJobs();
         app.MapCloudQueue();

@@ -41,6 +41,7 @@ public static class GantryServices
         services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName).ValidateOnStart();
 
         services.AddSingleton<JobSignals>();
+        Metrics.MetricsServices.AddGantryMetrics(services, configuration);
         services.AddSingleton<JobCanceller>();
         services.AddSubmission();
         services.AddSingleton<CloudJobViews>();

@@ -36,6 +36,7 @@ public sealed class Dispatcher : BackgroundService, IWorkerCallbacks, IWorkerLoa
     private readonly FencedJobStore _fenced;
     private readonly ILeaderElection _election;
     private readonly IHostApplicationLifetime? _lifetime;
+    private readonly Telemetry.GantryMetrics? _metrics;
     private volatile bool _leading;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -50,8 +51,10 @@ public sealed class Dispatcher : BackgroundService, IWorkerCallbacks, IWorkerLoa
         IOptions<DataOptions> data,
         ILogger<Dispatcher> logger,
         ILeaderElection? election = null,
-        IHostApplicationLifetime? lifetime = null)
+        IHostApplicationLifetime? lifetime = null,
+        Telemetry.GantryMetrics? metrics = null)
     {
+        _metrics = metrics;
         // Only the leader dispatches (see Leadership/): its moves carry its term's epoch, which the store checks.
         _fenced = new FencedJobStore(store);
         _election = election ?? UncontestedElection.Instance;
@@ -141,6 +144,7 @@ public sealed class Dispatcher : BackgroundService, IWorkerCallbacks, IWorkerLoa
             _fenced.Epoch = term.Epoch;
             using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, term.Lost);
             _leading = true;
+            _metrics?.LeadershipChanged(leading: true);
 
             // Logged once this instance does lead (/readyz says leader from here on), not when the lock is won.
             if (term.Epoch is { } epoch)
@@ -155,6 +159,7 @@ public sealed class Dispatcher : BackgroundService, IWorkerCallbacks, IWorkerLoa
             finally
             {
                 _leading = false;
+                _metrics?.LeadershipChanged(leading: false);
                 lost = term.Lost.IsCancellationRequested;
             }
         }

@@ -10,7 +10,8 @@ namespace Gantry.Jobs.Submission;
 /// the scheduler.
 /// Nothing is acknowledged before it is durable.
 /// </summary>
-public sealed class JobSubmitter(IJobStore store, IPromptValidator validator, SubmitLimits limits, JobSignals signals, TimeProvider time)
+public sealed class JobSubmitter(
+    IJobStore store, IPromptValidator validator, SubmitLimits limits, JobSignals signals, TimeProvider time, Telemetry.GantryMetrics? metrics = null)
 {
     public async Task<SubmitOutcome> SubmitAsync(Caller caller, PromptSubmission submission, CancellationToken cancellationToken)
     {
@@ -58,6 +59,7 @@ public sealed class JobSubmitter(IJobStore store, IPromptValidator validator, Su
             return new SubmitOutcome.KeyReused();
         }
 
+        metrics?.JobSubmitted();
         signals.RaiseQueued(record);
         return new SubmitOutcome.Accepted(record, validation.NodeErrorsJson);
     }
