@@ -64,6 +64,13 @@ if [ -z "${GANTRY_TEST_CHROMIUM:-}" ] && [ ! -x /usr/lib/chromium/chromium ] && 
   fi
 fi
 
+# The dashboard's Firefox test drives Debian's Firefox ESR (stock, over WebDriver BiDi); install it when missing.
+if [ -z "${GANTRY_TEST_FIREFOX:-}" ] && [ ! -x /usr/bin/firefox-esr ]; then
+  if ! (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends firefox-esr) >"$results/firefox-install.log" 2>&1; then
+    echo "Could not install firefox-esr (see $results/firefox-install.log); the Firefox test will fail." >&2
+  fi
+fi
+
 # The editor tier (tests/Gantry.Tests/Editor): the real ComfyUI frontend, unpacked from ../shared/comfyui-frontend.
 if [ -z "${GANTRY_TEST_FRONTEND:-}" ] && ls ../shared/comfyui-frontend/*.tar.gz >/dev/null 2>&1; then
   frontend_dir="$(mktemp -d "${TMPDIR:-/tmp}/gantry-test-frontend.XXXXXX")"

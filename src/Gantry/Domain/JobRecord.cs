@@ -39,6 +39,9 @@ public sealed record JobRecord
     /// <summary>How many times the job was handed to a worker.</summary>
     public int Attempts { get; init; }
 
+    /// <summary>When the job was last handed to a worker (the move to <see cref="JobState.Dispatched"/>); null while queued.</summary>
+    public long? DispatchedAtMs { get; init; }
+
     public long? ExecutionStartMs { get; init; }
 
     public long? ExecutionEndMs { get; init; }

@@ -30,4 +30,6 @@ public sealed record WorkerInfo(
     string? LastError,
     int Running,
     int Slots,
-    bool HasCatalog);
+    bool HasCatalog,
+    int? NodeCount = null,
+    int? ModelCount = null);

@@ -57,6 +57,9 @@ internal sealed class PoolEntry
             return new WorkerInfo(Name, Kind, Url, WorkerState.Offline, UnavailableReason, 0, 0, false);
         }
 
-        return new WorkerInfo(Name, Kind, Url, worker.State, worker.LastError, load?.JobsOn(Name) ?? 0, worker.Slots, LastCapabilities is not null || worker.Capabilities is not null);
+        // The node and model counts of the newest catalog (the last one seen while the worker is offline).
+        var catalog = worker.Capabilities ?? LastCapabilities;
+        return new WorkerInfo(Name, Kind, Url, worker.State, worker.LastError, load?.JobsOn(Name) ?? 0, worker.Slots, catalog is not null,
+            catalog?.Nodes.Count, catalog?.Models.Values.Sum(files => files.Count));
     }
 }

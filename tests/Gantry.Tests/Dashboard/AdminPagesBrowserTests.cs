@@ -61,6 +61,7 @@ public sealed class AdminPagesBrowserTests(EmbeddedSqliteServerFixture fixture) 
         await page.Locator("tr[data-key]", new() { HasTextString = key[..11] + "…" }).WaitForAsync();
         (await page.Locator("#user-detail table").InnerTextAsync()).ShouldNotContain(key);
         await Browser.ScreenshotAsync(page, "users");
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "users");
 
         // The key works; with one job at a time, the second waits: the all-queues page says so.
         using var client = Server.CreateClient(key);
@@ -76,6 +77,7 @@ public sealed class AdminPagesBrowserTests(EmbeddedSqliteServerFixture fixture) 
             (await row.InnerTextAsync()).ShouldContain(second.ToString()[..8]);
             (await row.InnerTextAsync()).ShouldContain($"{first.ToString()[..8]} on embedded-1");
             await Browser.ScreenshotAsync(page, "all-queues");
+            await Accessibility.AssertNoSeriousViolationsAsync(page, "all-queues");
 
             // The system page: the store, counts and the chart of the last hour, in both themes.
             await page.GetByRole(AriaRole.Link, new() { Name = "System" }).ClickAsync();
@@ -86,6 +88,7 @@ public sealed class AdminPagesBrowserTests(EmbeddedSqliteServerFixture fixture) 
             await page.Locator("[data-state='running'] dd", new() { HasTextString = "1" }).WaitForAsync();
             (await page.Locator("#sys-utilisation").InnerTextAsync()).ShouldContain("slots busy");
             await Browser.ScreenshotAsync(page, "system");
+            await Accessibility.AssertNoSeriousViolationsAsync(page, "system");
             await page.GetByRole(AriaRole.Button, new() { Name = "Switch between light and dark theme" }).ClickAsync();
             await Browser.ScreenshotAsync(page, "system-theme-switched");
         }

@@ -30,6 +30,7 @@ public sealed class DashboardBrowserTests(EmbeddedSqliteServerFixture fixture) :
         await page.GotoAsync(new Uri(Server.BaseAddress, "/").ToString());
         await page.GetByLabel("API key").WaitForAsync();
         await Browser.ScreenshotAsync(page, "signin");
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "signin");
         await page.GetByLabel("API key").FillAsync("gk_wrong");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.GetByText("That API key is not valid.").WaitForAsync();
@@ -41,6 +42,7 @@ public sealed class DashboardBrowserTests(EmbeddedSqliteServerFixture fixture) :
         (await page.Locator($"tr[data-job='{done}'] img").CountAsync()).ShouldBe(1);
         page.Url.ShouldNotContain(owner.Key);
         await Browser.ScreenshotAsync(page, "jobs");
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "jobs");
 
         // A job submitted elsewhere appears and starts without a reload.
         var gate = Guid.NewGuid().ToString();
@@ -54,7 +56,15 @@ public sealed class DashboardBrowserTests(EmbeddedSqliteServerFixture fixture) :
         TestGate.Named(gate).Open();
         await page.Locator("h1 + .status.completed").WaitForAsync();
         await page.GetByText("passed").First.WaitForAsync();
+
+        // The timeline: submitted, dispatched (Gantry's dispatched_at), started, ended, and the worker.
+        var stored = (await Server.Store.GetJobAsync(live, CancellationToken.None)).ShouldNotBeNull();
+        stored.DispatchedAtMs.ShouldNotBeNull();
+        var shown = await page.EvaluateAsync<string>("ms => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(ms))", stored.DispatchedAtMs);
+        (await page.Locator("#job-dispatched").InnerTextAsync()).ShouldBe(shown);
+        (await page.Locator(".facts").InnerTextAsync()).ShouldContain("embedded-1");
         await Browser.ScreenshotAsync(page, "job");
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "job");
 
         // Cancel from the job's page.
         var held = Guid.NewGuid().ToString();
@@ -68,6 +78,8 @@ public sealed class DashboardBrowserTests(EmbeddedSqliteServerFixture fixture) :
         // The queue page, then sign out: the session is gone on the server too.
         await page.GetByRole(AriaRole.Link, new() { Name = "Queue" }).ClickAsync();
         await page.GetByText("Nothing is running or waiting.").WaitForAsync();
+        await Browser.ScreenshotAsync(page, "queue");
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "queue");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await page.GetByLabel("API key").WaitForAsync();
         var status = await page.EvaluateAsync<int>("fetch('/api/jobs').then(r => r.status)");
@@ -96,7 +108,14 @@ public sealed class DashboardBrowserTests(EmbeddedSqliteServerFixture fixture) :
         await page.GetByLabel("API key").FillAsync(Server.AdminKey);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.Locator("tr[data-worker='embedded-1']").WaitForAsync();
+
+        // The node and model counts of the engine's catalog, as the admin API gives them.
+        var listed = await page.EvaluateAsync<System.Text.Json.JsonElement>("fetch('/api/admin/workers').then(r => r.json()).then(ws => ws.find(w => w.name === 'embedded-1'))");
+        listed.GetProperty("nodes").GetInt32().ShouldBeGreaterThan(10);
+        (await page.Locator("tr[data-worker='embedded-1'] td[data-nodes]").InnerTextAsync()).ShouldBe(listed.GetProperty("nodes").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        (await page.Locator("tr[data-worker='embedded-1'] td[data-models]").InnerTextAsync()).ShouldBe("0");
         await Browser.ScreenshotAsync(page, "workers");
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "workers");
 
         // A fetch of the page's own carries the browser's same-origin mark (Sec-Fetch-Site), which passes without the token.
         var sameOrigin = await page.EvaluateAsync<int>("fetch('/api/queue', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: '{\"clear\": false}'}).then(r => r.status)");

@@ -39,6 +39,7 @@ public sealed class RunPageBrowserTests(EmbeddedSqliteServerFixture fixture) : I
         await page.GetByLabel("Upload an image for image of node #1").SetInputFilesAsync(new FilePayload { Name = "mine.png", MimeType = "image/png", Buffer = image });
         await Assertions.Expect(page.GetByLabel("image of node #1", new() { Exact = true })).ToHaveValueAsync("mine.png");
         await Browser.ScreenshotAsync(page, "run");
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "run");
         await page.GetByRole(AriaRole.Button, new() { Name = "Run" }).ClickAsync();
 
         await page.GetByRole(AriaRole.Heading, new() { Name = "Timeline" }).WaitForAsync();
@@ -104,6 +105,7 @@ public sealed class RunPageBrowserTests(EmbeddedSqliteServerFixture fixture) : I
         (await page.Locator("tr[data-node='1'][data-input='height'] .input-error div").CountAsync()).ShouldBe(0);
         page.Url.ShouldEndWith("#/run");
         await Browser.ScreenshotAsync(page, "run-error");
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "run-error");
 
         using var jobs = await user.Client.GetAsync("api/jobs", Ct);
         (await jobs.ShouldBeJsonAsync(HttpStatusCode.OK)).GetProperty("jobs").GetArrayLength().ShouldBe(0);

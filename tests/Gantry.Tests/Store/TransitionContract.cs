@@ -110,7 +110,7 @@ public abstract class TransitionContract(StoreBackend backend) : StoreTestBase(b
     }
 
     [Fact]
-    public async Task Dispatch_sets_the_worker_and_counts_an_attempt_and_a_requeue_resets_execution()
+    public async Task Dispatch_sets_the_worker_and_its_time_and_counts_an_attempt_and_a_requeue_resets_execution()
     {
         var user = await NewUserAsync();
         var job = await InsertAsync(user.Id);
@@ -120,11 +120,14 @@ public abstract class TransitionContract(StoreBackend backend) : StoreTestBase(b
         dispatched.ShouldNotBeNull();
         dispatched.Worker.ShouldBe("w1");
         dispatched.Attempts.ShouldBe(1);
+        dispatched.DispatchedAtMs.ShouldBe(10);
+        job.DispatchedAtMs.ShouldBeNull();
 
         var running = await Store.TransitionAsync(
             new JobTransition { JobId = job.Id, To = JobState.Running, AtMs = 11, ExecutionStartMs = 11 }, Ct);
         running.ShouldNotBeNull().ExecutionStartMs.ShouldBe(11);
         running.Attempts.ShouldBe(1);
+        running.DispatchedAtMs.ShouldBe(10);
 
         var requeued = await Store.TransitionAsync(
             new JobTransition { JobId = job.Id, To = JobState.Queued, AtMs = 12, ResetExecution = true, OnlyOnWorker = "w1" }, Ct);
@@ -135,11 +138,14 @@ public abstract class TransitionContract(StoreBackend backend) : StoreTestBase(b
         requeued.ExecutionEndMs.ShouldBeNull();
         requeued.ExecutionDurationMs.ShouldBe(0);
         requeued.Attempts.ShouldBe(1);
+        requeued.DispatchedAtMs.ShouldBeNull();
 
         var again = await Store.TransitionAsync(
             new JobTransition { JobId = job.Id, To = JobState.Dispatched, AtMs = 13, Worker = "w2", CountAttempt = true }, Ct);
         again.ShouldNotBeNull().Worker.ShouldBe("w2");
         again.Attempts.ShouldBe(2);
+        again.DispatchedAtMs.ShouldBe(13);
+        (await Store.GetJobAsync(job.Id, Ct)).ShouldNotBeNull().DispatchedAtMs.ShouldBe(13);
         again.CreatedAtMs.ShouldBe(job.CreatedAtMs);
         again.Sequence.ShouldBe(job.Sequence);
     }

@@ -23,7 +23,8 @@ public sealed class CloudJobViews(IOptions<ApiOptions> options)
         IsoTime(job.UpdatedAtMs),
         IsoTime(job.StateChangedAtMs),
         job.Worker,
-        job.ErrorMessage);
+        job.ErrorMessage,
+        job.DispatchedAtMs is { } dispatched ? IsoTime(dispatched) : null);
 
     public JobEntry ToEntry(JobRecord job)
     {

@@ -141,5 +141,6 @@ internal static class PostgresSchema
         new(5, "assets: blobs by hash, per-user asset records, tags, metadata keys", Gantry.Assets.AssetSchema.Postgres),
         new(V2Schema.Version, V2Schema.Name, V2Schema.Postgres),
         new(Leadership.LeadershipSchema.Version, Leadership.LeadershipSchema.Name, Leadership.LeadershipSchema.Postgres),
+        new(Relational.DispatchTimeSchema.Version, Relational.DispatchTimeSchema.Name, Relational.DispatchTimeSchema.Postgres),
     ];
 }

@@ -14,13 +14,13 @@ internal static class JobRows
     public const string Columns =
         "id, user_id, seq, state, created_at_ms, updated_at_ms, state_changed_at_ms, workflow_id, client_id, number, " +
         "worker, attempts, execution_start_ms, execution_end_ms, execution_duration_ms, error_message, execution_error, " +
-        "outputs_count, preview_output, output_types";
+        "outputs_count, preview_output, output_types, dispatched_at_ms";
 
     /// <summary>The same columns qualified with the alias <c>j</c>.</summary>
     public static readonly string QualifiedColumns = "j." + Columns.Replace(", ", ", j.", StringComparison.Ordinal);
 
     /// <summary>How many columns <see cref="Columns"/> has; payload and result columns follow from here.</summary>
-    public const int ColumnCount = 20;
+    public const int ColumnCount = 21;
 
     /// <summary>The payload columns of <c>job_payloads p</c>, in the order <see cref="ReadPayload"/> expects.</summary>
     public const string PayloadColumns = "p.prompt, p.extra_data, p.outputs_to_execute";
@@ -50,6 +50,7 @@ internal static class JobRows
         OutputsCount = reader.GetNullableInt32(17),
         PreviewOutputJson = reader.GetNullableBytes(18),
         OutputTypes = (OutputMediaTypes)reader.GetInt32(19),
+        DispatchedAtMs = reader.GetNullableInt64(20),
     };
 
     /// <summary>The payload columns with the job's stored requirements last: what the scheduler reads.</summary>

@@ -61,6 +61,16 @@ internal static class JobTransitionSql
             }
         }
 
+        // The dispatch time of the timeline: stamped by each hand-over, gone when the job waits in the queue again.
+        if (transition.To == JobState.Dispatched)
+        {
+            sql.Append(", dispatched_at_ms = @at");
+        }
+        else if (transition.To == JobState.Queued)
+        {
+            sql.Append(", dispatched_at_ms = NULL");
+        }
+
         if (reset && transition.Worker is null)
         {
             sql.Append(", worker = NULL");

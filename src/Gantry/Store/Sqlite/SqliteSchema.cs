@@ -147,5 +147,6 @@ internal static class SqliteSchema
         new(5, "assets: blobs by hash, per-user asset records, tags, metadata keys", Gantry.Assets.AssetSchema.Sqlite),
         new(V2Schema.Version, V2Schema.Name, V2Schema.Sqlite),
         new(Leadership.LeadershipSchema.Version, Leadership.LeadershipSchema.Name, Leadership.LeadershipSchema.Sqlite),
+        new(DispatchTimeSchema.Version, DispatchTimeSchema.Name, DispatchTimeSchema.Sqlite),
     ];
 }

@@ -22,6 +22,8 @@ public sealed class AdminWorkersApiTests(FleetServerFixture fixture) : IClassFix
         embedded.GetProperty("running").GetInt32().ShouldBe(0);
         embedded.GetProperty("slots").GetInt32().ShouldBe(2);
         embedded.GetProperty("has_catalog").GetBoolean().ShouldBeTrue();
+        embedded.GetProperty("nodes").GetInt32().ShouldBe(Server.GetService<Gantry.Workers.WorkerPool>().LiveWorkers.Single(w => w.Name == "embedded-1").Capabilities!.Nodes.Count);
+        embedded.GetProperty("models").GetInt32().ShouldBe(0);
         embedded.GetProperty("origin").GetString().ShouldBe("settings");
         workers["gpu"].GetProperty("kind").GetString().ShouldBe("scripted");
     }

@@ -75,6 +75,27 @@ public abstract class JobsApiTests(ServerFixture fixture) : ServerTestBase(fixtu
     }
 
     [Fact]
+    public async Task Status_gives_the_dispatch_time_once_the_job_was_handed_to_a_worker()
+    {
+        using var user = await Server.CreateUserAsync();
+        var id = await JobDriver.SubmitAsync(user.Client);
+        using (var queued = await user.Client.GetAsync($"api/job/{id}/status", TestContext.Current.CancellationToken))
+        {
+            (await queued.ShouldBeJsonAsync(HttpStatusCode.OK)).TryGetProperty("dispatched_at", out _).ShouldBeFalse();
+        }
+
+        var dispatched = await JobDriver.MoveAsync(Server.Store, id, JobState.Dispatched, worker: "gpu-3");
+        await JobDriver.MoveAsync(Server.Store, id, JobState.Succeeded, worker: "gpu-3");
+
+        using var response = await user.Client.GetAsync($"api/job/{id}/status", TestContext.Current.CancellationToken);
+        var json = await response.ShouldBeJsonAsync(HttpStatusCode.OK);
+        var at = json.GetProperty("dispatched_at").GetString()!;
+        at.ShouldEndWith("Z");
+        DateTimeOffset.Parse(at, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds().ShouldBe(dispatched.DispatchedAtMs.ShouldNotBeNull());
+        json.GetProperty("assigned_inference").GetString().ShouldBe("gpu-3");
+    }
+
+    [Fact]
     public async Task Detail_shows_terminal_only_fields_only_in_terminal_states()
     {
         using var user = await Server.CreateUserAsync();

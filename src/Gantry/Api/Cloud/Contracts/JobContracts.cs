@@ -3,7 +3,10 @@ using Gantry.Api.Json;
 
 namespace Gantry.Api.Cloud.Contracts;
 
-/// <summary><c>JobStatusResponse</c> of <c>GET /api/job/{job_id}/status</c>.</summary>
+/// <summary>
+/// <c>JobStatusResponse</c> of <c>GET /api/job/{job_id}/status</c>. <c>dispatched_at</c> is Gantry's own addition (the
+/// schema allows extra properties): when the job was last handed to its worker, left out while it waits in the queue.
+/// </summary>
 public sealed record JobStatusResponse(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("status")] string Status,
@@ -11,7 +14,8 @@ public sealed record JobStatusResponse(
     [property: JsonPropertyName("updated_at")] string UpdatedAt,
     [property: JsonPropertyName("last_state_update")] string LastStateUpdate,
     [property: JsonPropertyName("assigned_inference"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? AssignedInference,
-    [property: JsonPropertyName("error_message"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ErrorMessage);
+    [property: JsonPropertyName("error_message"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ErrorMessage,
+    [property: JsonPropertyName("dispatched_at"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DispatchedAt = null);
 
 /// <summary><c>JobsListResponse</c> of <c>GET /api/jobs</c>.</summary>
 public sealed record JobsListResponse(

@@ -9,6 +9,7 @@ import { fairQueuePage } from './fairqueue.js';
 import { usersPage } from './users.js';
 import { systemPage } from './system.js';
 import { runPage } from './run.js';
+import { webhooksPage } from './webhooks.js';
 
 const main = document.getElementById('main');
 let leave = null;
@@ -19,6 +20,7 @@ const routes = [
   { pattern: /^\/jobs\/([0-9a-fA-F-]{36})$/, page: jobPage, nav: 'jobs' },
   { pattern: /^\/queue$/, page: queuePage, nav: 'queue' },
   { pattern: /^\/run$/, page: runPage, nav: 'run' },
+  { pattern: /^\/webhooks$/, page: webhooksPage, nav: 'webhooks' },
   { pattern: /^\/workers$/, page: workersPage, nav: 'workers', admin: true },
   { pattern: /^\/all-queues$/, page: fairQueuePage, nav: 'all-queues', admin: true },
   { pattern: /^\/users$/, page: usersPage, nav: 'users', admin: true },
@@ -33,7 +35,7 @@ function parseHash() {
 
 function renderNav(active) {
   const session = currentSession();
-  const links = [['jobs', 'Jobs'], ['run', 'Run'], ['queue', 'Queue']];
+  const links = [['jobs', 'Jobs'], ['run', 'Run'], ['queue', 'Queue'], ['webhooks', 'Webhooks']];
   if (session?.user?.is_admin) links.push(['workers', 'Workers'], ['all-queues', 'All queues'], ['users', 'Users'], ['system', 'System']);
   clear(document.getElementById('nav'), session ? links.map(([id, label]) =>
     h('a', { href: `#/${id}`, 'aria-current': id === active ? 'page' : null }, label)) : [],

@@ -29,7 +29,7 @@ export function toast(message) {
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
-// Seconds (create_time) or milliseconds (execution times) to a local date and time.
+// Seconds (create_time), milliseconds (execution times) or an ISO string (dispatched_at) to a local date and time.
 export function when(value, unit = 's') {
   if (value === undefined || value === null) return '—';
   return dateFormat.format(new Date(unit === 's' ? value * 1000 : value));

@@ -7,7 +7,7 @@ const ACTIVE = ['pending', 'in_progress'];
 // One job: state and timeline, live per-node progress and previews, outputs, error, workflow, and actions.
 export async function jobPage(main, { id }) {
   let job = await get(`/api/jobs/${id}`);
-  const status = await get(`/api/job/${id}/status`).catch(() => null);
+  let status = await get(`/api/job/${id}/status`).catch(() => null);
   const nodes = nodeList(job.workflow?.prompt);
   const progress = new Map(); // node id -> { value, max, done }
   let running = null;
@@ -38,6 +38,7 @@ export async function jobPage(main, { id }) {
     return h('dl', { class: 'facts' },
       h('dt', {}, 'Id'), h('dd', { class: 'mono' }, id),
       h('dt', {}, 'Submitted'), h('dd', {}, when(job.create_time)),
+      h('dt', {}, 'Dispatched'), h('dd', { id: 'job-dispatched' }, status?.dispatched_at ? when(status.dispatched_at, 'iso') : '—'),
       h('dt', {}, 'Started'), h('dd', {}, started ? when(started, 'ms') : '—'),
       h('dt', {}, 'Ended'), h('dd', {}, ended ? when(ended, 'ms') : '—'),
       h('dt', {}, 'Ran for'), h('dd', {}, started && ended ? duration(ended - started) : '—'),
@@ -149,7 +150,7 @@ export async function jobPage(main, { id }) {
   }
 
   async function reload() {
-    job = await get(`/api/jobs/${id}`);
+    [job, status] = await Promise.all([get(`/api/jobs/${id}`), get(`/api/job/${id}/status`).catch(() => status)]);
     render();
   }
 

@@ -1,7 +1,8 @@
 import { h, clear, toast } from './dom.js';
 import { get, request } from './api.js';
 
-// The fleet (admins): each worker's kind, URL, state, slots in use, current jobs and last error; add, drain, resume, remove.
+// The fleet (admins): each worker's kind, URL, state, slots in use, current jobs, node and model counts and last error;
+// add, drain, resume, remove.
 export async function workersPage(main) {
   const body = h('div');
   const url = h('input', { id: 'w-url', type: 'url', required: true, placeholder: 'http://gpu-1:8188' });
@@ -32,11 +33,12 @@ export async function workersPage(main) {
     }
     const path = w => `/api/admin/workers/${encodeURIComponent(w.name)}`;
     clear(body, h('table', {},
-      h('thead', {}, h('tr', {}, ['Name', 'Kind', 'URL', 'State', 'Running', 'Jobs', 'Last error', 'Actions'].map(t => h('th', {}, t)))),
+      h('thead', {}, h('tr', {}, ['Name', 'Kind', 'URL', 'State', 'Running', 'Jobs', 'Nodes', 'Models', 'Last error', 'Actions'].map(t => h('th', {}, t)))),
       h('tbody', {}, workers.map(w => h('tr', { 'data-worker': w.name },
         h('td', {}, w.name), h('td', {}, w.kind), h('td', { class: 'mono' }, w.url ?? '—'), h('td', {}, w.state),
         h('td', {}, `${w.running} / ${w.slots}`),
         h('td', {}, (jobsOn.get(w.name) ?? []).map(j => h('div', { class: 'mono', title: j.id }, `${j.id.slice(0, 8)} `, h('span', { class: 'muted' }, j.user)))),
+        h('td', { 'data-nodes': '' }, w.nodes ?? '—'), h('td', { 'data-models': '' }, w.models ?? '—'),
         h('td', {}, w.last_error ?? '—'),
         h('td', {}, h('div', { class: 'actions' },
           w.state === 'draining'
