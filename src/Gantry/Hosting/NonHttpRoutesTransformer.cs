@@ -27,7 +27,7 @@ internal sealed class NonHttpRoutesTransformer : IOpenApiDocumentTransformer
         return Task.CompletedTask;
     }
 
-    private static void Add(OpenApiDocument document, string path, HttpMethod method, string tag, string summary, string description, string status, string answer)
+    internal static void Add(OpenApiDocument document, string path, HttpMethod method, string tag, string summary, string description, string status, string answer)
     {
         if (document.Paths.TryGetValue(path, out var existing) && existing.Operations?.ContainsKey(method) == true)
         {

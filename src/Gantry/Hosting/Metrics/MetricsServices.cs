@@ -25,6 +25,7 @@ internal static class MetricsServices
             services.AddOpenTelemetry().WithMetrics(metrics => metrics
                 .AddMeter(GantryMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
                 .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
+            services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", openApi => openApi.AddDocumentTransformer<MetricsRouteTransformer>());
         }
 
         return services;

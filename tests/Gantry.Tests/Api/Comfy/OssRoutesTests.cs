@@ -21,10 +21,10 @@ public sealed class OssRoutesTests(SqliteServerFixture fixture) : ServerTestBase
             .Select(e => (Pattern: "/" + (e.RoutePattern.RawText ?? "").TrimStart('/'), Methods: e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["*"]))
             .ToList();
         var served = routes.SelectMany(r => r.Methods.Select(m => $"{m} {r.Pattern}")).ToHashSet(StringComparer.Ordinal);
-        // Gantry's own pages (the root redirect, the dashboard, the health probes) and what ComfyUI mounts once (/internal, /templates, the
+        // Gantry's own pages (the root redirect, the dashboard, the health probes, the Prometheus scrape) and what ComfyUI mounts once (/internal, /templates, the
         // editor's /user.css) have no /api twin, in ComfyUI either.
         string[] notTwinned = ["/mcp", "/openapi/", "/docs", "/dashboard", "/internal/", "/templates/", "/user.css"];
-        var bare = routes.Where(r => !r.Pattern.StartsWith("/api/", StringComparison.Ordinal) && r.Pattern is not ("/healthz" or "/readyz" or "/")
+        var bare = routes.Where(r => !r.Pattern.StartsWith("/api/", StringComparison.Ordinal) && r.Pattern is not ("/healthz" or "/readyz" or "/metrics" or "/")
             && !notTwinned.Any(prefix => r.Pattern.StartsWith(prefix, StringComparison.Ordinal))).ToList();
         bare.Count.ShouldBeGreaterThan(10);
 
