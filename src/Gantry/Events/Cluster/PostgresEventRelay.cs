@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Gantry.Domain;
 using Gantry.Jobs;
 using Gantry.Store;
+using Gantry.Store.Postgres;
 using Npgsql;
 
 namespace Gantry.Events.Cluster;
@@ -206,39 +207,15 @@ internal sealed class PostgresEventRelay(
         }
     }
 
-    private async Task ListenAsync(CancellationToken cancellationToken)
-    {
-        while (true)
+    private Task ListenAsync(CancellationToken cancellationToken) => PostgresListener.ListenAsync(
+        connectionString!, "gantry-events-listen", ChannelName, _inbox!.Writer, options.RetryInterval, time,
+        listening: () =>
         {
-            try
-            {
-                await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString!)
-                {
-                    Pooling = false,
-                    ApplicationName = "gantry-events-listen",
-                    KeepAlive = 5,
-                }.ConnectionString);
-                await connection.OpenAsync(cancellationToken);
-                connection.Notification += (_, e) => _inbox!.Writer.TryWrite(e.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {ChannelName}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(cancellationToken);
-                }
-
-                EventRelayLog.Listening(logger, _sender);
-                _listening.TrySetResult();
-                while (true)
-                {
-                    await connection.WaitAsync(cancellationToken);
-                }
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException or IOException)
-            {
-                EventRelayLog.Failed(logger, ex.Message);
-                await Task.Delay(options.RetryInterval, time, cancellationToken);
-            }
-        }
-    }
+            EventRelayLog.Listening(logger, _sender);
+            _listening.TrySetResult();
+        },
+        failed: reason => EventRelayLog.Failed(logger, reason),
+        cancellationToken);
 
     private async Task ReceiveAsync(CancellationToken cancellationToken)
     {

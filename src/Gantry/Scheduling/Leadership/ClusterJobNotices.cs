@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Gantry.Domain;
 using Gantry.Jobs;
 using Gantry.Store;
+using Gantry.Store.Postgres;
 using Npgsql;
 
 namespace Gantry.Scheduling.Leadership;
@@ -123,37 +124,9 @@ internal sealed class ClusterJobNotices(
         }
     }
 
-    private async Task ListenAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            try
-            {
-                await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString!)
-                {
-                    Pooling = false,
-                    ApplicationName = "gantry-listen",
-                    KeepAlive = 5,
-                }.ConnectionString);
-                await connection.OpenAsync(cancellationToken);
-                connection.Notification += (_, e) => _inbox.Writer.TryWrite(e.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {ChannelName}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(cancellationToken);
-                }
-
-                while (true)
-                {
-                    await connection.WaitAsync(cancellationToken);
-                }
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException or IOException)
-            {
-                LeadershipLog.NoticesFailed(logger, ex.Message);
-                await Task.Delay(options.RetryInterval, time, cancellationToken);
-            }
-        }
-    }
+    private Task ListenAsync(CancellationToken cancellationToken) => PostgresListener.ListenAsync(
+        connectionString!, "gantry-listen", ChannelName, _inbox.Writer, options.RetryInterval, time,
+        listening: () => { }, failed: reason => LeadershipLog.NoticesFailed(logger, reason), cancellationToken);
 
     private async Task ReceiveAsync(CancellationToken cancellationToken)
     {
