@@ -104,17 +104,7 @@ internal sealed class ClusterJobNotices(
 
             try
             {
-                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-                await using var batch = new NpgsqlBatch(connection);
-                foreach (var payload in pending)
-                {
-                    var command = new NpgsqlBatchCommand("SELECT pg_notify(@channel, @payload)");
-                    command.Parameters.AddWithValue("channel", ChannelName);
-                    command.Parameters.AddWithValue("payload", payload);
-                    batch.BatchCommands.Add(command);
-                }
-
-                await batch.ExecuteNonQueryAsync(cancellationToken);
+                await PostgresNotifications.SendAsync(dataSource, ChannelName, pending, cancellationToken);
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
             {
@@ -124,7 +114,7 @@ internal sealed class ClusterJobNotices(
         }
     }
 
-    private Task ListenAsync(CancellationToken cancellationToken) => PostgresListener.ListenAsync(
+    private Task ListenAsync(CancellationToken cancellationToken) => PostgresNotifications.ListenAsync(
         connectionString!, "gantry-listen", ChannelName, _inbox.Writer, options.RetryInterval, time,
         listening: () => { }, failed: reason => LeadershipLog.NoticesFailed(logger, reason), cancellationToken);
 
