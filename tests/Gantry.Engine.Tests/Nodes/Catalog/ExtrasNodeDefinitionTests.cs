@@ -211,7 +211,8 @@ public sealed class ExtrasNodeDefinitionTests : IDisposable
     {
         string[] pack =
         [
-            "CaseConverter", "CropMask", "EmptyImage", "FeatherMask", "GetImageSize", "GrowMask", "ImageBatch",
+            "CaseConverter", "CropMask", "EmptyImage", "FeatherMask", "GetImageSize", "GrowMask",
+            "ImageAddNoise", "ImageBatch",
             "ImageBlend", "ImageBlur", "ImageColorToMask", "ImageCompositeMasked", "ImageCrop", "ImageFlip",
             "ImageFromBatch", "ImageInvert", "ImagePadForOutpaint", "ImageQuantize", "ImageRGBToYUV", "ImageRotate",
             "ImageScale", "ImageScaleBy", "ImageScaleToMaxDimension", "ImageScaleToTotalPixels", "ImageSharpen",
