@@ -211,13 +211,13 @@ public sealed class ExtrasNodeDefinitionTests : IDisposable
     {
         string[] pack =
         [
-            "CaseConverter", "CropMask", "EmptyImage", "FeatherMask", "GetImageSize", "GrowMask",
+            "Canny", "CaseConverter", "CropMask", "EmptyImage", "FeatherMask", "GetImageSize", "GrowMask",
             "ImageAddNoise", "ImageBatch",
             "ImageBlend", "ImageBlur", "ImageColorToMask", "ImageCompositeMasked", "ImageCrop", "ImageFlip",
             "ImageFromBatch", "ImageInvert", "ImagePadForOutpaint", "ImageQuantize", "ImageRGBToYUV", "ImageRotate",
             "ImageScale", "ImageScaleBy", "ImageScaleToMaxDimension", "ImageScaleToTotalPixels", "ImageSharpen",
             "ImageStitch", "ImageToMask", "ImageYUVToRGB", "InvertMask", "JoinImageWithAlpha", "LoadImage",
-            "LoadImageMask", "LoadImageOutput", "MaskComposite", "MaskPreview", "MaskToImage",
+            "LoadImageMask", "LoadImageOutput", "MaskComposite", "MaskPreview", "MaskToImage", "Morphology",
             "PorterDuffImageComposite", "PreviewAny", "PreviewImage", "PrimitiveBoolean", "PrimitiveFloat",
             "PrimitiveInt", "PrimitiveString", "PrimitiveStringMultiline", "RebatchImages", "RegexExtract",
             "RegexMatch", "RegexReplace", "RepeatImageBatch", "ResizeAndPadImage", "SaveImage", "SolidMask",
