@@ -78,6 +78,18 @@ public static class FidelityCases
             yield return Image($"quantize-{input}-{colors}-{dither}", $$$""" "1": {"class_type": "ImageQuantize", "inputs": {"image": ["{{{input}}}", 0], "colors": {{{colors}}}, "dither": "{{{dither}}}"}} """);
         }
 
+        foreach (var dither in new[] { "none", "floyd-steinberg" })
+        {
+            // More than 65 536 distinct colours: Pillow coarsens its histogram one bit per channel at a time.
+            yield return Image(
+                $"quantize-many-colours-{dither}",
+                $$$"""
+                "0": {"class_type": "EmptyImage", "inputs": {"width": 384, "height": 256, "batch_size": 1, "color": 8421504}},
+                "n": {"class_type": "ImageAddNoise", "inputs": {"image": ["0", 0], "seed": 7, "strength": 0.3}},
+                "1": {"class_type": "ImageQuantize", "inputs": {"image": ["n", 0], "colors": 64, "dither": "{{{dither}}}"}}
+                """);
+        }
+
         yield return Image(
             "quantize-batch",
             """
