@@ -122,6 +122,19 @@ public sealed class AnimatedSaveTests : IDisposable
     }
 
     [Fact]
+    public async Task SaveAnimatedWEBP_writes_equal_frames_as_one_still_image_that_keeps_the_animation_EXIF()
+    {
+        var frame = Frame(5);
+        var (result, _) = await _runner.RunAsync(Prompt([frame, frame, frame], 3, Webp(lossless: false, quality: 80)));
+
+        result.OutputsJson().ShouldBeJson("""{"2": {"images": [{"filename": "w_00001_.webp", "subfolder": "", "type": "output"}], "animated": [true]}}""");
+        var webp = await File.ReadAllBytesAsync(Path.Combine(_runner.Folders.Output, "w_00001_.webp"), TestContext.Current.CancellationToken);
+        RiffChunks(webp).ShouldBe(["VP8X", "VP8 ", "EXIF"]);
+        RiffChunk(webp, "VP8X")[0].ShouldBe((byte)0x08);
+        Encoding.Latin1.GetString(RiffChunk(webp, "EXIF")).ShouldStartWith("Exif\0\0MM");
+    }
+
+    [Fact]
     public void The_EXIF_block_is_laid_out_as_Pillow_writes_it()
     {
         var exif = ExifText.Build([(0x0110, "prompt:{}"), (0x010F, "ab"), (0x010E, "é")]);

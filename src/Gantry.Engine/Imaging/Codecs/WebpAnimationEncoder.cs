@@ -5,7 +5,8 @@ namespace Gantry.Engine.Imaging.Codecs;
 
 /// <summary>
 /// Writes a batch as a WebP file for SaveAnimatedWEBP: several frames as an animation (RIFF, VP8X, ANIM, one ANMF
-/// per frame, EXIF), a single frame as a still image (RIFF, VP8X, the bitstream, EXIF), as Pillow 9.4 does.
+/// per frame, EXIF), a single frame — or frames that are all equal — as a still image (RIFF, VP8X, the bitstream,
+/// EXIF), as Pillow 9.4 with libwebp 1.2 does.
 /// </summary>
 /// <remarks>
 /// Each frame's bitstream (VP8L when lossless, VP8 with an ALPH chunk for alpha when lossy) is Skia's libwebp
@@ -27,15 +28,16 @@ public static class WebpAnimationEncoder
         ArgumentOutOfRangeException.ThrowIfGreaterThan(duration, MaxFrameDuration);
         var output = new MemoryStream();
         output.Write("RIFF\0\0\0\0WEBP"u8);
-        if (frames.Batch == 1)
+        var shown = frames.Batch == 1 ? [(0, duration)] : Timeline(frames, duration);
+        if (shown.Count == 1)
         {
+            // libwebp assembles an animation of one frame (one image, or all frames equal) as a still image.
             var bitstream = FrameChunks(frames, 0, lossless, quality);
             WriteChunk(output, "VP8X", Features(frames, animated: false, HasAlpha(bitstream), exif.Length > 0));
             output.Write(bitstream);
         }
         else
         {
-            var shown = Timeline(frames, duration);
             var chunks = shown.Select(f => FrameChunks(frames, f.Index, lossless, quality)).ToList();
             WriteChunk(output, "VP8X", Features(frames, animated: true, chunks.Any(HasAlpha), exif.Length > 0));
             WriteChunk(output, "ANIM", new byte[6]);

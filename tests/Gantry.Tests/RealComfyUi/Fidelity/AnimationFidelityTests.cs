@@ -39,7 +39,7 @@ public sealed partial class AnimationFidelityTests
 
     public static TheoryData<string> PngCases => ["rgb-fps7-level4", "rgb-fps1000-level0", "rgba-fps2.5-level9"];
 
-    public static TheoryData<string> WebpCases => ["rgb-lossless", "rgba-lossless", "single-frame", "rgb-lossy-q80", "rgba-lossy-q50"];
+    public static TheoryData<string> WebpCases => ["rgb-lossless", "rgba-lossless", "single-frame", "equal-frames", "rgb-lossy-q80", "rgba-lossy-q50"];
 
     [Theory]
     [MemberData(nameof(PngCases))]
@@ -77,6 +77,7 @@ public sealed partial class AnimationFidelityTests
             "rgb-lossless" => (RgbFrames, true, 80, 0),
             "rgba-lossless" => (RgbaFrames, true, 80, 0),
             "single-frame" => (""" "1": {"class_type": "ImageInvert", "inputs": {"image": ["L3", 0]}} """, true, 100, 0),
+            "equal-frames" => (""" "1": {"class_type": "RepeatImageBatch", "inputs": {"image": ["L1", 0], "amount": 3}} """, true, 80, 0),
             "rgb-lossy-q80" => (RgbFrames, false, 80, LossyBound),
             _ => (RgbaFrames, false, 50, LossyBound),
         };
