@@ -21,7 +21,7 @@ public static class ApngEncoder
     public const int MaxDelay = ushort.MaxValue;
 
     /// <summary>The animated PNG of every frame of <paramref name="frames"/>, with <paramref name="trailingChunks"/> (type, data) before IEND.</summary>
-    public static byte[] Encode(ImageTensor frames, int compressionLevel, int delay, IReadOnlyList<(string Type, byte[] Data)> trailingChunks)
+    public static byte[] Encode(ImageTensor frames, int compressionLevel, int delay, IReadOnlyList<(string Type, byte[] Data)> trailingChunks, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(frames);
         ArgumentNullException.ThrowIfNull(trailingChunks);
@@ -44,6 +44,7 @@ public static class ApngEncoder
         var sequence = 0;
         for (var i = 0; i < kept.Count; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var (index, box) = kept[i];
             WriteChunk(output, "fcTL", FrameControl(sequence++, box, delay));
             var data = Compress(frames, index, box, compressionLevel);

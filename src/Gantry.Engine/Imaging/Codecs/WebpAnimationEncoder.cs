@@ -21,7 +21,7 @@ public static class WebpAnimationEncoder
     public const int MaxFrameDuration = 0xFFFFFF;
 
     /// <summary>The WebP file of every frame of <paramref name="frames"/>, each shown <paramref name="duration"/> ms, with the EXIF block.</summary>
-    public static byte[] Encode(ImageTensor frames, int duration, bool lossless, int quality, ReadOnlySpan<byte> exif)
+    public static byte[] Encode(ImageTensor frames, int duration, bool lossless, int quality, ReadOnlySpan<byte> exif, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(frames);
         ArgumentOutOfRangeException.ThrowIfNegative(duration);
@@ -38,7 +38,11 @@ public static class WebpAnimationEncoder
         }
         else
         {
-            var chunks = shown.Select(f => FrameChunks(frames, f.Index, lossless, quality)).ToList();
+            var chunks = shown.Select(f =>
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                return FrameChunks(frames, f.Index, lossless, quality);
+            }).ToList();
             WriteChunk(output, "VP8X", Features(frames, animated: true, chunks.Any(HasAlpha), exif.Length > 0));
             WriteChunk(output, "ANIM", new byte[6]);
             for (var i = 0; i < shown.Count; i++)

@@ -45,7 +45,7 @@ public sealed class SaveAnimatedPNG : ComfyNode
             .Select(e => ("comf", PrivateText(e.Key, e.Value)))
             .ToList();
         context.ThrowIfCancellationRequested();
-        var png = ApngEncoder.Encode(images, inputs.Get<int>("compress_level"), (int)delay, chunks);
+        var png = ApngEncoder.Encode(images, inputs.Get<int>("compress_level"), (int)delay, chunks, context.CancellationToken);
 
         var (fileName, _) = PngFileWriter.WriteNew(target.Folder, target.Filename, target.Counter, png);
         return NodeOutput.WithUiOnly(UiOutput.Images(new UiFile(fileName, target.Subfolder, "output")).Animated());

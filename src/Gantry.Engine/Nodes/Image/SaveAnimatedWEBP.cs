@@ -57,7 +57,8 @@ public sealed class SaveAnimatedWEBP : ComfyNode
             (int)delay,
             inputs.Get<bool>("lossless"),
             inputs.Get<int>("quality"),
-            animated ? exif : ExifText.WithoutPreamble(exif));
+            animated ? exif : ExifText.WithoutPreamble(exif),
+            context.CancellationToken);
         var (fileName, _) = PngFileWriter.WriteNew(target.Folder, target.Filename, target.Counter, webp, "webp");
         return NodeOutput.WithUiOnly(UiOutput.Images(new UiFile(fileName, target.Subfolder, "output")).Animated(animated));
     }
