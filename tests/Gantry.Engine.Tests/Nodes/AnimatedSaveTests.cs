@@ -74,6 +74,19 @@ public sealed class AnimatedSaveTests : IDisposable
     }
 
     [Fact]
+    public async Task SaveAnimatedPNG_fails_as_ComfyUI_does_on_a_metadata_key_outside_Latin_1()
+    {
+        var (result, _) = await _runner.RunAsync(
+            Prompt([Frame(0), Frame(1)], 3, """ "class_type": "SaveAnimatedPNG", "inputs": {"images": ["1", 0], "filename_prefix": "uni", "fps": 6.0, "compress_level": 4} """),
+            (JObject)JParser.Parse("""{"extra_pnginfo": {"wf\u2713": 1}}"""));
+
+        var error = result.Error.ShouldNotBeNull();
+        error.ExceptionType.ShouldBe("UnicodeEncodeError");
+        error.ExceptionMessage.ShouldStartWith("'latin-1' codec can't encode character '\\u2713' in position 2: ordinal not in range(256)");
+        Directory.EnumerateFiles(_runner.Folders.Output).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task SaveAnimatedWEBP_lossless_frames_decode_exactly_and_repeats_are_merged_into_longer_frames()
     {
         var (a, b, c) = (Frame(0), Frame(1), Frame(2));

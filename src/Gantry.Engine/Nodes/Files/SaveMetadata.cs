@@ -42,10 +42,11 @@ internal static class SaveMetadata
                 continue;
             }
 
-            var character = char.IsSurrogatePair(text, i) ? text.Substring(i, 2) : text[i].ToString();
+            var codePoint = char.IsSurrogatePair(text, i) ? char.ConvertToUtf32(text[i], text[i + 1]) : text[i];
+            var escaped = codePoint > 0xFFFF ? $"\\U{codePoint:x8}" : $"\\u{codePoint:x4}";
             throw new NodeException(
                 "UnicodeEncodeError",
-                $"'latin-1' codec can't encode character {PyFormat.StringRepr(character)} in position {position}: ordinal not in range(256)");
+                $"'latin-1' codec can't encode character '{escaped}' in position {position}: ordinal not in range(256)");
         }
 
         return System.Text.Encoding.Latin1.GetBytes(text);
