@@ -218,18 +218,19 @@ public sealed class ExtrasNodeDefinitionTests : IDisposable
     {
         string[] pack =
         [
-            "Canny", "CaseConverter", "ComfyNotNode", "CropMask", "EmptyImage", "FeatherMask", "GetImageSize", "GrowMask",
-            "ImageAddNoise", "ImageBatch",
-            "ImageBlend", "ImageBlur", "ImageColorToMask", "ImageCompositeMasked", "ImageCrop", "ImageFlip",
-            "ImageFromBatch", "ImageInvert", "ImagePadForOutpaint", "ImageQuantize", "ImageRGBToYUV", "ImageRotate",
-            "ImageScale", "ImageScaleBy", "ImageScaleToMaxDimension", "ImageScaleToTotalPixels", "ImageSharpen",
-            "ImageStitch", "ImageToMask", "ImageYUVToRGB", "InvertMask", "JoinImageWithAlpha", "LoadImage",
-            "LoadImageMask", "LoadImageOutput", "MaskComposite", "MaskPreview", "MaskToImage", "Morphology",
+            "Canny", "CaseConverter", "ComfyNotNode", "CropMask", "EmptyImage", "EmptyLatentImage", "FeatherMask",
+            "GetImageSize", "GrowMask", "ImageAddNoise", "ImageBatch", "ImageBlend", "ImageBlur", "ImageColorToMask",
+            "ImageCompositeMasked", "ImageCrop", "ImageFlip", "ImageFromBatch", "ImageInvert", "ImagePadForOutpaint",
+            "ImageQuantize", "ImageRGBToYUV", "ImageRotate", "ImageScale", "ImageScaleBy", "ImageScaleToMaxDimension",
+            "ImageScaleToTotalPixels", "ImageSharpen", "ImageStitch", "ImageToMask", "ImageYUVToRGB", "InvertMask",
+            "JoinImageWithAlpha", "LatentFromBatch", "LoadImage", "LoadImageMask", "LoadImageOutput", "LoadLatent",
+            "MaskComposite", "MaskPreview", "MaskToImage", "Morphology",
             "PorterDuffImageComposite", "PreviewAny", "PreviewImage", "PrimitiveBoolean", "PrimitiveFloat",
             "PrimitiveInt", "PrimitiveString", "PrimitiveStringMultiline", "RebatchImages", "RegexExtract",
-            "RegexMatch", "RegexReplace", "RepeatImageBatch", "ResizeAndPadImage", "SaveImage", "SolidMask",
-            "SplitImageWithAlpha", "StringCompare", "StringConcatenate", "StringContains", "StringLength",
-            "StringReplace", "StringSubstring", "StringTrim", "ThresholdMask",
+            "RegexMatch", "RegexReplace", "RepeatImageBatch", "RepeatLatentBatch", "ResizeAndPadImage", "SaveAnimatedPNG",
+            "SaveAnimatedWEBP", "SaveImage", "SaveLatent", "SolidMask", "SplitImageWithAlpha", "StringCompare",
+            "StringConcatenate", "StringContains", "StringLength", "StringReplace", "StringSubstring", "StringTrim",
+            "ThresholdMask",
         ];
 
         NodeCatalog.CreateDefault().ClassTypes.ShouldBe(pack);

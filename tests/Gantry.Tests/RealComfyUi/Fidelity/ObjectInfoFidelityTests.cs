@@ -24,6 +24,7 @@ public sealed class ObjectInfoFidelityTests
         "StringCompare", "RegexMatch", "RegexExtract", "RegexReplace", "GetImageSize", "ImageRGBToYUV", "ImageYUVToRGB",
         "ImageColorToMask", "RebatchImages", "ImageStitch", "ResizeAndPadImage", "ImageScaleToMaxDimension", "PorterDuffImageComposite", "MaskPreview", "LoadImageMask", "LoadImageOutput",
         "ImageAddNoise", "Morphology", "Canny",
+        "SaveAnimatedPNG", "SaveAnimatedWEBP", "SaveLatent", "LoadLatent", "EmptyLatentImage", "LatentFromBatch", "RepeatLatentBatch",
     ];
 
     [Theory]
