@@ -21,6 +21,7 @@ public abstract class RelationalGantryStore : IGantryStore, IRelationalDatabase
     private readonly RelationalUserStore _users;
     private readonly RelationalJobStore _jobs;
     private readonly RelationalJobListing _listing;
+    private readonly RelationalJobRowListing _rows;
     private readonly RelationalWorkerRegistry _workers;
     private readonly RelationalFileIndex _files;
     private int _disposed;
@@ -33,6 +34,7 @@ public abstract class RelationalGantryStore : IGantryStore, IRelationalDatabase
         _users = new RelationalUserStore(this, Time);
         _jobs = new RelationalJobStore(this, batches(this));
         _listing = new RelationalJobListing(this);
+        _rows = new RelationalJobRowListing(this);
         _workers = new RelationalWorkerRegistry(this);
         _files = new RelationalFileIndex(this);
     }
@@ -113,6 +115,9 @@ public abstract class RelationalGantryStore : IGantryStore, IRelationalDatabase
         _jobs.DeleteHistoryAsync(userId, ids, cancellationToken);
 
     public Task<JobPage> ListJobsAsync(JobListQuery query, CancellationToken cancellationToken) => _listing.ListJobsAsync(query, cancellationToken);
+
+    public Task<long> ListJobRowsAsync(JobListQuery query, JobListRowHandler onRow, CancellationToken cancellationToken) =>
+        _rows.ListAsync(query, onRow, cancellationToken);
 
     public Task<IReadOnlyList<JobRecord>> ListUserJobsInStatesAsync(
         long userId, IReadOnlyList<JobState> states, int limit, CancellationToken cancellationToken) =>
