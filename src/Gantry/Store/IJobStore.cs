@@ -42,6 +42,9 @@ public interface IJobStore
     /// <summary>A user's terminal jobs, newest first: what history views page through.</summary>
     Task<IReadOnlyList<JobRecord>> ListHistoryAsync(long userId, int offset, int limit, CancellationToken cancellationToken);
 
+    /// <summary>The same page, each job with its payload and results, in one read: what the history views show.</summary>
+    Task<IReadOnlyList<JobDetail>> ListHistoryDetailsAsync(long userId, int offset, int limit, CancellationToken cancellationToken);
+
     /// <summary>Every job of every user that is not terminal, in submission order: what the scheduler reloads at start.</summary>
     Task<IReadOnlyList<JobRecord>> ListActiveJobsAsync(CancellationToken cancellationToken);
 

@@ -51,6 +51,9 @@ internal sealed class FencedJobStore(IJobStore inner) : IJobStore
     public Task<IReadOnlyList<JobRecord>> ListHistoryAsync(long userId, int offset, int limit, CancellationToken cancellationToken) =>
         inner.ListHistoryAsync(userId, offset, limit, cancellationToken);
 
+    public Task<IReadOnlyList<JobDetail>> ListHistoryDetailsAsync(long userId, int offset, int limit, CancellationToken cancellationToken) =>
+        inner.ListHistoryDetailsAsync(userId, offset, limit, cancellationToken);
+
     public Task<IReadOnlyList<JobRecord>> ListActiveJobsAsync(CancellationToken cancellationToken) => inner.ListActiveJobsAsync(cancellationToken);
 
     public Task<int> CountUserJobsInStatesAsync(long userId, IReadOnlyList<JobState> states, CancellationToken cancellationToken) =>

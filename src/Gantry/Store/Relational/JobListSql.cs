@@ -70,6 +70,16 @@ internal static class JobListSql
         $"AND j.state IN ({JobRows.StateList(JobStateMachine.TerminalStates)}) ORDER BY j.seq DESC LIMIT @limit OFFSET @offset";
 
     /// <summary>
+    /// <see cref="History"/> with each job's payload and results (after <see cref="JobRows.ColumnCount"/>: payload, then
+    /// result columns). The page's seqs are found first, so rows skipped by the offset never join their payloads.
+    /// </summary>
+    public static readonly string HistoryDetails =
+        $"SELECT {JobRows.QualifiedColumns}, {JobRows.PayloadColumns}, {JobRows.ResultColumns} FROM jobs j " +
+        "JOIN (SELECT j.seq FROM jobs j WHERE j.user_id = @user_id " +
+        $"AND j.state IN ({JobRows.StateList(JobStateMachine.TerminalStates)}) ORDER BY j.seq DESC LIMIT @limit OFFSET @offset) page " +
+        "ON page.seq = j.seq JOIN job_payloads p ON p.job_seq = j.seq LEFT JOIN job_results r ON r.job_seq = j.seq ORDER BY j.seq DESC";
+
+    /// <summary>
     /// Every active job in submission order: the scheduler's reload. The predicate is spelled exactly as the one
     /// of the partial index <c>ix_jobs_active</c>, so the planner can use it.
     /// </summary>

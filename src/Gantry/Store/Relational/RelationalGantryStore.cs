@@ -130,6 +130,9 @@ public abstract class RelationalGantryStore : IGantryStore, IRelationalDatabase
     public Task<IReadOnlyList<JobRecord>> ListHistoryAsync(long userId, int offset, int limit, CancellationToken cancellationToken) =>
         _listing.ListHistoryAsync(userId, offset, limit, cancellationToken);
 
+    public Task<IReadOnlyList<JobDetail>> ListHistoryDetailsAsync(long userId, int offset, int limit, CancellationToken cancellationToken) =>
+        _listing.ListHistoryDetailsAsync(userId, offset, limit, cancellationToken);
+
     public Task<IReadOnlyList<JobRecord>> ListActiveJobsAsync(CancellationToken cancellationToken) => _listing.ListActiveJobsAsync(cancellationToken);
 
     public Task<int> CountUserJobsInStatesAsync(long userId, IReadOnlyList<JobState> states, CancellationToken cancellationToken) =>
