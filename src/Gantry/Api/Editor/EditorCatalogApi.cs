@@ -9,7 +9,7 @@ namespace Gantry.Api.Editor;
 
 /// <summary>
 /// What the editor asks about the fleet: model folders and files from the live workers' model lists
-/// (<c>/api/experiment/models[/{folder}]</c>, <c>/api/view_metadata/{folder}</c>, <c>/internal/folder_paths</c>), and the
+/// (<c>/api/experiment/models[/{folder}]</c>, <c>/api/experiment/models/preview/…</c>, <c>/api/view_metadata/{folder}</c>, <c>/internal/folder_paths</c>), and the
 /// caller's files by folder type (<c>/internal/files/{type}</c>).
 /// </summary>
 public static class EditorCatalogApi
@@ -23,6 +23,8 @@ public static class EditorCatalogApi
         app.MapGet("/api/experiment/models/{folder}", Files).WithName("getModelsInFolder").WithTags("model").AllowAnonymous();
         app.MapGet("/experiment/models", Folders).WithTags(Comfy.ComfyNativeApi.Tag).AllowAnonymous();
         app.MapGet("/experiment/models/{folder}", Files).WithTags(Comfy.ComfyNativeApi.Tag).AllowAnonymous();
+        app.MapGet("/api/experiment/models/preview/{folder}/{path_index}/{**filename}", Preview).WithName("getModelPreview").WithTags("model").AllowAnonymous();
+        app.MapGet("/experiment/models/preview/{folder}/{path_index}/{**filename}", Preview).WithTags(Comfy.ComfyNativeApi.Tag).AllowAnonymous();
         // Video previews: the same file answer as /view (the Cloud form redirects to a signed link, the bare one serves it).
         app.MapMethods("/api/viewvideo", [HttpMethods.Get, HttpMethods.Head], Cloud.FilesApi.ViewAsync).WithTags("file");
         app.MapMethods("/viewvideo", [HttpMethods.Get, HttpMethods.Head], Comfy.NativeFilesApi.ViewAsync).WithTags(Comfy.ComfyNativeApi.Tag);
@@ -44,6 +46,20 @@ public static class EditorCatalogApi
         pool.Models.TryGetValue(folder, out var files)
             ? TypedResults.Json(files.Select(f => new ModelFile(f, 0)).ToArray(), EditorCatalogJsonContext.Default.ModelFileArray)
             : ApiResults.NotFound($"No worker has a model folder '{ApiResults.Truncate(folder)}'.");
+
+    /// <summary>
+    /// A model's preview image: 404, as the Cloud spec answers a model without a preview. Gantry does not read the
+    /// workers' model folders, so it has no previews; a model no worker has is just as much a 404.
+    /// </summary>
+    public static JsonHttpResult<ErrorResponse> Preview(WorkerPool pool, string folder, string filename) =>
+        pool.Models.TryGetValue(folder, out var files) && files.Contains(ModelOfPreview(filename, files), StringComparer.Ordinal)
+            ? ApiResults.NotFound("No preview is available for that model.")
+            : ApiResults.NotFound("No worker has that model file.");
+
+    /// <summary>The model a preview name stands for: the editor asks for <c>name.webp</c> in place of <c>name.safetensors</c>.</summary>
+    private static string ModelOfPreview(string filename, IReadOnlyList<string> files) =>
+        files.FirstOrDefault(f => string.Equals(f, filename, StringComparison.Ordinal)
+            || string.Equals(Path.ChangeExtension(f, ".webp"), filename, StringComparison.Ordinal)) ?? filename;
 
     /// <summary>
     /// A model's embedded metadata. Gantry does not read model files, so a file some worker has answers <c>{}</c> (no
