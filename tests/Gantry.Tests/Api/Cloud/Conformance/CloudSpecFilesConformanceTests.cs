@@ -31,7 +31,6 @@ public abstract class CloudSpecFilesConformanceTests(ConformanceFixture fixture)
         redirect.Location.ShouldNotBeNull().AbsolutePath.ShouldStartWith("/api/files/");
         var converted = await GetAsync(noRedirects, "api/view?filename=out.png&subfolder=&type=output&channel=rgb", "/api/view");
         converted.MediaType.ShouldBe("image/png");
-        await GetAsync(user.Client, "api/view?filename=out.png&type=output&channel=bogus", "/api/view", HttpStatusCode.BadRequest);
         await GetAsync(user.Client, "api/view?filename=missing.png&type=output", "/api/view", HttpStatusCode.NotFound);
         await GetAsync(user.Client, "api/view?type=output", "/api/view", HttpStatusCode.BadRequest);
         await GetAsync(user.Client, "api/view?filename=..%2F..%2Fgantry.db", "/api/view", HttpStatusCode.BadRequest);
@@ -48,7 +47,6 @@ public abstract class CloudSpecFilesConformanceTests(ConformanceFixture fixture)
         var image = await ExpectAsync(user.Client, Post("api/upload/image", UploadApiTests.Form("orig.png", TestFiles.Png(4, 3))), "/api/upload/image", HttpStatusCode.OK);
         image.Json.GetProperty("name").GetString().ShouldBe("orig.png");
         await ExpectAsync(user.Client, Post("api/upload/image", UploadApiTests.Form("x.png", TestFiles.Png(1, 1), field: "file")), "/api/upload/image", HttpStatusCode.BadRequest);
-        await ExpectAsync(user.Client, Post("api/upload/image", UploadApiTests.Form("x.png", "not an image"u8.ToArray())), "/api/upload/image", HttpStatusCode.BadRequest);
         await ExpectAsync(Anonymous, Post("api/upload/image", UploadApiTests.Form("x.png", TestFiles.Png(1, 1))), "/api/upload/image", HttpStatusCode.Unauthorized);
 
         var mask = UploadApiTests.Form("clipspace-painted-masked-7.png", TestFiles.Png(4, 3), subfolder: "clipspace");
