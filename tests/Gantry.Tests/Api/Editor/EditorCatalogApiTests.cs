@@ -86,6 +86,37 @@ public sealed class EditorCatalogApiTests
         adminLogs.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task The_log_panels_routes_answer_admins_in_its_shape_and_refuse_others()
+    {
+        await using var server = await GantryTestServer.StartAsync(StoreKind.Sqlite);
+        using var user = await server.CreateUserAsync();
+        using var admin = server.CreateAdminClient();
+        using var subscription = new StringContent("""{"enabled": true, "clientId": "abc"}""", System.Text.Encoding.UTF8, "application/json");
+        foreach (var prefix in (string[])["", "api/"])
+        {
+            using (var raw = await admin.GetAsync(prefix + "internal/logs/raw", Ct))
+            {
+                var body = await raw.JsonOkAsync();
+                body.GetProperty("entries").GetArrayLength().ShouldBe(0);
+                body.GetProperty("size").GetProperty("cols").GetInt32().ShouldBeGreaterThan(0);
+            }
+
+            using (var subscribed = await admin.PatchAsync(prefix + "internal/logs/subscribe", subscription, Ct))
+            {
+                subscribed.StatusCode.ShouldBe(HttpStatusCode.OK);
+            }
+
+            using (var refused = await user.Client.GetAsync(prefix + "internal/logs/raw", Ct))
+            {
+                await refused.ShouldBeErrorAsync(HttpStatusCode.Forbidden, "forbidden");
+            }
+
+            using var notSubscribed = await user.Client.PatchAsync(prefix + "internal/logs/subscribe", subscription, Ct);
+            await notSubscribed.ShouldBeErrorAsync(HttpStatusCode.Forbidden, "forbidden");
+        }
+    }
+
     [Theory]
     [InlineData("api/i18n", "{}")]
     [InlineData("api/workflow_templates", "{}")]
