@@ -128,7 +128,7 @@ public abstract class CloudSpecFilesConformanceTests(ConformanceFixture fixture)
         await GetAsync(Anonymous, "api/experiment/models/loras", "/api/experiment/models/{folder}", HttpStatusCode.NotFound);
 
         const string Preview = "/api/experiment/models/preview/{folder}/{path_index}/{filename}";
-        // The spec's "preview not available": Gantry has no previews of the workers' models (README, table of choices).
+        // The spec's "preview not available": the scripted worker here sends no previews (EditorCatalogApiTests has one that does).
         var known = await GetAsync(Anonymous, "api/experiment/models/preview/checkpoints/0/sdxl.webp", Preview, HttpStatusCode.NotFound);
         known.Json.GetProperty("message").GetString()!.ShouldContain("preview");
         await GetAsync(Anonymous, "api/experiment/models/preview/checkpoints/0/unknown.webp", Preview, HttpStatusCode.NotFound);
