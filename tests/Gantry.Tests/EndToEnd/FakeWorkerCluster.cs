@@ -33,8 +33,9 @@ public sealed class FakeWorkerCluster : IAsyncDisposable
     /// <param name="arrange">Set up each fake (by index) before the server first connects to it.</param>
     /// <param name="settings">More server settings (<c>Gantry:Scheduler:MaxAttempts</c>, <c>Gantry:ComfyUi:HistoryWait</c>, …).</param>
     /// <param name="kind">The store.</param>
+    /// <param name="log">Where the server logs (a fresh in-memory <see cref="TestLog"/> when null).</param>
     public static async Task<FakeWorkerCluster> StartAsync(
-        int workers = 1, Action<int, FakeComfyUiServer>? arrange = null, IReadOnlyDictionary<string, string>? settings = null, StoreKind kind = StoreKind.Sqlite)
+        int workers = 1, Action<int, FakeComfyUiServer>? arrange = null, IReadOnlyDictionary<string, string>? settings = null, StoreKind kind = StoreKind.Sqlite, TestLog? log = null)
     {
         var fakes = new List<FakeComfyUiServer>();
         try
@@ -62,7 +63,7 @@ public sealed class FakeWorkerCluster : IAsyncDisposable
                 all[key] = value;
             }
 
-            var log = new TestLog();
+            log ??= new TestLog();
             var server = await GantryTestServer.StartAsync(kind, all, builder =>
             {
                 builder.Logging.AddProvider(log);

@@ -36,7 +36,9 @@ public sealed class SoakTests
         var duration = SoakDuration(settings);
         var output = TestContext.Current.TestOutputHelper;
         output?.WriteLine($"Soak for {duration.TotalSeconds:0} s (GANTRY_SOAK_SECONDS), seed {settings.Seed} (GANTRY_FUZZ_SEED)");
-        await using var cluster = await FakeWorkerCluster.StartAsync(workers: 2);
+        // Every line goes to a file under artifacts/, so a job that never ends can be followed from its submit.
+        using var log = new TestLog(Path.Combine(RepositoryPaths.Root, "artifacts", "soak", $"soak-{settings.Seed}-{Environment.ProcessId}.log"));
+        await using var cluster = await FakeWorkerCluster.StartAsync(workers: 2, log: log);
         var users = new List<TestUser>();
         for (var i = 0; i < Users; i++)
         {
@@ -48,10 +50,10 @@ public sealed class SoakTests
         var actions = 0;
         var half = duration / 2;
         await RunPhaseAsync(cluster, users, settings.Seed, half, acknowledged, failures, () => Interlocked.Increment(ref actions));
-        await AllEndedAsync(cluster.Server, acknowledged);
+        await AllEndedAsync(cluster, acknowledged);
         var baseline = Heap();
         await RunPhaseAsync(cluster, users, settings.Seed + 1, half, acknowledged, failures, () => Interlocked.Increment(ref actions));
-        await AllEndedAsync(cluster.Server, acknowledged);
+        await AllEndedAsync(cluster, acknowledged);
         var growth = Heap() - baseline;
         output?.WriteLine($"{actions} actions, {acknowledged.Count} acknowledged jobs, heap growth over the second half {growth / 1024 / 1024} MB");
 
@@ -70,6 +72,10 @@ public sealed class SoakTests
         {
             user.Dispose();
         }
+
+        // Passed: the whole log is only kept for a failure (lines after this are dropped).
+        log.Dispose();
+        File.Delete(log.FilePath!);
     }
 
     private static TimeSpan SoakDuration(FuzzSettings settings)
@@ -168,8 +174,9 @@ public sealed class SoakTests
     }
 
     /// <summary>Waits, on the job signals, until every acknowledged job is stored and ended; says which are not when they never do.</summary>
-    private static async Task AllEndedAsync(GantryTestServer server, ConcurrentBag<Guid> ids)
+    private static async Task AllEndedAsync(FakeWorkerCluster cluster, ConcurrentBag<Guid> ids)
     {
+        var server = cluster.Server;
         var signals = server.GetService<JobSignals>();
         var changed = new SemaphoreSlim(0);
         void OnChanged(JobRecord job)
@@ -187,12 +194,14 @@ public sealed class SoakTests
             while (true)
             {
                 var open = new List<string>();
+                var openIds = new List<string>();
                 foreach (var id in ids.Distinct())
                 {
                     var job = await server.Store.GetJobAsync(id, CancellationToken.None);
                     if (job is null || !JobStateMachine.IsTerminal(job.State))
                     {
                         open.Add($"{id}: {job?.State.ToString() ?? "lost"}");
+                        openIds.Add(id.ToString());
                     }
                 }
 
@@ -207,7 +216,7 @@ public sealed class SoakTests
                 }
                 catch (OperationCanceledException)
                 {
-                    throw new ShouldAssertException($"{open.Count} acknowledged jobs never ended: {string.Join(", ", open.Take(20))}\n{JobWaiterTail(server)}");
+                    throw new ShouldAssertException($"{open.Count} acknowledged jobs never ended: {string.Join(", ", open.Take(20))}\n{cluster.Log.Mentioning(openIds.Take(20).Concat(openIds.Take(20).Select(i => i.Replace("-", "", StringComparison.Ordinal))))}");
                 }
             }
         }
@@ -216,8 +225,6 @@ public sealed class SoakTests
             signals.Changed -= OnChanged;
         }
     }
-
-    private static string JobWaiterTail(GantryTestServer server) => Scheduling.JobWaiter.LogTail(server);
 
     private static long Heap()
     {
