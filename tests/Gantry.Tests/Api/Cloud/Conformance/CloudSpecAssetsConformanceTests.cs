@@ -15,7 +15,9 @@ public abstract class CloudSpecAssetsConformanceTests(ConformanceFixture fixture
 {
     private readonly ConformanceFixture _fixture = fixture;
 
-    private HttpClient Anonymous => field ??= Server.CreateClient(apiKey: null);
+    private HttpClient? _anonymous;
+
+    private HttpClient Anonymous => _anonymous ??= Server.CreateClient(apiKey: null);
 
     [Fact]
     [SpecOperation("POST", "/api/assets")]
@@ -167,7 +169,7 @@ public abstract class CloudSpecAssetsConformanceTests(ConformanceFixture fixture
 
     public override ValueTask DisposeAsync()
     {
-        Anonymous.Dispose();
+        _anonymous?.Dispose();
         return base.DisposeAsync();
     }
 }

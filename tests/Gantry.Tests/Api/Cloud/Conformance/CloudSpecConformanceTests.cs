@@ -21,7 +21,9 @@ public abstract class CloudSpecConformanceTests(ConformanceFixture fixture) : Se
 
     private static readonly JobState[] States = [JobState.Queued, JobState.Dispatched, JobState.Running, JobState.Succeeded, JobState.Failed, JobState.Cancelled];
 
-    private HttpClient Anonymous => field ??= Server.CreateClient(apiKey: null);
+    private HttpClient? _anonymous;
+
+    private HttpClient Anonymous => _anonymous ??= Server.CreateClient(apiKey: null);
 
     [Fact]
     [SpecOperation("POST", "/api/prompt")]
@@ -35,6 +37,17 @@ public abstract class CloudSpecConformanceTests(ConformanceFixture fixture) : Se
         await JsonAsync(user.Client, HttpMethod.Post, "api/prompt", """{"prompt": 5}""", "/api/prompt", HttpStatusCode.BadRequest);
         await JsonAsync(user.Client, HttpMethod.Post, "api/prompt", "{", "/api/prompt", HttpStatusCode.BadRequest);
         await DifferenceAsync(Anonymous, JsonRequest(HttpMethod.Post, "api/prompt", TestWorkflows.Body()), "/api/prompt", HttpStatusCode.Unauthorized, [No401InSpec, "`POST /api/prompt`"]);
+        var tooLarge = TestWorkflows.Body(extraData: $$"""{"note": "{{new string('x', ConformanceFixture.MaxBodyBytes)}}"}""");
+        await DifferenceAsync(user.Client, JsonRequest(HttpMethod.Post, "api/prompt", tooLarge), "/api/prompt", HttpStatusCode.RequestEntityTooLarge,
+            ["a body over `Gantry:Api:MaxRequestBodyBytes` is 413"]);
+
+        // The user's queue fills (every job waits here): the next submit is the spec's 429.
+        for (var waiting = 1; waiting < ConformanceFixture.MaxQueued; waiting++)
+        {
+            await JsonAsync(user.Client, HttpMethod.Post, "api/prompt", TestWorkflows.Body(), "/api/prompt", HttpStatusCode.OK);
+        }
+
+        await JsonAsync(user.Client, HttpMethod.Post, "api/prompt", TestWorkflows.Body(), "/api/prompt", HttpStatusCode.TooManyRequests);
     }
 
     [Fact]
@@ -241,7 +254,7 @@ public abstract class CloudSpecConformanceTests(ConformanceFixture fixture) : Se
 
     public override ValueTask DisposeAsync()
     {
-        Anonymous.Dispose();
+        _anonymous?.Dispose();
         return base.DisposeAsync();
     }
 }

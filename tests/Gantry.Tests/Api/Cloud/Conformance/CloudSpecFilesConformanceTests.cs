@@ -15,7 +15,9 @@ public abstract class CloudSpecFilesConformanceTests(ConformanceFixture fixture)
 {
     private const string UserFileDifference = "`modified` is UNIX seconds as a number in every answer";
 
-    private HttpClient Anonymous => field ??= Server.CreateClient(apiKey: null);
+    private HttpClient? _anonymous;
+
+    private HttpClient Anonymous => _anonymous ??= Server.CreateClient(apiKey: null);
 
     [Fact]
     [SpecOperation("GET", "/api/view")]
@@ -146,7 +148,7 @@ public abstract class CloudSpecFilesConformanceTests(ConformanceFixture fixture)
 
     public override ValueTask DisposeAsync()
     {
-        Anonymous.Dispose();
+        _anonymous?.Dispose();
         return base.DisposeAsync();
     }
 }

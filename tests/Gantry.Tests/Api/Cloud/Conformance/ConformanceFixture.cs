@@ -12,11 +12,17 @@ namespace Gantry.Tests.Api.Cloud.Conformance;
 /// The server the conformance tests drive: a real Gantry on one store with a fleet whose catalog is the built-in
 /// engine's full node set and whose model lists have a checkpoint folder (a scripted worker that is draining, so jobs
 /// stay where the tests put them, moved with <see cref="JobDriver"/>), downloads allowed from a local file server that
-/// stands in for a model host.
+/// stands in for a model host; small bounds on JSON bodies and waiting jobs, so one past each is cheap to show.
 /// </summary>
 public abstract class ConformanceFixture(StoreKind kind) : IAsyncLifetime, IServerFixture
 {
     public const string Checkpoint = "sdxl.safetensors";
+
+    /// <summary>The JSON body bound here (small, so one past it is cheap to send).</summary>
+    public const int MaxBodyBytes = 256 * 1024;
+
+    /// <summary>Jobs one user may have waiting here (more than any test but the one that fills it needs).</summary>
+    public const int MaxQueued = 12;
 
     private readonly TempDirectory _engineFolder = new("conformance-engine");
     private GantryTestServer? _server;
@@ -51,6 +57,8 @@ public abstract class ConformanceFixture(StoreKind kind) : IAsyncLifetime, IServ
                 ["Gantry:Workers:ComfyUi:0:Url"] = "http://gpu.test",
                 ["Gantry:Assets:AllowPrivateAddresses"] = "true",
                 ["Gantry:Assets:MaxDownloadBytes"] = "1000000",
+                ["Gantry:Api:MaxRequestBodyBytes"] = MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Gantry:Limits:MaxQueuedPerUser"] = MaxQueued.ToString(System.Globalization.CultureInfo.InvariantCulture),
             },
             builder => builder.Services.AddSingleton<IComfyUiWorkerFactory>(workers));
         await FleetCatalogs.HasClassAsync(_server, "SaveImage");
