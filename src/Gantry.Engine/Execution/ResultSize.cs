@@ -40,6 +40,8 @@ internal static class ResultSize
                 return PerObject + (image.Length * (long)sizeof(float));
             case MaskTensor mask:
                 return PerObject + (mask.Length * (long)sizeof(float));
+            case LatentTensor latent:
+                return PerObject + (latent.Length * (long)sizeof(float));
             case string s:
                 return PerObject + (s.Length * 2L);
             case JString s:

@@ -20,6 +20,25 @@ public static class TensorMemory
         return new float[checked((int)samples)];
     }
 
+    /// <summary>
+    /// A zeroed buffer for a tensor of any shape (a LATENT's [batch, channels, ...]), charged to the current run; its
+    /// "pixels" are all samples but those of the second (channel) dimension.
+    /// </summary>
+    public static float[] Allocate(IReadOnlyList<int> shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        long samples = 1;
+        foreach (var dimension in shape)
+        {
+            var factor = Math.Max(dimension, 0);
+            samples = factor == 0 ? 0 : samples > long.MaxValue / 4 / factor ? long.MaxValue / 4 : samples * factor;
+        }
+
+        var pixels = shape.Count >= 2 && shape[1] > 0 ? samples / shape[1] : samples;
+        Current.Value?.Charge(pixels, samples * sizeof(float), $"[{string.Join(", ", shape)}]");
+        return new float[checked((int)samples)];
+    }
+
     /// <summary>Makes <paramref name="limits"/> the budget of the calling flow until the result is disposed.</summary>
     internal static RunBudget Enter(JobMemoryLimits limits)
     {

@@ -16,7 +16,7 @@ namespace Gantry.Scheduling;
 /// requirement set and worker. Nothing is ever proportional to the number of queued jobs.
 /// </para>
 /// <para>
-/// Where it is decided: the order of users is <see cref="UserLanes"/> (its <c>FairOrder</c>), the choice of worker is
+/// Where it is decided: the order of users is <see cref="FairnessKey"/> (kept by <see cref="UserLanes"/>), the choice of worker is
 /// <see cref="WorkerLanes.Choose"/>, whether a worker can run a graph at all is <see cref="WorkerFit"/>; this class ties
 /// them together and keeps which job is queued and which is on which worker.
 /// </para>

@@ -4,9 +4,9 @@ namespace Gantry.Scheduling;
 
 /// <summary>
 /// The fairness snapshot as an instance that does not dispatch (a follower) can know it: from the store's active jobs
-/// and the users' shares, ordered by the dispatcher's rule (fewest jobs on workers per weight, then the older next job,
-/// then the user id). What only the leader remembers — who was served last, whose next graph is still being read — is
-/// not in the store, so a follower's turns can differ from the leader's where those break a tie.
+/// and the users' shares, ordered by the dispatcher's rule (<see cref="FairnessKey"/>). What only the leader remembers —
+/// who was served last, whose next graph is still being read — is not in the store, so a follower's turns can differ
+/// from the leader's where those break a tie.
 /// </summary>
 internal static class StoredFairness
 {
@@ -37,7 +37,7 @@ internal static class StoredFairness
         var result = new List<UserFairness>(rows.Count);
         var turn = 0;
         foreach (var (row, _) in rows.Where(r => r.Row.Queued > 0 && HasRoom(r.Row))
-            .OrderBy(r => r.Row.Running / r.Row.Weight).ThenBy(r => r.Head).ThenBy(r => r.Row.UserId))
+            .OrderBy(r => new FairnessKey(r.Row.Running / r.Row.Weight, LastServed: 0, r.Head, r.Row.UserId)))
         {
             result.Add(row with { Turn = ++turn });
         }

@@ -20,20 +20,14 @@ internal sealed class UserLane(long userId, double weight, int maxRunning)
 
     public bool InEligible { get; set; }
 
-    // The sort key while in the eligible set: frozen on insert so the set's order stays consistent.
-    public double KeyShare { get; private set; }
-
-    public long KeyServed { get; private set; }
-
-    public long KeyHeadSequence { get; private set; }
+    /// <summary>The sort key while in the eligible set: frozen on insert so the set's order stays consistent.</summary>
+    public FairnessKey Key { get; private set; }
 
     public bool HasRoom => MaxRunning <= 0 || Running < MaxRunning;
 
     public void FreezeKey(long headSequence)
     {
-        KeyShare = Running / Weight;
-        KeyServed = LastServed;
-        KeyHeadSequence = headSequence;
+        Key = new FairnessKey(Running / Weight, LastServed, headSequence, UserId);
     }
 
     /// <summary>A user's jobs in the order they were queued (store sequence, then id).</summary>

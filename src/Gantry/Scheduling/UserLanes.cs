@@ -2,7 +2,7 @@ namespace Gantry.Scheduling;
 
 /// <summary>
 /// The users' side of <see cref="FairQueue"/>: one <see cref="UserLane"/> per user, and the lanes that may be served now
-/// kept sorted in fair order (<see cref="FairOrder"/>: fewest jobs on workers per weight first). A lane is eligible while
+/// kept sorted in fair order (<see cref="FairnessKey"/>: fewest jobs on workers per weight first). A lane is eligible while
 /// its user has a queued job whose requirements are known and room under their concurrency limit; a head whose
 /// requirements are not known yet waits in <see cref="Awaiting"/>.
 /// </summary>
@@ -73,35 +73,11 @@ internal sealed class UserLanes(double defaultWeight, int defaultMaxRunning)
         }
     }
 
-    /// <summary>
-    /// Fairness: fewest jobs on workers per weight first; then the least recently served; then the older next job; then
-    /// the user id (so the order is total).
-    /// </summary>
+    /// <summary>The eligible lanes by their frozen <see cref="FairnessKey"/>.</summary>
     private sealed class FairOrder : IComparer<UserLane>
     {
         public static readonly FairOrder Instance = new();
 
-        public int Compare(UserLane? x, UserLane? y)
-        {
-            if (ReferenceEquals(x, y))
-            {
-                return 0;
-            }
-
-            var byShare = x!.KeyShare.CompareTo(y!.KeyShare);
-            if (byShare != 0)
-            {
-                return byShare;
-            }
-
-            var byServed = x.KeyServed.CompareTo(y.KeyServed);
-            if (byServed != 0)
-            {
-                return byServed;
-            }
-
-            var byHead = x.KeyHeadSequence.CompareTo(y.KeyHeadSequence);
-            return byHead != 0 ? byHead : x.UserId.CompareTo(y.UserId);
-        }
+        public int Compare(UserLane? x, UserLane? y) => ReferenceEquals(x, y) ? 0 : x!.Key.CompareTo(y!.Key);
     }
 }

@@ -68,6 +68,28 @@ public sealed class MemoryLimitTests : IDisposable
     }
 
     [Fact]
+    public async Task A_latent_file_is_charged_before_its_samples_are_read()
+    {
+        var folders = EngineFolders.Under(_root.FullName);
+        folders.EnsureCreated();
+        var latent = new LatentTensor([1, 4, 64, 64], new float[4 * 64 * 64]);
+        await File.WriteAllBytesAsync(Path.Combine(folders.Input, "big.latent"), Latents.LatentFileWriter.Write(latent, null), TestContext.Current.CancellationToken);
+
+        var (result, _) = await RunAsync(
+            """
+            {"1": {"class_type": "LoadLatent", "inputs": {"latent": "big.latent"}},
+             "2": {"class_type": "PreviewAny", "inputs": {"source": ["1", 0]}}}
+            """,
+            new JobMemoryLimits(0, 32_768));
+
+        result.Outcome.ShouldBe(ExecutionOutcome.Error);
+        result.Error!.NodeId.ShouldBe("1");
+        result.Error.ExceptionType.ShouldBe("MemoryError");
+        result.Error.ExceptionMessage.ShouldContain("[1, 4, 64, 64]");
+        result.TensorBytes.ShouldBe(0);
+    }
+
+    [Fact]
     public void Outside_a_run_nothing_is_counted_or_refused()
     {
         TensorMemory.Allocate(1, 9000, 9000, 1).Length.ShouldBe(81_000_000);

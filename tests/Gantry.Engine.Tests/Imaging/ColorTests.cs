@@ -81,13 +81,14 @@ public sealed class ColorTests
         var dithered = ImageQuantize.Quantize(image, 2, DitherMode.FloydSteinberg);
 
         var mean = s.ToArray().Average();
-        MathF.Abs(dithered.Span.ToArray().Average() - mean).ShouldBeLessThan(0.03f);
+        // Pillow 9.4 on the same ramp: palette (190, 190, 190), (60, 60, 60), then black; the dithered mean is off by 0.0345.
+        MathF.Abs(dithered.Span.ToArray().Average() - mean).ShouldBe(0.034505208f, 1e-5f);
         dithered.Span.ToArray().Distinct().Count().ShouldBe(none.Span.ToArray().Distinct().Count());
         dithered.Span.ToArray().ShouldNotBe(none.Span.ToArray());
     }
 
     [Fact]
-    public void Quantize_passes_alpha_through_and_never_exceeds_the_colour_count()
+    public void Quantize_passes_alpha_through_and_never_exceeds_the_colour_count_and_black()
     {
         var image = TestImages.Random(2, 20, 30, 4, seed: 7);
 
@@ -104,18 +105,20 @@ public sealed class ColorTests
                 frame[(4 * p) + 3].ShouldBe(image.Frame(b)[(4 * p) + 3]);
             }
 
+            colours.Remove((0f, 0f, 0f));
             colours.Count.ShouldBeLessThanOrEqualTo(5);
         }
     }
 
     [Fact]
-    public void One_colour_is_the_average()
+    public void One_colour_is_the_average_and_black_stays_black_as_in_Pillow_9_4()
     {
+        // Pillow 9.4 pads the quantized palette with black to 256 entries, and the remap may pick that black.
         var image = TestImages.Image(1, 2, 3, 0f, 0f, 0f, 1f, 1f, 1f);
 
         var output = ImageQuantize.Quantize(image, 1, DitherMode.None);
 
-        output.Span.ToArray().Distinct().ShouldBe([128 / 255f]);
+        output.Span.ToArray().ShouldBe([0f, 0f, 0f, 128 / 255f, 128 / 255f, 128 / 255f]);
     }
 
     [Fact]
@@ -127,13 +130,13 @@ public sealed class ColorTests
     }
 
     [Fact]
-    public void Palette_mapping_uses_the_colour_cache_cell_unless_the_colour_is_exact()
+    public void Palette_mapping_uses_the_colour_cache_cell_even_for_a_colour_in_the_palette()
     {
-        // (3, 0, 0) is nearer to (5, 0, 0), but its cache cell starts at (0, 0, 0), which is in the palette.
-        var mapper = new PaletteMapper([0x000000, 0x050000]);
+        // Pillow 9.4: (3, 0, 0) is itself entry 1, but its cache cell starts at (0, 0, 0), which is entry 0.
+        var mapper = new PaletteMapper([0x000000, 0x030000]);
 
         mapper.Map(3, 0, 0).ShouldBe(0);
-        mapper.Map(5, 0, 0).ShouldBe(1);
+        mapper.Map(7, 0, 0).ShouldBe(1);
         mapper.Map(200, 0, 0).ShouldBe(1);
     }
 }

@@ -23,7 +23,7 @@ namespace Gantry.Engine.Imaging.Codecs;
 /// </remarks>
 public static class PngEncoder
 {
-    private static readonly byte[] Signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+    internal static readonly byte[] Signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
     /// <summary>Rows below this many raw bytes are not worth a second deflate band.</summary>
     private const int MinBandBytes = 256 * 1024;
@@ -76,9 +76,9 @@ public static class PngEncoder
         return png;
     }
 
-    private static int ChunkSize(int dataLength) => 12 + dataLength;
+    internal static int ChunkSize(int dataLength) => 12 + dataLength;
 
-    private static int WriteChunk(Span<byte> destination, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
+    internal static int WriteChunk(Span<byte> destination, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
     {
         BinaryPrimitives.WriteInt32BigEndian(destination, data.Length);
         type.CopyTo(destination[4..]);
@@ -90,7 +90,7 @@ public static class PngEncoder
         return ChunkSize(data.Length);
     }
 
-    private static byte[] Header(int width, int height, int channels)
+    internal static byte[] Header(int width, int height, int channels)
     {
         var header = new byte[13];
         BinaryPrimitives.WriteInt32BigEndian(header, width);
@@ -136,6 +136,10 @@ public static class PngEncoder
 
         return true;
     }
+
+    /// <summary>The zlib stream of one frame's filtered rows (an IDAT's or fdAT's payload), deflated in bands as <see cref="Encode(ImageTensor, int, PngEncodeOptions?)"/> does.</summary>
+    internal static byte[] CompressFrame(ReadOnlySpan<float> frame, int width, int height, int channels, int level) =>
+        Deflate(frame, width, height, channels, level, Environment.ProcessorCount, MinBandBytes);
 
     private static unsafe byte[] Deflate(ReadOnlySpan<float> frame, int width, int height, int channels, int level, int maxBands, int minBandBytes)
     {

@@ -19,8 +19,9 @@ public enum DitherMode
 /// Per frame: RGB → bytes (truncated, as <c>(x·255).to(uint8)</c>; out-of-range values are clamped here where
 /// torch would wrap), a median-cut palette of at most <c>colors</c> entries (<see cref="MedianCut"/>), then a
 /// remap onto that palette: nearest colour, Pillow's integer Floyd–Steinberg, or ComfyUI's ordered Bayer
-/// dither followed by nearest colour. The palette may differ from Pillow's only when median-cut boxes tie on
-/// pixel count; the mapping and both dithers follow Pillow's and ComfyUI's arithmetic exactly.
+/// dither followed by nearest colour. As in Pillow 9.4, the palette image <c>quantize</c> returns always holds 256
+/// entries, the median-cut colours followed by black: the remap may pick that black for a dark pixel, and ComfyUI's
+/// Bayer spread (2·256 / palette size) is computed for 256 entries whatever <c>colors</c> is.
 /// A 4th channel is passed through; other channels beyond RGB are dropped, as in ComfyUI.
 /// </remarks>
 public static class ImageQuantize
@@ -59,7 +60,7 @@ public static class ImageQuantize
             {
                 var frame = image.Frame(b);
                 ToRgbBytes(frame, image.Channels, rgb.AsSpan(0, pixels * 3));
-                var mapper = new PaletteMapper(MedianCut.Build(rgb.AsSpan(0, pixels * 3), colors));
+                var mapper = new PaletteMapper(PillowPalette(MedianCut.Build(rgb.AsSpan(0, pixels * 3), colors)));
                 Remap(rgb.AsSpan(0, pixels * 3), image.Width, image.Height, mapper, dither, mapped.AsSpan(0, pixels * 3));
                 WriteFrame(mapped.AsSpan(0, pixels * 3), frame, image.Channels, output.WritableFrame(b), outChannels);
             }
@@ -71,6 +72,14 @@ public static class ImageQuantize
         }
 
         return output;
+    }
+
+    /// <summary>Pillow 9.4's palette of a quantized image: the given colours, then black up to 256 entries.</summary>
+    internal static int[] PillowPalette(int[] colours)
+    {
+        var palette = new int[256];
+        colours.AsSpan(0, Math.Min(colours.Length, palette.Length)).CopyTo(palette);
+        return palette;
     }
 
     internal static void Remap(ReadOnlySpan<byte> rgb, int width, int height, PaletteMapper mapper, DitherMode dither, Span<byte> output)

@@ -3,17 +3,14 @@ using System.Runtime.Intrinsics;
 namespace Gantry.Engine.Imaging.Color;
 
 /// <summary>
-/// Pillow's mapping of RGB to a given palette (convert("P", palette=…)): a colour that is exactly in the
-/// palette maps to it; any other colour maps to the palette entry nearest (squared RGB distance, lowest
-/// index on ties) to the colour with each channel rounded down to a multiple of 4, which is the cell
-/// Pillow's 64³ colour cache computes. Cells are filled lazily.
+/// Pillow 9.4's mapping of RGB to a given palette (convert("P", palette=…)): every colour maps to the palette entry
+/// nearest (squared RGB distance, lowest index on ties) to the colour with each channel rounded down to a multiple
+/// of 4, which is the cell Pillow's 64³ colour cache computes; a colour that is itself in the palette is no
+/// exception. Cells are filled lazily.
 /// </summary>
 internal sealed class PaletteMapper
 {
     private readonly int[] _palette;
-    private const int ExactSlots = 1024;
-    private readonly int[] _exactKey = new int[ExactSlots];
-    private readonly short[] _exactIndex = new short[ExactSlots];
     private readonly short[] _cache = new short[64 * 64 * 64];
 
     // The palette channel by channel, padded to whole vectors with entries too far away to ever win.
@@ -30,22 +27,6 @@ internal sealed class PaletteMapper
         }
 
         _palette = palette;
-        for (var i = 0; i < palette.Length; i++)
-        {
-            // Open addressing; keys are stored plus one so that zero marks an empty slot. First entry wins.
-            var slot = Slot(palette[i]);
-            while (_exactKey[slot] != 0 && _exactKey[slot] != palette[i] + 1)
-            {
-                slot = (slot + 1) & (ExactSlots - 1);
-            }
-
-            if (_exactKey[slot] == 0)
-            {
-                _exactKey[slot] = palette[i] + 1;
-                _exactIndex[slot] = (short)i;
-            }
-        }
-
         Array.Fill(_cache, (short)-1);
         var padded = (palette.Length + 7) / 8 * 8;
         _red = new int[padded];
@@ -70,15 +51,6 @@ internal sealed class PaletteMapper
 
     public int Map(int r, int g, int b)
     {
-        var colour = (r << 16) | (g << 8) | b;
-        for (var slot = Slot(colour); _exactKey[slot] != 0; slot = (slot + 1) & (ExactSlots - 1))
-        {
-            if (_exactKey[slot] == colour + 1)
-            {
-                return _exactIndex[slot];
-            }
-        }
-
         var cell = (r >> 2) + ((g >> 2) * 64) + ((b >> 2) * 64 * 64);
         var cached = _cache[cell];
         if (cached >= 0)
@@ -90,8 +62,6 @@ internal sealed class PaletteMapper
         _cache[cell] = (short)nearest;
         return nearest;
     }
-
-    private static int Slot(int colour) => (int)(((uint)colour * 2654435761u) >> 22);
 
     /// <summary>Nearest palette entry by squared distance, lowest index on ties, eight entries per step.</summary>
     private int Nearest(int r, int g, int b)

@@ -1,6 +1,5 @@
 using Gantry.Engine.Imaging.Codecs;
 using Gantry.Engine.Json;
-using Gantry.Engine.Nodes.Common;
 using Gantry.Engine.Tensors;
 
 namespace Gantry.Engine.Nodes.Files;
@@ -35,15 +34,6 @@ internal sealed class ImageSaver(string folderType, int compressionLevel)
     }
 
     /// <summary>The <c>prompt</c> chunk, then one chunk per extra_pnginfo key, each value as Python's json.dumps writes it.</summary>
-    private static IReadOnlyList<KeyValuePair<string, string>> TextChunks(JValue? prompt, JValue? extraPngInfo)
-    {
-        var promptJson = prompt is null or JNull ? null : PythonJson.Dumps(prompt);
-        var extras = extraPngInfo switch
-        {
-            null or JNull => null,
-            JObject entries => entries.Select(e => new KeyValuePair<string, string>(e.Key, PythonJson.Dumps(e.Value))),
-            _ => throw NodeException.TypeError($"extra_pnginfo must be a dict, not {PyFormat.TypeName(extraPngInfo)}"),
-        };
-        return PngEncodeOptions.SaveImageText(promptJson, extras);
-    }
+    private static IReadOnlyList<KeyValuePair<string, string>> TextChunks(JValue? prompt, JValue? extraPngInfo) =>
+        SaveMetadata.Entries(prompt, extraPngInfo);
 }

@@ -1,18 +1,18 @@
 namespace Gantry.Engine.Nodes.Files;
 
 /// <summary>
-/// Writes <c>{stem}_{counter:05}_.png</c> without ever replacing a file: each name is created with
+/// Writes <c>{stem}_{counter:05}_.png</c> (or another extension) without ever replacing a file: each name is created with
 /// <see cref="FileMode.CreateNew"/>, and when another writer (a concurrent prompt saving with the same
 /// prefix) already took it, the next counter is tried.
 /// </summary>
 internal static class PngFileWriter
 {
     /// <summary>Writes <paramref name="png"/> under the first free counter from <paramref name="counter"/> on; returns the file name and the counter used.</summary>
-    public static (string FileName, int Counter) WriteNew(string folder, string stem, int counter, ReadOnlySpan<byte> png)
+    public static (string FileName, int Counter) WriteNew(string folder, string stem, int counter, ReadOnlySpan<byte> png, string extension = "png")
     {
         while (true)
         {
-            var fileName = $"{stem}_{counter:D5}_.png";
+            var fileName = $"{stem}_{counter:D5}_.{extension}";
             var path = Path.Combine(folder, fileName);
             FileStream stream;
             try

@@ -6,8 +6,8 @@ comfy_extras/nodes_post_processing.py, nodes_mask.py) so the C# tests can check 
 Run with a Python that has torch, numpy, scipy and Pillow (Debian: python3-torch python3-scipy
 python3-pil python3-numpy):  python3 make_golden.py > GoldenData.cs
 
-Quantize: the Debian Pillow (9.4) keeps 256 palette entries after quantize(); current Pillow keeps only
-the median-cut entries. The palette is rebuilt with exactly those entries to get current behaviour.
+Quantize: as ComfyUI calls it, with the Debian Pillow (9.4) of the reference ComfyUI, which keeps 256 palette
+entries after quantize() (the median-cut colours, then black); a current Pillow keeps only the median-cut entries.
 """
 import math
 import numpy as np
@@ -88,10 +88,8 @@ def blend(a, b, f, mode):
 
 def quantize(image, colors, dither):
     im = Image.fromarray((image[0] * 255).to(torch.uint8).numpy(), mode="RGB")
-    q = im.quantize(colors=colors)
-    n = int(np.array(q).max()) + 1
-    pal = Image.new("P", (1, 1))
-    pal.putpalette(q.getpalette()[: n * 3])
+    pal = im.quantize(colors=colors)
+    n = len(pal.getpalette()) // 3
     if dither == "none":
         out = im.quantize(palette=pal, dither=Image.Dither.NONE)
     elif dither == "floyd-steinberg":

@@ -23,6 +23,13 @@ public sealed class ExtrasNodeDefinitionTests : IDisposable
             SearchAliases = ["trim"],
             EssentialsCategory = "Image Tools",
         },
+        new("ComfyNotNode", "Not", "utilities/logic", "comfy_extras.nodes_logic")
+        {
+            Required = """{"value": ["*", {}]}""",
+            Outputs = ["BOOLEAN"],
+            Description = "Logical NOT operation. Returns true if the value is falsy. Uses Python's rules for truthiness.",
+            SearchAliases = ["invert", "toggle", "negate", "flip boolean"],
+        },
         new("RepeatImageBatch", "Repeat Image Batch", "image/batch", Images)
         {
             Required = """{"image": ["IMAGE", {}], "amount": ["INT", {"default": 1, "min": 1, "max": 4096}]}""",
@@ -211,17 +218,19 @@ public sealed class ExtrasNodeDefinitionTests : IDisposable
     {
         string[] pack =
         [
-            "CaseConverter", "CropMask", "EmptyImage", "FeatherMask", "GetImageSize", "GrowMask", "ImageBatch",
-            "ImageBlend", "ImageBlur", "ImageColorToMask", "ImageCompositeMasked", "ImageCrop", "ImageFlip",
-            "ImageFromBatch", "ImageInvert", "ImagePadForOutpaint", "ImageQuantize", "ImageRGBToYUV", "ImageRotate",
-            "ImageScale", "ImageScaleBy", "ImageScaleToMaxDimension", "ImageScaleToTotalPixels", "ImageSharpen",
-            "ImageStitch", "ImageToMask", "ImageYUVToRGB", "InvertMask", "JoinImageWithAlpha", "LoadImage",
-            "LoadImageMask", "LoadImageOutput", "MaskComposite", "MaskPreview", "MaskToImage",
+            "Canny", "CaseConverter", "ComfyNotNode", "CropMask", "EmptyImage", "EmptyLatentImage", "FeatherMask",
+            "GetImageSize", "GrowMask", "ImageAddNoise", "ImageBatch", "ImageBlend", "ImageBlur", "ImageColorToMask",
+            "ImageCompositeMasked", "ImageCrop", "ImageFlip", "ImageFromBatch", "ImageInvert", "ImagePadForOutpaint",
+            "ImageQuantize", "ImageRGBToYUV", "ImageRotate", "ImageScale", "ImageScaleBy", "ImageScaleToMaxDimension",
+            "ImageScaleToTotalPixels", "ImageSharpen", "ImageStitch", "ImageToMask", "ImageYUVToRGB", "InvertMask",
+            "JoinImageWithAlpha", "LatentFromBatch", "LoadImage", "LoadImageMask", "LoadImageOutput", "LoadLatent",
+            "MaskComposite", "MaskPreview", "MaskToImage", "Morphology",
             "PorterDuffImageComposite", "PreviewAny", "PreviewImage", "PrimitiveBoolean", "PrimitiveFloat",
             "PrimitiveInt", "PrimitiveString", "PrimitiveStringMultiline", "RebatchImages", "RegexExtract",
-            "RegexMatch", "RegexReplace", "RepeatImageBatch", "ResizeAndPadImage", "SaveImage", "SolidMask",
-            "SplitImageWithAlpha", "StringCompare", "StringConcatenate", "StringContains", "StringLength",
-            "StringReplace", "StringSubstring", "StringTrim", "ThresholdMask",
+            "RegexMatch", "RegexReplace", "RepeatImageBatch", "RepeatLatentBatch", "ResizeAndPadImage", "SaveAnimatedPNG",
+            "SaveAnimatedWEBP", "SaveImage", "SaveLatent", "SolidMask", "SplitImageWithAlpha", "StringCompare",
+            "StringConcatenate", "StringContains", "StringLength", "StringReplace", "StringSubstring", "StringTrim",
+            "ThresholdMask",
         ];
 
         NodeCatalog.CreateDefault().ClassTypes.ShouldBe(pack);

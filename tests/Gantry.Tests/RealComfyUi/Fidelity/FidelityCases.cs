@@ -19,8 +19,7 @@ public static class FidelityCases
 
     /// <summary>
     /// The documented bounds (docs/fidelity.md): float32 results that PyTorch sums in another order than the engine,
-    /// truncated to bytes by SaveImage, land one level apart on a few pixels; ImageQuantize's palette comes from
-    /// Pillow's median cut, which the engine does not reproduce yet.
+    /// truncated to bytes by SaveImage, land one level apart on a few pixels.
     /// </summary>
     public static IEnumerable<FidelityCase> All() => Cases().Concat(FidelityNodeCases.All()).Select(c => c.Name switch
     {
@@ -29,7 +28,6 @@ public static class FidelityCases
         _ when c.Name.StartsWith("scale-", StringComparison.Ordinal) && (c.Name.EndsWith("bilinear", StringComparison.Ordinal) || c.Name.EndsWith("bicubic", StringComparison.Ordinal) || c.Name.EndsWith("-area", StringComparison.Ordinal))
             => c with { MaxLevels = 1, MaxFraction = 0.12 },
         "blend-normal" or "join-alpha" => c with { MaxLevels = 1, MaxFraction = 0.05 },
-        _ when c.Name.StartsWith("quantize-", StringComparison.Ordinal) => c with { MaxLevels = 255, MaxFraction = 0.35 },
         _ => c,
     });
 
@@ -74,6 +72,30 @@ public static class FidelityCases
         {
             yield return Image($"quantize-{dither}", $$$""" "1": {"class_type": "ImageQuantize", "inputs": {"image": ["L3", 0], "colors": 7, "dither": "{{{dither}}}"}} """);
         }
+
+        foreach (var (input, colors, dither) in new[] { ("L1", 256, "none"), ("L1", 256, "floyd-steinberg"), ("L2", 2, "floyd-steinberg"), ("L2", 1, "none"), ("L3", 16, "bayer-2"), ("L3", 16, "bayer-8"), ("L1", 33, "bayer-16") })
+        {
+            yield return Image($"quantize-{input}-{colors}-{dither}", $$$""" "1": {"class_type": "ImageQuantize", "inputs": {"image": ["{{{input}}}", 0], "colors": {{{colors}}}, "dither": "{{{dither}}}"}} """);
+        }
+
+        foreach (var dither in new[] { "none", "floyd-steinberg" })
+        {
+            // More than 65 536 distinct colours: Pillow coarsens its histogram one bit per channel at a time.
+            yield return Image(
+                $"quantize-many-colours-{dither}",
+                $$$"""
+                "0": {"class_type": "EmptyImage", "inputs": {"width": 384, "height": 256, "batch_size": 1, "color": 8421504}},
+                "n": {"class_type": "ImageAddNoise", "inputs": {"image": ["0", 0], "seed": 7, "strength": 0.3}},
+                "1": {"class_type": "ImageQuantize", "inputs": {"image": ["n", 0], "colors": 64, "dither": "{{{dither}}}"}}
+                """);
+        }
+
+        yield return Image(
+            "quantize-batch",
+            """
+            "0": {"class_type": "ImageBatch", "inputs": {"image1": ["L1", 0], "image2": ["L3", 0]}},
+            "1": {"class_type": "ImageQuantize", "inputs": {"image": ["0", 0], "colors": 5, "dither": "floyd-steinberg"}}
+            """);
 
         yield return Image("pad-for-outpaint", """ "1": {"class_type": "ImagePadForOutpaint", "inputs": {"image": ["L1", 0], "left": 8, "top": 0, "right": 16, "bottom": 8, "feathering": 5}} """);
         yield return Mask("pad-for-outpaint-mask", """ "1": {"class_type": "ImagePadForOutpaint", "inputs": {"image": ["L1", 0], "left": 8, "top": 0, "right": 16, "bottom": 8, "feathering": 5}} """, output: 1);

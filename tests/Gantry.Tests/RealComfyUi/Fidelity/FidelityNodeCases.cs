@@ -99,6 +99,23 @@ public static class FidelityNodeCases
             "0": {"class_type": "ImageRotate", "inputs": {"image": ["L1", 0], "rotation": "90 degrees"}},
             "1": {"class_type": "ImageScaleToMaxDimension", "inputs": {"image": ["0", 0], "upscale_method": "nearest-exact", "largest_size": 100}}
             """);
+        foreach (var (input, seed, strength) in new[] { ("L1", "0", "0.5"), ("L2", "18446744073709551615", "1.0"), ("L3", "123456789", "0.07") })
+        {
+            yield return FidelityCases.Image($"add-noise-{input}-{seed}", $$$""" "1": {"class_type": "ImageAddNoise", "inputs": {"image": ["{{{input}}}", 0], "seed": {{{seed}}}, "strength": {{{strength}}}}} """);
+        }
+
+        yield return FidelityCases.Image(
+            "add-noise-batch",
+            """
+            "0": {"class_type": "RepeatImageBatch", "inputs": {"image": ["L1", 0], "amount": 3}},
+            "1": {"class_type": "ImageAddNoise", "inputs": {"image": ["0", 0], "seed": 42, "strength": 0.3}}
+            """);
+        yield return FidelityCases.Image(
+            "add-noise-tiny",
+            """
+            "0": {"class_type": "ImageCrop", "inputs": {"image": ["L1", 0], "width": 2, "height": 2, "x": 5, "y": 5}},
+            "1": {"class_type": "ImageAddNoise", "inputs": {"image": ["0", 0], "seed": 9, "strength": 0.8}}
+            """);
     }
 
     /// <summary>Same-size inputs: source L1 with a solid 0.3 mask over the inverted L1 with L1's green as its mask.</summary>

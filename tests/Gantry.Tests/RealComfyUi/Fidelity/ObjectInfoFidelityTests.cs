@@ -23,6 +23,8 @@ public sealed class ObjectInfoFidelityTests
         "CaseConverter", "StringConcatenate", "StringSubstring", "StringLength", "StringReplace", "StringTrim", "StringContains",
         "StringCompare", "RegexMatch", "RegexExtract", "RegexReplace", "GetImageSize", "ImageRGBToYUV", "ImageYUVToRGB",
         "ImageColorToMask", "RebatchImages", "ImageStitch", "ResizeAndPadImage", "ImageScaleToMaxDimension", "PorterDuffImageComposite", "MaskPreview", "LoadImageMask", "LoadImageOutput",
+        "ImageAddNoise", "Morphology", "Canny",
+        "SaveAnimatedPNG", "SaveAnimatedWEBP", "SaveLatent", "LoadLatent", "EmptyLatentImage", "LatentFromBatch", "RepeatLatentBatch",
     ];
 
     [Theory]
