@@ -3,8 +3,8 @@ using Gantry.Domain;
 namespace Gantry.Store;
 
 /// <summary>
-/// One row of a job list page as the store reads it: only the columns a list entry shows. The JSON spans point into
-/// the store's scratch buffer and are valid only during the <see cref="JobListRowHandler"/> call that receives them.
+/// One row of a job list page as the store reads it: only the columns a list entry shows. Valid only during the
+/// <see cref="JobListRowHandler"/> call that receives it.
 /// </summary>
 public readonly ref struct JobListRow
 {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Data.Common;
 using Gantry.Domain;
 
@@ -6,7 +5,7 @@ namespace Gantry.Store.Relational;
 
 /// <summary>
 /// The page of <c>GET /api/jobs</c> read column by column into a <see cref="JobListRowHandler"/>: only the nine columns
-/// an entry shows, ids and stored JSON copied into one pooled scratch buffer instead of an array per row and column.
+/// an entry shows, and no record per row.
 /// </summary>
 internal sealed class RelationalJobRowListing(IRelationalDatabase database)
 {
@@ -20,65 +19,31 @@ internal sealed class RelationalJobRowListing(IRelationalDatabase database)
         {
             await using var command = connection.CreateCommand().WithText(JobListSql.Build(query, Columns));
             JobListSql.Bind(command, query);
-            var scratch = ArrayPool<byte>.Shared.Rent(4096);
-            try
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
             {
-                await using var reader = await command.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
-                {
-                    scratch = ReadRow(reader, scratch, onRow);
-                }
+                ReadRow(reader, onRow);
+            }
 
-                await reader.NextResultAsync(ct);
-                await reader.ReadAsync(ct);
-                return reader.GetInt64(0);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(scratch);
-            }
+            await reader.NextResultAsync(ct);
+            await reader.ReadAsync(ct);
+            return reader.GetInt64(0);
         }, cancellationToken);
 
-    /// <summary>Reads one row and hands it on; returns the scratch buffer (a larger one when a stored JSON needed it).</summary>
-    private byte[] ReadRow(DbDataReader reader, byte[] scratch, JobListRowHandler onRow)
+    /// <remarks>
+    /// The stored JSON is read as arrays: <c>GetBytes</c> into a pooled buffer looked cheaper, but Microsoft.Data.Sqlite
+    /// answers it through a blob stream per call (several KB allocated per row in <c>ListPageBenchmarks</c>).
+    /// </remarks>
+    private void ReadRow(DbDataReader reader, JobListRowHandler onRow) => onRow(new JobListRow
     {
-        var previewLength = Length(reader, 7);
-        var errorLength = Length(reader, 8);
-        var needed = 16 + previewLength + errorLength;
-        if (scratch.Length < needed)
-        {
-            ArrayPool<byte>.Shared.Return(scratch);
-            scratch = ArrayPool<byte>.Shared.Rent(needed);
-        }
-
-        var preview = Copy(reader, 7, scratch, 16, previewLength);
-        var error = Copy(reader, 8, scratch, 16 + previewLength, errorLength);
-        onRow(new JobListRow
-        {
-            Id = database.Dialect.ReadGuid(reader, 0, scratch),
-            State = (JobState)reader.GetInt32(1),
-            CreatedAtMs = reader.GetInt64(2),
-            WorkflowId = reader.GetNullableString(3),
-            ExecutionStartMs = reader.GetNullableInt64(4),
-            ExecutionEndMs = reader.GetNullableInt64(5),
-            OutputsCount = reader.GetNullableInt32(6),
-            PreviewOutputJson = preview,
-            ExecutionErrorJson = error,
-        });
-        return scratch;
-    }
-
-    private static int Length(DbDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? 0 : checked((int)reader.GetBytes(ordinal, 0, null, 0, 0));
-
-    private static ReadOnlySpan<byte> Copy(DbDataReader reader, int ordinal, byte[] scratch, int at, int length)
-    {
-        if (length == 0)
-        {
-            return default;
-        }
-
-        var read = (int)reader.GetBytes(ordinal, 0, scratch, at, length);
-        return scratch.AsSpan(at, read);
-    }
+        Id = database.Dialect.ReadGuid(reader, 0),
+        State = (JobState)reader.GetInt32(1),
+        CreatedAtMs = reader.GetInt64(2),
+        WorkflowId = reader.GetNullableString(3),
+        ExecutionStartMs = reader.GetNullableInt64(4),
+        ExecutionEndMs = reader.GetNullableInt64(5),
+        OutputsCount = reader.GetNullableInt32(6),
+        PreviewOutputJson = reader.GetNullableBytes(7),
+        ExecutionErrorJson = reader.GetNullableBytes(8),
+    });
 }

@@ -12,9 +12,6 @@ internal abstract class SqlDialect
 
     public abstract Guid ReadGuid(DbDataReader reader, int ordinal);
 
-    /// <summary>The same, using the first 16 bytes of <paramref name="scratch"/> instead of a new array where the backend needs one.</summary>
-    public virtual Guid ReadGuid(DbDataReader reader, int ordinal, byte[] scratch) => ReadGuid(reader, ordinal);
-
     /// <summary>
     /// A statement that holds one user's row (<c>@user_id</c>) until the transaction ends, so that two instances cannot
     /// both pass a per-user check; null where writes are serialized anyway (SQLite has one writer).

@@ -13,10 +13,4 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override Guid ReadGuid(DbDataReader reader, int ordinal) =>
         new(reader.GetFieldValue<byte[]>(ordinal), bigEndian: true);
-
-    public override Guid ReadGuid(DbDataReader reader, int ordinal, byte[] scratch)
-    {
-        var length = (int)reader.GetBytes(ordinal, 0, scratch, 0, 16);
-        return new Guid(scratch.AsSpan(0, length), bigEndian: true);
-    }
 }
