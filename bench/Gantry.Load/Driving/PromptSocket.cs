@@ -63,7 +63,7 @@ public sealed class PromptSocket : IAsyncDisposable
             return false;
         }
 
-        return await wait.Task.WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
+        return await wait.Task.WaitAsync(TimeSpan.FromMinutes(10), cancellationToken);
     }
 
     /// <summary>Wall time in milliseconds of one prompt from submit to done; throws when it fails.</summary>

@@ -38,6 +38,7 @@ public sealed class ComfyUiScenario : IScenario
         }
 
         trivial.Notes.Add($"Load average after: {LoadAverage()}.");
+        log.WriteLine(trivial.ToMarkdown()); // each part as it ends: the per-node part can run for many minutes
 
         var front = new ScenarioReport($"ComfyUI alone against Gantry in front of it: EmptyImage 64×64 → ImageBlur → SaveImage, {arguments.Seconds:0.#} s per point");
         front.Notes.Add($"Load average before: {LoadAverage()}.");
@@ -52,9 +53,10 @@ public sealed class ComfyUiScenario : IScenario
         }
 
         front.Notes.Add($"Load average after: {LoadAverage()}.");
+        log.WriteLine(front.ToMarkdown());
 
         var size = arguments.ImageSize ?? 2048;
-        var nodes = new ScenarioReport($"Per node on {size}×{size} images: built-in engine against ComfyUI (PyTorch on CPU), ms, median of {NodeTimings.Rounds} rounds");
+        var nodes = new ScenarioReport($"Per node on {size}×{size} images: built-in engine against ComfyUI (PyTorch on CPU), ms, {NodeTimings.Rounds} counted round(s)");
         nodes.Notes.Add($"Load average before: {LoadAverage()}.");
         nodes.Notes.Add("Node time = wall time of EmptyImage → node → 8×8 ImageCrop → PreviewImage minus the same graph without the node, each side measured the same way " +
             "(ComfyUI: POST /prompt to `executing` null over its /ws; engine: Validate + ExecuteAsync in process, as the embedded worker calls it), the sides alternating. " +

@@ -8,12 +8,15 @@ namespace Gantry.Load.Scenarios;
 
 /// <summary>
 /// Per node, the built-in engine (called directly, as the embedded worker calls it) against a real ComfyUI: each
-/// case and its baseline run on both sides in turn, one warm-up round and then <see cref="Rounds"/> counted, and the median of (case − baseline)
+/// case and its baseline run on both sides in turn, one warm-up round on small images and then <see cref="Rounds"/> counted, and the median of (case − baseline) over the counted rounds
 /// is the node's time on that side.
 /// </summary>
 public sealed class NodeTimings(PromptSocket comfyUi, int size, TextWriter log)
 {
-    public const int Rounds = 3;
+    public const int Rounds = 1;
+
+    /// <summary>Side of the warm-up round's images: it only has to touch every kernel once.</summary>
+    private const int WarmUpSize = 128;
 
     public async Task AddToAsync(ScenarioReport report, CancellationToken cancellationToken)
     {
@@ -32,10 +35,11 @@ public sealed class NodeTimings(PromptSocket comfyUi, int size, TextWriter log)
                 for (var round = -1; round < Rounds; round++)
                 {
                     // Round -1 warms both sides up (first use of a kernel, PyTorch's and .NET's JIT) and is not counted.
-                    var comfyBase = await comfyUi.TimeAsync(graphs.Prompt(size, color++, withNode: false), cancellationToken);
-                    var comfyNode = await comfyUi.TimeAsync(graphs.Prompt(size, color++, withNode: true), cancellationToken) - comfyBase;
-                    var engineBase = await TimeEngineAsync(engine, folders, graphs.Prompt(size, color++, withNode: false), cancellationToken);
-                    var engineNode = await TimeEngineAsync(engine, folders, graphs.Prompt(size, color++, withNode: true), cancellationToken) - engineBase;
+                    var side = round < 0 ? Math.Min(size, WarmUpSize) : size;
+                    var comfyBase = await comfyUi.TimeAsync(graphs.Prompt(side, color++, withNode: false), cancellationToken);
+                    var comfyNode = await comfyUi.TimeAsync(graphs.Prompt(side, color++, withNode: true), cancellationToken) - comfyBase;
+                    var engineBase = await TimeEngineAsync(engine, folders, graphs.Prompt(side, color++, withNode: false), cancellationToken);
+                    var engineNode = await TimeEngineAsync(engine, folders, graphs.Prompt(side, color++, withNode: true), cancellationToken) - engineBase;
                     if (round >= 0)
                     {
                         comfy.Add(comfyNode);
