@@ -22,6 +22,7 @@ public sealed class ComfyUiScenario : IScenario
     {
         var comfyUrl = arguments.ComfyUi ?? throw new ArgumentException("The comfyui scenario needs --comfyui URL (a running ComfyUI).");
         await using var comfy = await PromptSocket.ConnectAsync(comfyUrl, null, cancellationToken);
+        await WaitUntilIdleAsync(comfyUrl, log, cancellationToken);
         var value = DateTime.UtcNow.Ticks;
         string Trivial() => System.Text.Encoding.UTF8.GetString(BenchGraphs.PromptWith(Interlocked.Increment(ref value)));
         string Small() => SmallWorkflow(Interlocked.Increment(ref value));
@@ -106,6 +107,29 @@ public sealed class ComfyUiScenario : IScenario
                 http.Dispose();
             }
         }
+    }
+
+    /// <summary>Waits (up to 10 minutes) until ComfyUI runs nothing and queues nothing, so no earlier work is measured.</summary>
+    private static async Task WaitUntilIdleAsync(Uri comfyUrl, TextWriter log, CancellationToken cancellationToken)
+    {
+        using var http = LoadHttp.CreateClient(comfyUrl, null);
+        for (var tries = 0; tries < 600; tries++)
+        {
+            using var queue = System.Text.Json.JsonDocument.Parse(await LoadHttp.GetBytesAsync(http, "queue", cancellationToken));
+            if (queue.RootElement.GetProperty("queue_running").GetArrayLength() + queue.RootElement.GetProperty("queue_pending").GetArrayLength() == 0)
+            {
+                return;
+            }
+
+            if (tries == 0)
+            {
+                log.WriteLine("comfyui: waiting until ComfyUI's queue is empty");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        }
+
+        throw new InvalidOperationException("ComfyUI stayed busy for 10 minutes: measure on an idle ComfyUI.");
     }
 
     private static string LoadAverage() =>
