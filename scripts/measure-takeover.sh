@@ -19,12 +19,17 @@ store="$(sed -E "s/(^|;)Database=[^;]*/\1Database=$database/" <<<"$server")"
 work="$(mktemp -d)"
 declare -a pids
 
-start() { # start INSTANCE: a follower (or the first leader), logging to $work/INSTANCE.log
-  local i="$1"
+start() { # start INSTANCE: a follower (or the first leader), logging to $work/INSTANCE.log; returns once it is ready and contends
+  local i="$1" from
+  # Only this life's lines count: a restarted instance's log still holds the last life's "ready" line, and a kill while
+  # the survivors were still starting measured their start-up (30 s and more on a loaded machine), not the takeover.
+  from=1; if [[ -f "$work/$i.log" ]]; then from=$(($(wc -l <"$work/$i.log") + 1)); fi
   GANTRY__WORKERS__EMBEDDED=0 $gantry serve --urls http://127.0.0.1:0 --data "$work/data" --store "$store" --no-auth \
     >>"$work/$i.log" 2>&1 &
   pids[$i]=$!
-  until grep -q "Gantry is ready on" "$work/$i.log" 2>/dev/null; do sleep 0.05; done
+  until tail -n "+$from" "$work/$i.log" | grep -q "Gantry is ready on" && tail -n "+$from" "$work/$i.log" | grep -q "waiting to lead"; do
+    sleep 0.05
+  done
 }
 
 leaders() { # how many "Leading" lines all logs hold

@@ -7,7 +7,8 @@ namespace Gantry.Http;
 /// outside the endpoint modules (authentication, rate limits, the CSRF guard, the <c>/ws</c> upgrade). Endpoints use
 /// <c>Api.ApiResults</c>, which writes the same body through the same serializer. On Comfy API v2 paths
 /// (<c>/api/v2/…</c>) the same answer is written as v2's <c>ErrorEnvelope</c>, <c>{"error": {code, message}}</c>, and a
-/// rate-limit 429 says <c>rate_limited</c> as that spec names it.
+/// rate-limit 429 says <c>rate_limited</c> as that spec names it. On the editor's user files (<c>/api/userdata…</c>) it is
+/// the message as text/plain, as the Cloud spec and ComfyUI answer every error there.
 /// </summary>
 public static class HttpErrors
 {
@@ -25,7 +26,21 @@ public static class HttpErrors
             return;
         }
 
+        if (IsUserData(context.Request))
+        {
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync(message, context.RequestAborted);
+            return;
+        }
+
         await context.Response.WriteAsJsonAsync(new ErrorResponse(code, message), HttpErrorJsonContext.Default.ErrorResponse, cancellationToken: context.RequestAborted);
+    }
+
+    /// <summary>Whether the request is to the editor's user files (<c>/api/userdata…</c>, <c>/userdata…</c>), whose errors are text.</summary>
+    public static bool IsUserData(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Path.StartsWithSegments("/api/userdata", StringComparison.Ordinal) || request.Path.StartsWithSegments("/userdata", StringComparison.Ordinal);
     }
 
     /// <summary>Whether the request is to a Comfy API v2 route (under <see cref="V2PathPrefix"/>).</summary>

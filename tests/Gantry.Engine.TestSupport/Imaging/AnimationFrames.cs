@@ -153,37 +153,6 @@ public static class AnimationFrames
         using var inflater = new ZLibStream(new MemoryStream(zlib), CompressionMode.Decompress);
         using var raw = new MemoryStream();
         inflater.CopyTo(raw);
-        var bytes = raw.ToArray();
-        var stride = width * channels;
-        var samples = new byte[stride * height];
-        for (var y = 0; y < height; y++)
-        {
-            var filter = bytes[y * (stride + 1)];
-            for (var x = 0; x < stride; x++)
-            {
-                int left = x >= channels ? samples[(y * stride) + x - channels] : 0;
-                int up = y > 0 ? samples[((y - 1) * stride) + x] : 0;
-                int upLeft = x >= channels && y > 0 ? samples[((y - 1) * stride) + x - channels] : 0;
-                var predicted = filter switch
-                {
-                    0 => 0,
-                    1 => left,
-                    2 => up,
-                    3 => (left + up) / 2,
-                    4 => Paeth(left, up, upLeft),
-                    _ => throw new InvalidDataException($"filter {filter}"),
-                };
-                samples[(y * stride) + x] = (byte)(bytes[(y * (stride + 1)) + 1 + x] + predicted);
-            }
-        }
-
-        return samples;
-    }
-
-    private static int Paeth(int a, int b, int c)
-    {
-        var p = a + b - c;
-        int pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
-        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+        return PngRows.Unfilter(raw.ToArray(), width, height, channels);
     }
 }

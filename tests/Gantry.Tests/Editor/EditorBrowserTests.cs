@@ -7,8 +7,8 @@ namespace Gantry.Tests.Editor;
 
 /// <summary>
 /// The real ComfyUI editor in Chromium on <c>gantry serve --frontend</c>: it loads cleanly, runs a workflow on the built-in
-/// engine with its Run button and shows the image, keeps saved workflows and settings across a reload and a restart,
-/// cancels, and keeps users apart. Screenshots go to artifacts/editor-screenshots.
+/// engine with its Run button and shows its progress and image, keeps saved workflows (which run too) and settings across
+/// a reload and a restart, cancels a waiting job and a running one, and keeps users apart. Screenshots go to artifacts/editor-screenshots.
 /// </summary>
 public sealed class EditorBrowserTests : IAsyncLifetime
 {
@@ -83,15 +83,14 @@ public sealed class EditorBrowserTests : IAsyncLifetime
         await using var editor = await EditorPage.OpenAsync(Browser, _server.BaseAddress, key);
         await editor.LoadAsync(_server.BaseAddress);
         await editor.OpenFileAsync(Workflow, "ImageSharpen");
-        var submitted = editor.Page.WaitForResponseAsync(r => r.Url.EndsWith("/api/prompt", StringComparison.Ordinal));
-        await editor.Page.ClickAsync("[data-testid=queue-button]");
-        (await submitted).Status.ShouldBe(200);
-        await OpenQueuePanelAsync(editor.Page);
 
-        // The finished job's image, loaded from Gantry (naturalWidth > 0 only once its bytes decoded).
-        await editor.Page.WaitForFunctionAsync(
-            "() => [...document.images].some(i => i.src.includes('composite_') && i.complete && i.naturalWidth > 0)");
+        // The editor shows a run's progress in the page title ("[40%] …") while the job runs: every title it sets is kept.
+        await editor.Page.EvaluateAsync(
+            "() => { window.__titles = []; new MutationObserver(() => window.__titles.push(document.title)).observe(document.head, { subtree: true, childList: true, characterData: true }); }");
+        await RunAndWaitForImageAsync(editor);
         await editor.ScreenshotAsync("editor-run-finished");
+        var titles = await editor.Page.EvaluateAsync<string[]>("() => window.__titles");
+        titles.ShouldContain(t => System.Text.RegularExpressions.Regex.IsMatch(t, @"^\[\d+%\]"), $"titles seen: {string.Join(" | ", titles)}");
 
         using var client = _server.Client(key);
         var jobs = await client.GetFromJsonDocumentAsync("api/jobs?status=completed");
@@ -127,7 +126,12 @@ public sealed class EditorBrowserTests : IAsyncLifetime
         await after.Page.GetByLabel("Workflows (w)").ClickAsync();
         await after.Page.GetByText("kept-flow", new PageGetByTextOptions { Exact = false }).First.ClickAsync();
         await after.Page.WaitForFunctionAsync("() => window.app.graph.nodes.some(n => n.type === 'ImageSharpen')");
+
+        // The workflow opened from the user's saved workflows runs too.
+        await RunAndWaitForImageAsync(after);
         await after.ScreenshotAsync("editor-after-restart");
+        using var client = _server.Client(key);
+        (await client.GetFromJsonDocumentAsync("api/jobs?status=completed")).RootElement.GetProperty("jobs").GetArrayLength().ShouldBe(1);
         after.Problems.ShouldBeEmpty();
     }
 
@@ -161,6 +165,33 @@ public sealed class EditorBrowserTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cancelling_the_current_run_in_the_editor_interrupts_the_running_job()
+    {
+        var key = await _server.CreateUserKeyAsync("interrupter");
+        using var slow = new TempDirectory("editor-slow");
+        var file = Path.Combine(slow.Path, "slow-blurs.json");
+        await File.WriteAllTextAsync(file, SlowWorkflow(blurs: 10), Ct);
+
+        await using var editor = await EditorPage.OpenAsync(Browser, _server.BaseAddress, key);
+        await editor.LoadAsync(_server.BaseAddress);
+        await editor.OpenFileAsync(file, "ImageBlur");
+        var submitted = editor.Page.WaitForResponseAsync(r => r.Url.EndsWith("/api/prompt", StringComparison.Ordinal));
+        await editor.Page.ClickAsync("[data-testid=queue-button]");
+        var promptId = JsonDocument.Parse(await (await submitted).TextAsync()).RootElement.GetProperty("prompt_id").GetString();
+
+        // The editor's stop button is enabled once it heard the job start (Playwright waits for that before clicking).
+        var interrupted = editor.Page.WaitForResponseAsync(r => r.Url.EndsWith("/api/interrupt", StringComparison.Ordinal) && r.Request.Method == "POST");
+        await editor.Page.GetByLabel("Cancel current run").ClickAsync();
+        (await interrupted).Status.ShouldBe(200);
+
+        using var client = _server.Client(key);
+        var status = await client.GetFromJsonDocumentAsync($"api/job/{promptId}/status");
+        status.RootElement.GetProperty("status").GetString().ShouldBe("cancelled");
+        await editor.ScreenshotAsync("editor-run-cancelled");
+        editor.Problems.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_second_user_sees_none_of_the_first_users_workflows_settings_or_history()
     {
         var aliceKey = await _server.CreateUserKeyAsync("alice");
@@ -189,6 +220,32 @@ public sealed class EditorBrowserTests : IAsyncLifetime
         await bob.ScreenshotAsync("editor-second-user");
         (await bob.Page.GetByText("alice-flow").CountAsync()).ShouldBe(0);
         bob.Problems.ShouldBeEmpty();
+    }
+
+    /// <summary>Runs the open workflow with the Run button and waits until its image shows in the queue panel.</summary>
+    private static async Task RunAndWaitForImageAsync(EditorPage editor)
+    {
+        var submitted = editor.Page.WaitForResponseAsync(r => r.Url.EndsWith("/api/prompt", StringComparison.Ordinal));
+        await editor.Page.ClickAsync("[data-testid=queue-button]");
+        (await submitted).Status.ShouldBe(200);
+        await OpenQueuePanelAsync(editor.Page);
+
+        // The finished job's image, loaded from Gantry (naturalWidth > 0 only once its bytes decoded).
+        await editor.Page.WaitForFunctionAsync(
+            "() => [...document.images].some(i => i.src.includes('composite_') && i.complete && i.naturalWidth > 0)");
+    }
+
+    /// <summary>A job the built-in engine needs seconds for: a large image blurred again and again, then saved.</summary>
+    private static string SlowWorkflow(int blurs)
+    {
+        var nodes = new List<string> { """ "1": {"class_type": "EmptyImage", "inputs": {"width": 2048, "height": 2048, "batch_size": 1, "color": 255}}""" };
+        for (var i = 2; i <= blurs + 1; i++)
+        {
+            nodes.Add($$$""" "{{{i}}}": {"class_type": "ImageBlur", "inputs": {"image": ["{{{i - 1}}}", 0], "blur_radius": 31, "sigma": 10.0}}""");
+        }
+
+        nodes.Add($$$""" "{{{blurs + 2}}}": {"class_type": "SaveImage", "inputs": {"images": ["{{{blurs + 1}}}", 0], "filename_prefix": "slow"}}""");
+        return "{" + string.Join(",\n", nodes) + "}";
     }
 
     private static async Task OpenQueuePanelAsync(IPage page)

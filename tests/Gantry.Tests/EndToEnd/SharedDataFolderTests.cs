@@ -6,15 +6,15 @@ namespace Gantry.Tests.EndToEnd;
 
 /// <summary>
 /// Two <c>gantry serve</c> processes on one PostgreSQL database and one shared data folder (as on an NFS mount): a file
-/// uploaded through one is read by a job submitted through the other, and the job's output downloads through the first.
-/// Both have an embedded worker; only the leader runs its workers.
+/// uploaded through the follower (B) is read by a job submitted through the leader (A), which runs it on its own worker,
+/// and the job's output downloads through the follower. Both have an embedded worker; only the leader runs its workers.
 /// </summary>
 public sealed class SharedDataFolderTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task An_upload_through_one_instance_feeds_a_job_through_the_other_whose_output_downloads_through_the_first()
+    public async Task An_upload_through_the_follower_feeds_a_job_the_leaders_worker_runs_whose_output_downloads_through_the_follower()
     {
         if (PostgresTestDatabase.SkipReason is { } reason)
         {
@@ -32,7 +32,7 @@ public sealed class SharedDataFolderTests
         using var clientB = b.Client(key);
 
         var picture = TestFiles.Png(3, 2);
-        using (var upload = await clientA.PostAsync("api/upload/image", UploadApiTests.Form("shared.png", picture), Ct))
+        using (var upload = await clientB.PostAsync("api/upload/image", UploadApiTests.Form("shared.png", picture), Ct))
         {
             (await upload.ShouldBeJsonAsync(HttpStatusCode.OK)).GetProperty("name").GetString().ShouldBe("shared.png");
         }
@@ -45,15 +45,15 @@ public sealed class SharedDataFolderTests
         using var saved = new TempDirectory();
         var submit = await GantryProcess.RunAsync(
             ["submit", workflow, "--wait", "--dir", saved.Path],
-            new Dictionary<string, string?> { ["GANTRY_URL"] = b.BaseAddress.ToString(), ["GANTRY_API_KEY"] = key });
+            new Dictionary<string, string?> { ["GANTRY_URL"] = a.BaseAddress.ToString(), ["GANTRY_API_KEY"] = key });
         submit.ExitCode.ShouldBe(0, submit.Stdout + submit.Stderr);
 
-        // The job ran on the leader (A) from a file A stored and a job B accepted; its output is read through A.
-        using var history = await clientA.GetAsync("history", Ct);
+        // The job ran on the leader (A) from a file the follower (B) stored; its output is read through B.
+        using var history = await clientB.GetAsync("history", Ct);
         var job = (await history.ShouldBeJsonAsync(HttpStatusCode.OK)).EnumerateObject().Single().Value;
         var image = job.GetProperty("outputs").GetProperty("2").GetProperty("images")[0];
         var filename = image.GetProperty("filename").GetString()!;
-        using var view = await clientA.GetAsync(
+        using var view = await clientB.GetAsync(
             $"api/view?filename={Uri.EscapeDataString(filename)}&subfolder={Uri.EscapeDataString(image.GetProperty("subfolder").GetString()!)}&type=output", Ct);
         view.StatusCode.ShouldBe(HttpStatusCode.OK);
         var downloaded = await view.Content.ReadAsByteArrayAsync(Ct);

@@ -18,6 +18,10 @@ public sealed partial class FakeComfyUiServer
         app.MapGet(prefix + "/models/{folder}", (HttpContext context, string folder) =>
             !OldBuild && Models.TryGetValue(folder, out var files) ? WriteJsonAsync(context, JArray.OfStrings(files)) : NotFound(context));
         app.MapGet(prefix + "/features", context => OldBuild ? NotFound(context) : WriteJsonAsync(context, Features()));
+        app.MapGet(prefix + "/view_metadata/{folder}", (HttpContext context, string folder) =>
+            ModelsWithExtras.Contains($"{folder}/{context.Request.Query["filename"]}") ? WriteModelMetadataAsync(context, folder) : NotFound(context));
+        app.MapGet(prefix + "/experiment/models/preview/{folder}/{path_index}/{**filename}", (HttpContext context, string folder, string filename) =>
+            ModelsWithExtras.Contains($"{folder}/{Path.ChangeExtension(filename, ".safetensors")}") ? WritePreviewAsync(context) : NotFound(context));
         app.MapGet(prefix + "/prompt", context => WriteJsonAsync(context, new JObjectBuilder
         {
             ["exec_info"] = new JObjectBuilder { ["queue_remaining"] = QueueRemaining }.Build(),
@@ -242,6 +246,24 @@ public sealed partial class FakeComfyUiServer
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
         return context.Response.Body.WriteAsync(value.ToJsonBytes(), context.RequestAborted).AsTask();
+    }
+
+    /// <summary>Model files (<c>folder/name</c>) with embedded metadata and a preview image, as ComfyUI keeps them beside the model.</summary>
+    public HashSet<string> ModelsWithExtras { get; } = new(StringComparer.Ordinal) { "checkpoints/sdxl.safetensors" };
+
+    /// <summary>The bytes every preview image answers (a WebP's header is enough for the tests).</summary>
+    public static byte[] PreviewBytes { get; } = "RIFF0000WEBPVP8 fake preview"u8.ToArray();
+
+    private static Task WriteModelMetadataAsync(HttpContext context, string folder)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return context.Response.WriteAsync($$"""{"modelspec.title": "{{folder}} model", "ss_steps": "1000"}""", context.RequestAborted);
+    }
+
+    private static Task WritePreviewAsync(HttpContext context)
+    {
+        context.Response.ContentType = "image/webp";
+        return context.Response.Body.WriteAsync(PreviewBytes, context.RequestAborted).AsTask();
     }
 
     private static Task NotFound(HttpContext context)

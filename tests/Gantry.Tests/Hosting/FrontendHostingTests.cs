@@ -108,6 +108,23 @@ public sealed class FrontendHostingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_no_auth_the_editor_opens_straight_away_and_its_state_needs_no_key()
+    {
+        await using var open = await GantryTestServer.StartAsync(
+            StoreKind.Sqlite, new Dictionary<string, string> { ["Gantry:Frontend:Root"] = _site.Path, ["Gantry:Auth:Enabled"] = "false" });
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false };
+        using var browser = new HttpClient(handler) { BaseAddress = open.BaseAddress };
+        using (var root = await browser.GetAsync("", Ct))
+        {
+            root.StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await root.Content.ReadAsStringAsync(Ct)).ShouldContain("<title>editor</title>");
+        }
+
+        using var users = await browser.GetAsync("api/users", Ct);
+        (await users.ShouldBeJsonAsync(HttpStatusCode.OK)).GetProperty("storage").GetString().ShouldBe("server");
+    }
+
+    [Fact]
     public async Task A_folder_without_index_html_or_missing_stops_the_start()
     {
         using var empty = new TempDirectory("gantry-frontend-empty");

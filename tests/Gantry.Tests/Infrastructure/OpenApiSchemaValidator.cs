@@ -72,6 +72,23 @@ public sealed class OpenApiSchemaValidator
         return Evaluate(pointer, body);
     }
 
+    /// <summary>Every operation of the document, as (upper-case method, path template), in the document's order.</summary>
+    public IReadOnlyList<(string Method, string Path)> Operations =>
+        [.. (_document["paths"]?.AsObject() ?? []).SelectMany(path => (path.Value?.AsObject() ?? [])
+            .Where(op => op.Key is "get" or "put" or "post" or "delete" or "options" or "head" or "patch" or "trace")
+            .Select(op => (op.Key.ToUpperInvariant(), path.Key)))];
+
+    /// <summary>
+    /// The media types the operation documents for answer <paramref name="status"/> (empty when that answer has no body),
+    /// or null when the operation does not document that answer at all.
+    /// </summary>
+    public IReadOnlyList<string>? ResponseMediaTypes(string path, string method, int status)
+    {
+        var responses = _document["paths"]?[path]?[method.ToLowerInvariant()]?["responses"];
+        var response = Dereference(responses?[status.ToString(CultureInfo.InvariantCulture)] ?? responses?["default"]);
+        return response is null ? null : [.. (response["content"]?.AsObject() ?? []).Select(media => media.Key)];
+    }
+
     /// <summary>Problems of <paramref name="instance"/> against <c>#/components/schemas/{name}</c>; empty when it conforms.</summary>
     public IReadOnlyList<string> ValidateSchema(string name, JsonElement instance) =>
         Evaluate($"/components/schemas/{name}", instance);

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Gantry.Engine.FileSystem;
 using Gantry.Engine.Json;
 
@@ -58,4 +59,17 @@ internal static class AnnotatedFiles
         var (name, folderType) = Split(annotatedName);
         return folders.ResolveFile(folderType, string.Empty, name);
     }
+
+    /// <summary>ComfyUI's IS_CHANGED of a file input: the SHA-256 of the file, so a changed file makes a new cache key.</summary>
+    public static string Fingerprint(EngineFolders folders, string annotatedName)
+    {
+        using var file = File.OpenRead(Resolve(folders, annotatedName));
+        return Convert.ToHexStringLower(SHA256.HashData(file));
+    }
+
+    /// <summary>ComfyUI's VALIDATE_INPUTS of a file input: the named file must exist, else "Invalid {what} file: {value}".</summary>
+    public static ValidationVerdict MustExist(EngineFolders folders, object? value, string what) =>
+        value is string name && Exists(folders, name)
+            ? ValidationVerdict.Valid
+            : ValidationVerdict.Fail($"Invalid {what} file: {PyFormat.Str(value)}");
 }

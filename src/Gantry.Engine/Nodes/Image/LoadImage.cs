@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Gantry.Engine.Imaging.Codecs;
 using Gantry.Engine.Json;
 using Gantry.Engine.Nodes.Files;
@@ -52,18 +51,9 @@ public sealed class LoadImage : ComfyNode
 
     /// <summary>ComfyUI's IS_CHANGED: the SHA-256 of the file, so a changed file makes a new cache key.</summary>
     public override string? Fingerprint(NodeInputs inputs, NodeEnvironment environment)
-    {
-        var path = AnnotatedFiles.Resolve(environment.Folders, inputs.Get<string>("image"));
-        using var file = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(file));
-    }
+        => AnnotatedFiles.Fingerprint(environment.Folders, inputs.Get<string>("image"));
 
     /// <summary>ComfyUI's VALIDATE_INPUTS: the named file must exist.</summary>
     public override ValidationVerdict ValidateInputs(NodeInputs inputs, NodeEnvironment environment)
-    {
-        var image = inputs["image"];
-        return image is string name && AnnotatedFiles.Exists(environment.Folders, name)
-            ? ValidationVerdict.Valid
-            : ValidationVerdict.Fail($"Invalid image file: {PyFormat.Str(image)}");
-    }
+        => AnnotatedFiles.MustExist(environment.Folders, inputs["image"], "image");
 }

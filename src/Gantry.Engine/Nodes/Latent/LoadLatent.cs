@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Gantry.Engine.FileSystem;
 using Gantry.Engine.Json;
 using Gantry.Engine.Latents;
@@ -53,19 +52,10 @@ public sealed class LoadLatent : ComfyNode
 
     /// <summary>ComfyUI's IS_CHANGED: the SHA-256 of the file.</summary>
     public override string? Fingerprint(NodeInputs inputs, NodeEnvironment environment)
-    {
-        var path = AnnotatedFiles.Resolve(environment.Folders, inputs.Get<string>("latent"));
-        using var file = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(file));
-    }
+        => AnnotatedFiles.Fingerprint(environment.Folders, inputs.Get<string>("latent"));
 
     public override ValidationVerdict ValidateInputs(NodeInputs inputs, NodeEnvironment environment)
-    {
-        var latent = inputs["latent"];
-        return latent is string name && AnnotatedFiles.Exists(environment.Folders, name)
-            ? ValidationVerdict.Valid
-            : ValidationVerdict.Fail($"Invalid latent file: {PyFormat.Str(latent)}");
-    }
+        => AnnotatedFiles.MustExist(environment.Folders, inputs["latent"], "latent");
 
     /// <summary>The regular files directly in the input folder whose name ends in ".latent", sorted by code point.</summary>
     private static IReadOnlyList<string> LatentFiles(EngineFolders folders) =>

@@ -11,7 +11,7 @@ namespace Gantry.Api.Cloud;
 /// <summary>
 /// The Cloud's file routes. <c>GET /api/view</c> answers 302 to a signed, short-lived <c>/api/files/{sha256}</c>
 /// link that works without the API key (Cloud clients fetch the <c>Location</c> without their key, so it never
-/// reaches storage); <c>GET /api/files/{sha256}</c> checks the signature and serves the bytes;
+/// reaches storage), or with <c>channel</c> the converted image at once (200), as the spec writes; <c>GET /api/files/{sha256}</c> checks the signature and serves the bytes;
 /// <c>POST /api/upload/image</c> stores an upload as <c>/upload/image</c> does.
 /// </summary>
 public static class FilesApi
@@ -25,14 +25,31 @@ public static class FilesApi
         return app;
     }
 
-    /// <summary>302 to the signed link of the caller's file; 400 for a malformed request, 404 when the caller has no such file.</summary>
-    public static async Task<Results<RedirectHttpResult, JsonHttpResult<ErrorResponse>>> ViewAsync(
-        HttpContext context, IFileIndex index, SignedFileUrls links)
+    /// <summary>
+    /// 302 to the signed link of the caller's file; with <c>channel</c>, the converted image itself (200), as the Cloud
+    /// spec answers it; 400 for a malformed request, 404 when the caller has no such file.
+    /// </summary>
+    public static async Task<Results<RedirectHttpResult, FileContentHttpResult, JsonHttpResult<ErrorResponse>>> ViewAsync(
+        HttpContext context, IFileIndex index, SignedFileUrls links, ContentStore blobs, ImageConverter converter)
     {
         var (file, error) = await NativeFilesApi.FindAsync(context, index);
         if (file is null)
         {
             return error!;
+        }
+
+        if (context.Request.Query.ContainsKey("channel"))
+        {
+            var converted = await FileResponses.ServeConvertedAsync(context, blobs, converter, file.Sha256, file.Filename);
+            if (converted.File is not null)
+            {
+                return converted.File;
+            }
+
+            if (converted.Error is not null)
+            {
+                return converted.Error;
+            }
         }
 
         // Absolute: the documented clients fetch Location as it is, and a relative one is no URL to them.

@@ -177,6 +177,14 @@ public sealed class ComfyUiWorker : IWorker
     public Task FreeAsync(bool unloadModels, bool freeMemory, CancellationToken cancellationToken)
         => _context.Client.FreeAsync(unloadModels, freeMemory, cancellationToken);
 
+    /// <summary>The metadata embedded in one of its model files (JSON), or null (see <see cref="ComfyUiModelFiles"/>).</summary>
+    public Task<byte[]?> ModelMetadataAsync(string folder, string filename, CancellationToken cancellationToken)
+        => new ComfyUiModelFiles(_context.Client, _context.Options).MetadataAsync(folder, filename, cancellationToken);
+
+    /// <summary>The preview image (WebP) of one of its model files, or null (see <see cref="ComfyUiModelFiles"/>).</summary>
+    public Task<byte[]?> ModelPreviewAsync(string folder, int pathIndex, string filename, CancellationToken cancellationToken)
+        => new ComfyUiModelFiles(_context.Client, _context.Options).PreviewAsync(folder, pathIndex, filename, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)

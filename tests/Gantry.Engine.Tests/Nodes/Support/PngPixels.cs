@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
+using Gantry.Engine.TestSupport.Imaging;
 
 namespace Gantry.Engine.Tests.Nodes.Support;
 
@@ -49,45 +50,6 @@ public static class PngPixels
         using var inflater = new ZLibStream(idat, CompressionMode.Decompress);
         using var raw = new MemoryStream();
         inflater.CopyTo(raw);
-        return new PngImage(width, height, channels, Unfilter(raw.ToArray(), width, height, channels));
-    }
-
-    private static byte[] Unfilter(byte[] raw, int width, int height, int channels)
-    {
-        var stride = width * channels;
-        raw.Length.ShouldBe((stride + 1) * height, "inflated size");
-        var samples = new byte[stride * height];
-        for (var y = 0; y < height; y++)
-        {
-            var filter = raw[y * (stride + 1)];
-            for (var x = 0; x < stride; x++)
-            {
-                var value = raw[(y * (stride + 1)) + 1 + x];
-                int left = x >= channels ? samples[(y * stride) + x - channels] : 0;
-                int up = y > 0 ? samples[((y - 1) * stride) + x] : 0;
-                int upLeft = x >= channels && y > 0 ? samples[((y - 1) * stride) + x - channels] : 0;
-                var predicted = filter switch
-                {
-                    0 => 0,
-                    1 => left,
-                    2 => up,
-                    3 => (left + up) / 2,
-                    4 => Paeth(left, up, upLeft),
-                    _ => throw new ShouldAssertException($"filter {filter}"),
-                };
-                samples[(y * stride) + x] = (byte)(value + predicted);
-            }
-        }
-
-        return samples;
-    }
-
-    private static int Paeth(int a, int b, int c)
-    {
-        var p = a + b - c;
-        var pa = Math.Abs(p - a);
-        var pb = Math.Abs(p - b);
-        var pc = Math.Abs(p - c);
-        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+        return new PngImage(width, height, channels, PngRows.Unfilter(raw.ToArray(), width, height, channels));
     }
 }

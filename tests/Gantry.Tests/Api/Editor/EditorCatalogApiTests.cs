@@ -37,7 +37,12 @@ public sealed class EditorCatalogApiTests
         using var user = await cluster.Server.CreateUserAsync();
         using (var metadata = await user.Client.GetAsync("api/view_metadata/checkpoints?filename=sd15.safetensors", Ct))
         {
-            (await metadata.JsonOkAsync()).EnumerateObject().ShouldBeEmpty();
+            (await metadata.JsonOkAsync()).EnumerateObject().ShouldBeEmpty(); // the worker has the file, but no metadata in it
+        }
+
+        using (var metadata = await user.Client.GetAsync("view_metadata/checkpoints?filename=sdxl.safetensors", Ct))
+        {
+            (await metadata.JsonOkAsync()).GetProperty("modelspec.title").GetString().ShouldBe("checkpoints model"); // the worker's answer
         }
 
         using (var missing = await user.Client.GetAsync("api/view_metadata/checkpoints?filename=other.safetensors", Ct))
@@ -84,6 +89,60 @@ public sealed class EditorCatalogApiTests
         using var admin = server.CreateAdminClient();
         using var adminLogs = await admin.GetAsync("internal/logs", Ct);
         adminLogs.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_models_preview_comes_from_the_worker_that_has_it_without_a_key()
+    {
+        await using var cluster = await FakeWorkerCluster.StartAsync(workers: 1);
+        await FleetCatalogs.OnlineAsync(cluster.Server, 1);
+        using var anonymous = cluster.Server.CreateClient(null);
+        const string Spec = "/api/experiment/models/preview/{folder}/{path_index}/{filename}";
+        var preview = await Cloud.Conformance.SpecCheck.GetAsync(anonymous, "api/experiment/models/preview/checkpoints/0/sdxl.webp", Spec);
+        preview.MediaType.ShouldBe("image/webp");
+        preview.Body.ShouldBe(FakeComfyUi.FakeComfyUiServer.PreviewBytes); // the worker's image
+
+        using (var bare = await anonymous.GetAsync("experiment/models/preview/checkpoints/0/sdxl.webp", Ct))
+        {
+            bare.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        // The worker has the model but no preview of it; no worker has the model; a path index that is no number.
+        foreach (var path in (string[])["checkpoints/0/sd15.webp", "checkpoints/0/other.webp", "loras/0/sdxl.webp", "checkpoints/x/sdxl.webp"])
+        {
+            await Cloud.Conformance.SpecCheck.GetAsync(anonymous, "api/experiment/models/preview/" + path, Spec, HttpStatusCode.NotFound);
+        }
+    }
+
+    [Fact]
+    public async Task The_log_panels_routes_answer_admins_in_its_shape_and_refuse_others()
+    {
+        await using var server = await GantryTestServer.StartAsync(StoreKind.Sqlite);
+        using var user = await server.CreateUserAsync();
+        using var admin = server.CreateAdminClient();
+        using var subscription = new StringContent("""{"enabled": true, "clientId": "abc"}""", System.Text.Encoding.UTF8, "application/json");
+        foreach (var prefix in (string[])["", "api/"])
+        {
+            using (var raw = await admin.GetAsync(prefix + "internal/logs/raw", Ct))
+            {
+                var body = await raw.JsonOkAsync();
+                body.GetProperty("entries").GetArrayLength().ShouldBe(0);
+                body.GetProperty("size").GetProperty("cols").GetInt32().ShouldBeGreaterThan(0);
+            }
+
+            using (var subscribed = await admin.PatchAsync(prefix + "internal/logs/subscribe", subscription, Ct))
+            {
+                subscribed.StatusCode.ShouldBe(HttpStatusCode.OK);
+            }
+
+            using (var refused = await user.Client.GetAsync(prefix + "internal/logs/raw", Ct))
+            {
+                await refused.ShouldBeErrorAsync(HttpStatusCode.Forbidden, "forbidden");
+            }
+
+            using var notSubscribed = await user.Client.PatchAsync(prefix + "internal/logs/subscribe", subscription, Ct);
+            await notSubscribed.ShouldBeErrorAsync(HttpStatusCode.Forbidden, "forbidden");
+        }
     }
 
     [Theory]

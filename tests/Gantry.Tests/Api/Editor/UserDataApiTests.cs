@@ -299,9 +299,9 @@ public abstract class UserDataApiTests(IServerFixture fixture) : ServerTestBase(
     {
         using var anonymous = Server.CreateClient(null);
         using var list = await anonymous.GetAsync("api/userdata?dir=workflows", Ct);
-        list.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        await list.ShouldBeTextErrorAsync(HttpStatusCode.Unauthorized);
         using var write = await anonymous.PostAsync("api/userdata/x.json", new StringContent("1", Encoding.UTF8), Ct);
-        write.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        await write.ShouldBeTextErrorAsync(HttpStatusCode.Unauthorized);
         using var settings = await anonymous.GetAsync("api/settings", Ct);
         settings.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
