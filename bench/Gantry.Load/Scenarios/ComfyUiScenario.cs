@@ -27,6 +27,34 @@ public sealed class ComfyUiScenario : IScenario
         string Trivial() => System.Text.Encoding.UTF8.GetString(BenchGraphs.PromptWith(Interlocked.Increment(ref value)));
         string Small() => SmallWorkflow(Interlocked.Increment(ref value));
 
+        var reports = new List<ScenarioReport>();
+        if (arguments.Nodes is null)
+        {
+            // --nodes asks for the per-node comparison alone.
+            reports.Add(await TrivialAsync(arguments, log, comfy, Trivial, cancellationToken));
+            reports.Add(await InFrontAsync(arguments, log, comfy, comfyUrl, Small, cancellationToken));
+        }
+
+        var size = arguments.ImageSize ?? 2048;
+        var nodes = new ScenarioReport($"Per node on {size}×{size} images: built-in engine against ComfyUI (PyTorch on CPU), ms, {NodeTimings.Rounds} counted round(s)");
+        nodes.Notes.Add($"Load average before: {LoadAverage()}.");
+        nodes.Notes.Add("Node time = wall time of EmptyImage → node → 8×8 ImageCrop → PreviewImage minus the same graph without the node, each side measured the same way " +
+            "(ComfyUI: POST /prompt to `executing` null over its /ws; engine: Validate + ExecuteAsync in process, as the embedded worker calls it), the sides alternating. " +
+            "Ratio: engine time over ComfyUI's (below 1.00× the engine is faster).");
+        await new NodeTimings(comfy, size, arguments.Nodes, log).AddToAsync(nodes, cancellationToken);
+        nodes.Notes.Add($"Load average after: {LoadAverage()}.");
+        var command = $"dotnet run -c Release --project bench/Gantry.Load -- comfyui --comfyui {comfyUrl.ToString().TrimEnd('/')} --seconds {arguments.Seconds.ToString(CultureInfo.InvariantCulture)}";
+        reports.Add(nodes);
+        foreach (var report in reports)
+        {
+            report.Notes.Add("Reproduce: `" + command + "`.");
+        }
+
+        return reports;
+    }
+
+    private static async Task<ScenarioReport> TrivialAsync(LoadArguments arguments, TextWriter log, PromptSocket comfy, Func<string> prompt, CancellationToken cancellationToken)
+    {
         var trivial = new ScenarioReport($"ComfyUI against Gantry's embedded engine, default settings: trivial graph (PrimitiveInt → PreviewAny), {arguments.Seconds:0.#} s per point");
         trivial.Notes.Add($"Load average before: {LoadAverage()}.");
         trivial.Notes.Add("`gantry serve` with nothing but a fresh --data folder (SQLite, auth on, 1 embedded worker, every limit at its default), all clients on the admin key it made. " +
@@ -35,12 +63,16 @@ public sealed class ComfyUiScenario : IScenario
         {
             await using var gantry = await ServeProcess.StartAsync(["--data", data.Path], cancellationToken, embeddedWorkers: null);
             await using var ours = await PromptSocket.ConnectAsync(gantry.BaseAddress, await data.AdminKeyAsync(cancellationToken), cancellationToken);
-            await CompareAsync(trivial, log, comfy, ours, "gantry serve (defaults)", arguments.ClientsOr(1, 8, 32), arguments.Duration, Trivial);
+            await CompareAsync(trivial, log, comfy, ours, "gantry serve (defaults)", arguments.ClientsOr(1, 8, 32), arguments.Duration, prompt);
         }
 
         trivial.Notes.Add($"Load average after: {LoadAverage()}.");
         log.WriteLine(trivial.ToMarkdown()); // each part as it ends: the per-node part can run for many minutes
+        return trivial;
+    }
 
+    private static async Task<ScenarioReport> InFrontAsync(LoadArguments arguments, TextWriter log, PromptSocket comfy, Uri comfyUrl, Func<string> prompt, CancellationToken cancellationToken)
+    {
         var front = new ScenarioReport($"ComfyUI alone against Gantry in front of it: EmptyImage 64×64 → ImageBlur → SaveImage, {arguments.Seconds:0.#} s per point");
         front.Notes.Add($"Load average before: {LoadAverage()}.");
         front.Notes.Add("`gantry serve --embedded-workers 0 --Gantry:Workers:ComfyUi:0:Url=URL` (otherwise defaults), driving the same ComfyUI. " +
@@ -49,28 +81,13 @@ public sealed class ComfyUiScenario : IScenario
         {
             await using var gantry = await ServeProcess.StartAsync(["--data", data.Path, "--Gantry:Workers:ComfyUi:0:Url=" + comfyUrl.ToString().TrimEnd('/')], cancellationToken);
             await using var ours = await PromptSocket.ConnectAsync(gantry.BaseAddress, await data.AdminKeyAsync(cancellationToken), cancellationToken);
-            await ours.TimeAsync(Small(), cancellationToken); // the worker has connected once before anything is measured
-            await CompareAsync(front, log, comfy, ours, "through Gantry", arguments.ClientsOr(1, 4, 16), arguments.Duration, Small);
+            await ours.TimeAsync(prompt(), cancellationToken); // the worker has connected once before anything is measured
+            await CompareAsync(front, log, comfy, ours, "through Gantry", arguments.ClientsOr(1, 4, 16), arguments.Duration, prompt);
         }
 
         front.Notes.Add($"Load average after: {LoadAverage()}.");
         log.WriteLine(front.ToMarkdown());
-
-        var size = arguments.ImageSize ?? 2048;
-        var nodes = new ScenarioReport($"Per node on {size}×{size} images: built-in engine against ComfyUI (PyTorch on CPU), ms, {NodeTimings.Rounds} counted round(s)");
-        nodes.Notes.Add($"Load average before: {LoadAverage()}.");
-        nodes.Notes.Add("Node time = wall time of EmptyImage → node → 8×8 ImageCrop → PreviewImage minus the same graph without the node, each side measured the same way " +
-            "(ComfyUI: POST /prompt to `executing` null over its /ws; engine: Validate + ExecuteAsync in process, as the embedded worker calls it), the sides alternating. " +
-            "Ratio: engine time over ComfyUI's (below 1.00× the engine is faster).");
-        await new NodeTimings(comfy, size, log).AddToAsync(nodes, cancellationToken);
-        nodes.Notes.Add($"Load average after: {LoadAverage()}.");
-        var command = $"dotnet run -c Release --project bench/Gantry.Load -- comfyui --comfyui {comfyUrl.ToString().TrimEnd('/')} --seconds {arguments.Seconds.ToString(CultureInfo.InvariantCulture)}";
-        foreach (var report in new[] { trivial, front, nodes })
-        {
-            report.Notes.Add("Reproduce: `" + command + "`.");
-        }
-
-        return [trivial, front, nodes];
+        return front;
     }
 
     /// <summary>EmptyImage (colour from <paramref name="value"/>) → ImageBlur → SaveImage, 64×64.</summary>

@@ -11,7 +11,7 @@ namespace Gantry.Load.Scenarios;
 /// case and its baseline run on both sides in turn, one warm-up round on small images and then <see cref="Rounds"/> counted, and the median of (case − baseline) over the counted rounds
 /// is the node's time on that side.
 /// </summary>
-public sealed class NodeTimings(PromptSocket comfyUi, int size, TextWriter log)
+public sealed class NodeTimings(PromptSocket comfyUi, int size, IReadOnlyList<string>? nodes, TextWriter log)
 {
     public const int Rounds = 1;
 
@@ -27,7 +27,7 @@ public sealed class NodeTimings(PromptSocket comfyUi, int size, TextWriter log)
         {
             var engine = ComfyEngine.CreateDefault(folders);
             var color = 0x102030;
-            foreach (var graphs in NodeGraphs.All)
+            foreach (var graphs in NodeGraphs.All.Where(g => nodes is null || nodes.Contains(g.Node)))
             {
                 log.WriteLine($"comfyui: {graphs.Node} {graphs.Point}");
                 var comfy = new List<double>();
