@@ -46,6 +46,7 @@ public static class GantryServices
         services.AddSingleton<JobCanceller>();
         services.AddSubmission();
         services.AddSingleton<CloudJobViews>();
+        services.AddSingleton<JobListAnswer>();
         services.AddV2Api();
         services.AddWebhooks();
 

@@ -27,6 +27,12 @@ public interface IJobStore
     /// <summary>One page of a user's jobs and the total matching the filters.</summary>
     Task<JobPage> ListJobsAsync(JobListQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The same page as <see cref="ListJobsAsync"/>, read column by column into <paramref name="onRow"/> (only the columns a
+    /// list entry shows, no record per row); returns the total matching the filters. What <c>GET /api/jobs</c> streams.
+    /// </summary>
+    Task<long> ListJobRowsAsync(JobListQuery query, JobListRowHandler onRow, CancellationToken cancellationToken);
+
     /// <summary>A user's jobs in the given states in submission order (oldest first), without payloads.</summary>
     Task<IReadOnlyList<JobRecord>> ListUserJobsInStatesAsync(long userId, IReadOnlyList<JobState> states, int limit, CancellationToken cancellationToken);
 
@@ -35,6 +41,9 @@ public interface IJobStore
 
     /// <summary>A user's terminal jobs, newest first: what history views page through.</summary>
     Task<IReadOnlyList<JobRecord>> ListHistoryAsync(long userId, int offset, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The same page, each job with its payload and results, in one read: what the history views show.</summary>
+    Task<IReadOnlyList<JobDetail>> ListHistoryDetailsAsync(long userId, int offset, int limit, CancellationToken cancellationToken);
 
     /// <summary>Every job of every user that is not terminal, in submission order: what the scheduler reloads at start.</summary>
     Task<IReadOnlyList<JobRecord>> ListActiveJobsAsync(CancellationToken cancellationToken);

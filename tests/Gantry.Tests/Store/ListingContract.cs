@@ -180,6 +180,56 @@ public abstract class ListingContract(StoreBackend backend) : StoreTestBase(back
     }
 
     [Fact]
+    public async Task History_details_are_the_history_page_with_each_jobs_detail()
+    {
+        var owner = await NewUserAsync();
+        await JobInStateAsync(owner.Id, JobState.Failed);
+        await JobInStateAsync(owner.Id, JobState.Running);
+        await JobInStateAsync(owner.Id, JobState.Succeeded);
+        await JobInStateAsync(owner.Id, JobState.Cancelled);
+
+        foreach (var (offset, limit) in new[] { (0, 10), (1, 1), (2, 5), (3, 10) })
+        {
+            var details = await Store.ListHistoryDetailsAsync(owner.Id, offset, limit, Ct);
+            var expected = new List<JobDetail>();
+            foreach (var job in await Store.ListHistoryAsync(owner.Id, offset, limit, Ct))
+            {
+                expected.Add((await Store.GetJobDetailAsync(job.Id, Ct))!);
+            }
+
+            details.Select(d => d.Job).ShouldBe(expected.Select(d => d.Job));
+            details.Select(d => d.Payload.PromptJson).ShouldBe(expected.Select(d => d.Payload.PromptJson));
+            details.Select(d => d.Result?.OutputsJson).ShouldBe(expected.Select(d => d.Result?.OutputsJson));
+        }
+
+        (await Store.ListHistoryDetailsAsync(owner.Id, 0, 0, Ct)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Job_rows_of_a_page_carry_the_entry_columns_of_its_records()
+    {
+        var owner = await NewUserAsync();
+        await JobInStateAsync(owner.Id, JobState.Failed);
+        await JobInStateAsync(owner.Id, JobState.Queued);
+        await JobInStateAsync(owner.Id, JobState.Succeeded);
+        var query = new JobListQuery { UserId = owner.Id, Offset = 1, Limit = 5 };
+
+        var page = await Store.ListJobsAsync(query, Ct);
+        var rows = new List<(Guid, JobState, long, long?, int?, string?, string?)>();
+        var total = await Store.ListJobRowsAsync(query, row => rows.Add((
+            row.Id, row.State, row.CreatedAtMs, row.ExecutionEndMs, row.OutputsCount,
+            row.PreviewOutputJson.IsEmpty ? null : System.Text.Encoding.UTF8.GetString(row.PreviewOutputJson),
+            row.ExecutionErrorJson.IsEmpty ? null : System.Text.Encoding.UTF8.GetString(row.ExecutionErrorJson))), Ct);
+
+        total.ShouldBe(page.Total);
+        rows.ShouldBe(page.Jobs.Select(j => (
+            j.Id, j.State, j.CreatedAtMs, j.ExecutionEndMs, j.OutputsCount,
+            j.PreviewOutputJson is null ? null : System.Text.Encoding.UTF8.GetString(j.PreviewOutputJson),
+            j.ExecutionErrorJson is null ? null : System.Text.Encoding.UTF8.GetString(j.ExecutionErrorJson))));
+        rows.Count.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task Active_jobs_of_all_users_reload_in_submission_order()
     {
         var alice = await NewUserAsync();

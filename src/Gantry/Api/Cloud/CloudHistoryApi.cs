@@ -69,16 +69,11 @@ public static class CloudHistoryApi
             return ApiResults.BadRequest(ErrorCodes.InvalidParameter, error!);
         }
 
-        var jobs = await store.ListHistoryAsync(context.GetCaller().UserId, offset, maxItems, context.RequestAborted);
-        var entries = new List<HistoryEntry>(jobs.Count);
-        foreach (var job in jobs)
+        var details = await store.ListHistoryDetailsAsync(context.GetCaller().UserId, offset, maxItems, context.RequestAborted);
+        var entries = new List<HistoryEntry>(details.Count);
+        foreach (var detail in details)
         {
-            var detail = await store.GetJobDetailAsync(job.Id, context.RequestAborted);
-            if (detail is null)
-            {
-                continue; // deleted meanwhile
-            }
-
+            var job = detail.Job;
             entries.Add(new HistoryEntry
             {
                 PromptId = job.Id.ToString("D"),

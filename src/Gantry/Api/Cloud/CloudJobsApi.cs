@@ -27,8 +27,9 @@ public static class CloudJobsApi
         return job is null ? error! : TypedResults.Ok(views.ToStatus(job));
     }
 
-    public static async Task<Results<Ok<JobsListResponse>, JsonHttpResult<ErrorResponse>>> ListAsync(
-        HttpContext context, IJobStore store, CloudJobViews views)
+    /// <summary>The page is written as JSON straight from the store's rows (see <see cref="JobListAnswer"/>), whole before it is sent.</summary>
+    public static async Task<Results<JobListResult, JsonHttpResult<ErrorResponse>>> ListAsync(
+        HttpContext context, IJobStore store, JobListAnswer answer)
     {
         var query = JobListQueryReader.Read(context.Request.Query, context.GetCaller().UserId, out var error);
         if (query is null)
@@ -36,15 +37,17 @@ public static class CloudJobsApi
             return ApiResults.BadRequest(ErrorCodes.InvalidParameter, error!);
         }
 
-        var page = await store.ListJobsAsync(query, context.RequestAborted);
-        var entries = new JobEntry[page.Jobs.Count];
-        for (var i = 0; i < entries.Length; i++)
+        var body = new PooledByteBuffer(16 * 1024);
+        try
         {
-            entries[i] = views.ToEntry(page.Jobs[i]);
+            await answer.WriteAsync(store, query, body, context.RequestAborted);
+            return new JobListResult(body);
         }
-
-        var hasMore = (long)query.Offset + entries.Length < page.Total;
-        return TypedResults.Ok(new JobsListResponse(entries, new PaginationInfo(query.Offset, query.Limit, page.Total, hasMore)));
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
     }
 
     public static async Task<Results<Ok<JobDetailResponse>, JsonHttpResult<ErrorResponse>>> GetDetailAsync(

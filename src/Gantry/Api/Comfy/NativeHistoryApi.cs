@@ -48,26 +48,24 @@ public static class NativeHistoryApi
 
         var userId = context.GetCaller().UserId;
         maxItems = Math.Min(maxItems, MaxItems);
-        IReadOnlyList<JobRecord> newestFirst;
+        IReadOnlyList<JobDetail> newestFirst;
         if (offset < 0)
         {
-            newestFirst = await store.ListHistoryAsync(userId, 0, maxItems, context.RequestAborted);
+            newestFirst = await store.ListHistoryDetailsAsync(userId, 0, maxItems, context.RequestAborted);
         }
         else
         {
             // The store pages newest first; the window [offset, offset + count) from the oldest is the same jobs.
             var total = await store.CountUserJobsInStatesAsync(userId, JobStateMachine.TerminalStates, context.RequestAborted);
             var count = Math.Min(maxItems, total - offset);
-            newestFirst = count <= 0 ? [] : await store.ListHistoryAsync(userId, total - offset - count, count, context.RequestAborted);
+            newestFirst = count <= 0 ? [] : await store.ListHistoryDetailsAsync(userId, total - offset - count, count, context.RequestAborted);
         }
 
         var answer = new Dictionary<string, OssHistoryEntry>(newestFirst.Count);
         for (var i = newestFirst.Count - 1; i >= 0; i--)
         {
-            if (await store.GetJobDetailAsync(newestFirst[i].Id, context.RequestAborted) is { } detail && JobStateMachine.IsTerminal(detail.Job.State))
-            {
-                answer[detail.Job.Id.ToString("D")] = EntryOf(detail);
-            }
+            var detail = newestFirst[i];
+            answer[detail.Job.Id.ToString("D")] = EntryOf(detail);
         }
 
         return TypedResults.Ok(answer);

@@ -39,6 +39,9 @@ internal sealed class FencedJobStore(IJobStore inner) : IJobStore
 
     public Task<JobPage> ListJobsAsync(JobListQuery query, CancellationToken cancellationToken) => inner.ListJobsAsync(query, cancellationToken);
 
+    public Task<long> ListJobRowsAsync(JobListQuery query, JobListRowHandler onRow, CancellationToken cancellationToken) =>
+        inner.ListJobRowsAsync(query, onRow, cancellationToken);
+
     public Task<IReadOnlyList<JobRecord>> ListUserJobsInStatesAsync(long userId, IReadOnlyList<JobState> states, int limit, CancellationToken cancellationToken) =>
         inner.ListUserJobsInStatesAsync(userId, states, limit, cancellationToken);
 
@@ -47,6 +50,9 @@ internal sealed class FencedJobStore(IJobStore inner) : IJobStore
 
     public Task<IReadOnlyList<JobRecord>> ListHistoryAsync(long userId, int offset, int limit, CancellationToken cancellationToken) =>
         inner.ListHistoryAsync(userId, offset, limit, cancellationToken);
+
+    public Task<IReadOnlyList<JobDetail>> ListHistoryDetailsAsync(long userId, int offset, int limit, CancellationToken cancellationToken) =>
+        inner.ListHistoryDetailsAsync(userId, offset, limit, cancellationToken);
 
     public Task<IReadOnlyList<JobRecord>> ListActiveJobsAsync(CancellationToken cancellationToken) => inner.ListActiveJobsAsync(cancellationToken);
 

@@ -12,7 +12,10 @@ namespace Gantry.Store.Relational;
 /// </summary>
 internal static class JobListSql
 {
-    public static string Build(JobListQuery query)
+    public static string Build(JobListQuery query) => Build(query, JobRows.QualifiedColumns);
+
+    /// <summary>The page (selecting <paramref name="columns"/>, qualified with <c>j</c>) and the total, as two statements.</summary>
+    public static string Build(JobListQuery query, string columns)
     {
         var where = Where(query);
         var direction = query.Descending ? "DESC" : "ASC";
@@ -24,13 +27,13 @@ internal static class JobListSql
         var count = $"SELECT COUNT(*) FROM jobs j WHERE {where}";
         if (!UsesDeferredJoin(query))
         {
-            return $"SELECT {JobRows.QualifiedColumns} FROM jobs j WHERE {where} ORDER BY {order} LIMIT @limit OFFSET @offset; {count}";
+            return $"SELECT {columns} FROM jobs j WHERE {where} ORDER BY {order} LIMIT @limit OFFSET @offset; {count}";
         }
 
         // Deferred join: the inner query finds the page's seqs on an index alone (walking past the offset, or
         // past rows the output filter drops, costs index entries, not table rows); then only the page's rows
         // are read, and put back in order.
-        return $"SELECT {JobRows.QualifiedColumns} FROM jobs j JOIN (" +
+        return $"SELECT {columns} FROM jobs j JOIN (" +
             $"SELECT j.seq FROM jobs j WHERE {where} ORDER BY {order} LIMIT @limit OFFSET @offset" +
             $") page ON page.seq = j.seq ORDER BY {order}; {count}";
     }
@@ -65,6 +68,16 @@ internal static class JobListSql
     public static readonly string History =
         $"SELECT {JobRows.QualifiedColumns} FROM jobs j WHERE j.user_id = @user_id " +
         $"AND j.state IN ({JobRows.StateList(JobStateMachine.TerminalStates)}) ORDER BY j.seq DESC LIMIT @limit OFFSET @offset";
+
+    /// <summary>
+    /// <see cref="History"/> with each job's payload and results (after <see cref="JobRows.ColumnCount"/>: payload, then
+    /// result columns). The page's seqs are found first, so rows skipped by the offset never join their payloads.
+    /// </summary>
+    public static readonly string HistoryDetails =
+        $"SELECT {JobRows.QualifiedColumns}, {JobRows.PayloadColumns}, {JobRows.ResultColumns} FROM jobs j " +
+        "JOIN (SELECT j.seq FROM jobs j WHERE j.user_id = @user_id " +
+        $"AND j.state IN ({JobRows.StateList(JobStateMachine.TerminalStates)}) ORDER BY j.seq DESC LIMIT @limit OFFSET @offset) page " +
+        "ON page.seq = j.seq JOIN job_payloads p ON p.job_seq = j.seq LEFT JOIN job_results r ON r.job_seq = j.seq ORDER BY j.seq DESC";
 
     /// <summary>
     /// Every active job in submission order: the scheduler's reload. The predicate is spelled exactly as the one

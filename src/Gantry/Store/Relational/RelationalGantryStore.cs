@@ -21,6 +21,7 @@ public abstract class RelationalGantryStore : IGantryStore, IRelationalDatabase
     private readonly RelationalUserStore _users;
     private readonly RelationalJobStore _jobs;
     private readonly RelationalJobListing _listing;
+    private readonly RelationalJobRowListing _rows;
     private readonly RelationalWorkerRegistry _workers;
     private readonly RelationalFileIndex _files;
     private int _disposed;
@@ -33,6 +34,7 @@ public abstract class RelationalGantryStore : IGantryStore, IRelationalDatabase
         _users = new RelationalUserStore(this, Time);
         _jobs = new RelationalJobStore(this, batches(this));
         _listing = new RelationalJobListing(this);
+        _rows = new RelationalJobRowListing(this);
         _workers = new RelationalWorkerRegistry(this);
         _files = new RelationalFileIndex(this);
     }
@@ -114,6 +116,9 @@ public abstract class RelationalGantryStore : IGantryStore, IRelationalDatabase
 
     public Task<JobPage> ListJobsAsync(JobListQuery query, CancellationToken cancellationToken) => _listing.ListJobsAsync(query, cancellationToken);
 
+    public Task<long> ListJobRowsAsync(JobListQuery query, JobListRowHandler onRow, CancellationToken cancellationToken) =>
+        _rows.ListAsync(query, onRow, cancellationToken);
+
     public Task<IReadOnlyList<JobRecord>> ListUserJobsInStatesAsync(
         long userId, IReadOnlyList<JobState> states, int limit, CancellationToken cancellationToken) =>
         _listing.ListUserJobsInStatesAsync(userId, states, limit, cancellationToken);
@@ -124,6 +129,9 @@ public abstract class RelationalGantryStore : IGantryStore, IRelationalDatabase
 
     public Task<IReadOnlyList<JobRecord>> ListHistoryAsync(long userId, int offset, int limit, CancellationToken cancellationToken) =>
         _listing.ListHistoryAsync(userId, offset, limit, cancellationToken);
+
+    public Task<IReadOnlyList<JobDetail>> ListHistoryDetailsAsync(long userId, int offset, int limit, CancellationToken cancellationToken) =>
+        _listing.ListHistoryDetailsAsync(userId, offset, limit, cancellationToken);
 
     public Task<IReadOnlyList<JobRecord>> ListActiveJobsAsync(CancellationToken cancellationToken) => _listing.ListActiveJobsAsync(cancellationToken);
 

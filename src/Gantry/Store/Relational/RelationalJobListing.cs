@@ -82,6 +82,33 @@ internal sealed class RelationalJobListing(IRelationalDatabase database)
         }, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<JobDetail>> ListHistoryDetailsAsync(long userId, int offset, int limit, CancellationToken cancellationToken)
+    {
+        if (limit <= 0)
+        {
+            return [];
+        }
+
+        return await database.ReadAsync(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand().WithText(JobListSql.HistoryDetails);
+            command.AddInt64("@user_id", userId);
+            command.AddInt64("@limit", limit);
+            command.AddInt64("@offset", Math.Max(0, offset));
+            var details = new List<JobDetail>(Math.Min(limit, 1000));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                details.Add(new JobDetail(
+                    JobRows.Read(reader, database.Dialect),
+                    JobRows.ReadPayload(reader, JobRows.ColumnCount),
+                    JobRows.ReadResult(reader, JobRows.ColumnCount + 3)));
+            }
+
+            return (IReadOnlyList<JobDetail>)details;
+        }, cancellationToken);
+    }
+
     public Task<IReadOnlyList<JobRecord>> ListActiveJobsAsync(CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<JobRecord>>(async (connection, ct) =>
         {
