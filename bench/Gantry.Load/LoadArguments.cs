@@ -11,7 +11,7 @@ public enum StoreChoice
 
 /// <summary>
 /// The command line of the load driver: <c>SCENARIO [--store sqlite|postgres] [--clients 1,16,64] [--seconds 10]
-/// [--jobs N] [--users N] [--queued N] [--workers 1,2] [--sockets N] [--postgres CONNECTION] [--set Key=Value]...</c>.
+/// [--jobs N] [--users N] [--queued N] [--workers 1,2] [--sockets N] [--postgres CONNECTION] [--comfyui URL] [--image-size N] [--nodes A,B] [--set Key=Value]...</c>.
 /// Sizes left out take the scenario's defaults (the sizes BENCHMARKS.md quotes).
 /// </summary>
 public sealed record LoadArguments
@@ -52,6 +52,15 @@ public sealed record LoadArguments
         return merged;
     }
 
+    /// <summary>A running ComfyUI to compare with (<c>--comfyui http://127.0.0.1:8188</c>); the comfyui scenario needs it.</summary>
+    public Uri? ComfyUi { get; init; }
+
+    /// <summary>Side of the square images the per-node comparison works on (default 2048).</summary>
+    public int? ImageSize { get; init; }
+
+    /// <summary>Which nodes the per-node comparison times (<c>--nodes ImageSharpen,ImageScale</c>); null: all.</summary>
+    public IReadOnlyList<string>? Nodes { get; init; }
+
     /// <summary>A PostgreSQL connection string (default: the GANTRY_TEST_POSTGRES variable).</summary>
     public string? Postgres { get; init; }
 
@@ -82,6 +91,9 @@ public sealed record LoadArguments
                 "--workers" => parsed with { Workers = List(value, Int) },
                 "--sockets" => parsed with { Sockets = Int(value) },
                 "--postgres" => parsed with { Postgres = value },
+                "--comfyui" => parsed with { ComfyUi = new Uri(value.TrimEnd('/') + "/", UriKind.Absolute) },
+                "--image-size" => parsed with { ImageSize = Int(value) },
+                "--nodes" => parsed with { Nodes = List(value, text => text) },
                 "--set" => parsed with { Settings = WithSetting(parsed.Settings, value) },
                 _ => throw new ArgumentException($"Unknown option {name}."),
             };

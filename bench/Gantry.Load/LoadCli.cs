@@ -13,6 +13,7 @@ public static class LoadCli
     public static IReadOnlyList<IScenario> Scenarios { get; } =
     [
         new SubmitScenario(), new ReadScenario(), new ListScenario(), new QueueScenario(), new PipelineScenario(), new EventsScenario(), new MemoryScenario(), new DashboardScenario(), new InstancesScenario(),
+        new ComfyUiScenario(),
     ];
 
     public static IEnumerable<string> ScenarioNames => Scenarios.Select(s => s.Name);

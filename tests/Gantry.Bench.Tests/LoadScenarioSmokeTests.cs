@@ -1,5 +1,6 @@
 using Gantry.Load;
 using Gantry.Load.Driving;
+using Gantry.Load.Scenarios;
 
 namespace Gantry.Bench.Tests;
 
@@ -10,7 +11,8 @@ namespace Gantry.Bench.Tests;
 [Collection(SmokeRuns.Collection)]
 public sealed class LoadScenarioSmokeTests
 {
-    public static TheoryData<string> ScenarioNames => [.. LoadCli.ScenarioNames];
+    /// <summary>Every scenario that needs nothing outside the repository (comfyui needs a running ComfyUI: its own test below).</summary>
+    public static TheoryData<string> ScenarioNames => [.. LoadCli.ScenarioNames.Where(name => name != "comfyui")];
 
     [Theory]
     [MemberData(nameof(ScenarioNames))]
@@ -35,6 +37,33 @@ public sealed class LoadScenarioSmokeTests
         var reports = await RunAsync(scenario, StoreChoice.Postgres);
 
         AssertFigures(reports);
+    }
+
+    [Fact]
+    public async Task The_comfyui_scenario_runs_against_a_real_comfyui_and_reports_figures()
+    {
+        if (Environment.GetEnvironmentVariable("GANTRY_TEST_COMFYUI") is not { Length: > 0 } url)
+        {
+            Assert.Skip("GANTRY_TEST_COMFYUI is not set (../shared/comfyui/start.sh prints a ComfyUI URL).");
+            return;
+        }
+
+        var arguments = new LoadArguments { Scenario = "comfyui", Clients = [1, 2], Seconds = 0.25, ComfyUi = new Uri(url.TrimEnd('/') + "/"), ImageSize = 64 };
+
+        var reports = await LoadCli.RunScenarioAsync(LoadCli.Scenarios.Single(s => s.Name == "comfyui"), arguments, TextWriter.Null, TestContext.Current.CancellationToken);
+
+        AssertFigures(reports.Take(2).ToList());
+        var nodes = reports[2].Amounts;
+        nodes.Count.ShouldBe(2 * NodeGraphs.All.Count);
+        nodes.ShouldContain(amount => amount.Subject == "engine" && amount.Point.StartsWith("ImageScale lanczos", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_comfyui_scenario_without_a_comfyui_url_is_refused()
+    {
+        var run = () => LoadCli.RunScenarioAsync(LoadCli.Scenarios.Single(s => s.Name == "comfyui"), new LoadArguments { Scenario = "comfyui" }, TextWriter.Null, TestContext.Current.CancellationToken);
+
+        (await Should.ThrowAsync<ArgumentException>(run)).Message.ShouldContain("--comfyui");
     }
 
     [Fact]

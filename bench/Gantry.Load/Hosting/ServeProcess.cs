@@ -21,7 +21,8 @@ public sealed partial class ServeProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static async Task<ServeProcess> StartAsync(IEnumerable<string> arguments, CancellationToken cancellationToken)
+    /// <param name="embeddedWorkers">Passed as <c>--embedded-workers</c>; null leaves it out (Gantry's default).</param>
+    public static async Task<ServeProcess> StartAsync(IEnumerable<string> arguments, CancellationToken cancellationToken, int? embeddedWorkers = 0)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -29,8 +30,9 @@ public sealed partial class ServeProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "gantry.dll"), "serve", "--urls", "http://127.0.0.1:0", "--embedded-workers", "0" }
-            .Concat(arguments))
+        string[] workers = embeddedWorkers is { } count ? ["--embedded-workers", count.ToString(CultureInfo.InvariantCulture)] : [];
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "gantry.dll"), "serve", "--urls", "http://127.0.0.1:0" }
+            .Concat(workers).Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }
