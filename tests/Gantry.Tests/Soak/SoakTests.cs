@@ -20,6 +20,7 @@ namespace Gantry.Tests.Soak;
 /// acknowledged job ends (nothing lost, nothing stuck), queues end empty, and the managed heap is flat between the
 /// first and the second half. Tens of seconds by default; minutes with <c>GANTRY_TEST_FULL=1</c> or <c>GANTRY_SOAK_SECONDS</c>.
 /// </summary>
+[Collection(SoakCollection.Name)]
 public sealed class SoakTests
 {
     private const int Users = 3;
@@ -232,4 +233,14 @@ public sealed class SoakTests
         GC.WaitForPendingFinalizers();
         return GC.GetTotalMemory(forceFullCollection: true);
     }
+}
+
+/// <summary>
+/// The soak runs alone, after the parallel tests: its heap check reads the whole test process's managed heap, which
+/// another test's live buffers would otherwise count (a clean-clone run saw 543 MB "growth" that was not the soak's).
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SoakCollection
+{
+    public const string Name = "Soak (alone)";
 }
