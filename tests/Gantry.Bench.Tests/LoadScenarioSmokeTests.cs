@@ -11,8 +11,11 @@ namespace Gantry.Bench.Tests;
 [Collection(SmokeRuns.Collection)]
 public sealed class LoadScenarioSmokeTests
 {
-    /// <summary>Every scenario that needs nothing outside the repository (comfyui needs a running ComfyUI: its own test below).</summary>
-    public static TheoryData<string> ScenarioNames => [.. LoadCli.ScenarioNames.Where(name => name != "comfyui")];
+    /// <summary>
+    /// Every scenario that needs nothing outside the repository (comfyui needs a running ComfyUI: its own test below;
+    /// instances is PostgreSQL only: with the PostgreSQL runs).
+    /// </summary>
+    public static TheoryData<string> ScenarioNames => [.. LoadCli.ScenarioNames.Where(name => name is not ("comfyui" or "instances"))];
 
     [Theory]
     [MemberData(nameof(ScenarioNames))]
@@ -26,7 +29,8 @@ public sealed class LoadScenarioSmokeTests
     [Theory]
     [InlineData("submit")]
     [InlineData("list")]
-    public async Task Submit_and_list_run_on_postgres_and_report_figures(string scenario)
+    [InlineData("instances")]
+    public async Task Submit_list_and_instances_run_on_postgres_and_report_figures(string scenario)
     {
         if (Environment.GetEnvironmentVariable("GANTRY_TEST_POSTGRES") is not { Length: > 0 })
         {
