@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.WebSockets;
+using System.Text.RegularExpressions;
 using Gantry.Domain;
 using Gantry.Jobs;
 using Gantry.Tests.Api.Comfy;
@@ -21,7 +23,7 @@ namespace Gantry.Tests.Soak;
 /// first and the second half. Tens of seconds by default; minutes with <c>GANTRY_TEST_FULL=1</c> or <c>GANTRY_SOAK_SECONDS</c>.
 /// </summary>
 [Collection(SoakCollection.Name)]
-public sealed class SoakTests
+public sealed partial class SoakTests
 {
     private const int Users = 3;
 
@@ -145,9 +147,18 @@ public sealed class SoakTests
 
             case 5:
                 {
-                    var (socket, _) = await TestSocket.OpenAsync(server, user.Key);
-                    await socket.DisposeAsync();
-                    return (101, "");
+                    try
+                    {
+                        var (socket, _) = await TestSocket.OpenAsync(server, user.Key);
+                        await socket.DisposeAsync();
+                        return (101, "");
+                    }
+                    catch (WebSocketException refused) when (HandshakeStatus().Match(refused.Message) is { Success: true } status)
+                    {
+                        // A refused handshake is an answer like any other (429: the user opened sockets faster than the
+                        // per-user limit allows); only a 5xx is a failure.
+                        return (int.Parse(status.Groups[1].Value, CultureInfo.InvariantCulture), $"GET /ws: {refused.Message}");
+                    }
                 }
 
             default:
@@ -226,6 +237,9 @@ public sealed class SoakTests
             signals.Changed -= OnChanged;
         }
     }
+
+    [GeneratedRegex(@"status code '(\d{3})'")]
+    private static partial Regex HandshakeStatus();
 
     private static long Heap()
     {
