@@ -51,6 +51,7 @@ public static class GantryApp
         }
 
         app.UseStatusCodePages(UnknownRouteAsync);
+        app.UseMiddleware<StoreOutageAnswer>();
         app.UseRouting();
         app.UseFrontendFiles();
         app.UseAuthentication();

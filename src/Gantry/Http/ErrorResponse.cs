@@ -22,4 +22,5 @@ public static class ErrorCodes
     public const string TooManyRequests = "too_many_requests";
     public const string Conflict = "conflict";
     public const string InternalError = "internal_error";
+    public const string ServiceUnavailable = "service_unavailable";
 }

@@ -29,6 +29,9 @@ public sealed class GantryTestServer : IAsyncDisposable
 
     public WebApplication App { get; }
 
+    /// <summary>The PostgreSQL database the server runs on; null on SQLite.</summary>
+    public PostgresTestDatabase? Database => _database;
+
     public Uri BaseAddress { get; }
 
     /// <summary>The admin key printed at first start.</summary>

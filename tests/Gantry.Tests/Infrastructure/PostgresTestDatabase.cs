@@ -72,7 +72,8 @@ public sealed class PostgresTestDatabase : IAsyncDisposable
         await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS {DatabaseName} WITH (FORCE)", CancellationToken.None);
     }
 
-    private async Task ExecuteOnServerAsync(string sql, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="sql"/> on the server's maintenance database (not in this one), from an unpooled session.</summary>
+    public async Task ExecuteOnServerAsync(string sql, CancellationToken cancellationToken)
     {
         // Pooling off: the server connection must not linger and hold the database open.
         var server = new NpgsqlConnectionStringBuilder(_serverConnectionString) { Pooling = false }.ConnectionString;

@@ -11,6 +11,14 @@ namespace Gantry.Store.Postgres;
 /// </summary>
 public sealed class PostgresGantryStore : RelationalGantryStore
 {
+    /// <summary>
+    /// Connections one instance keeps open at most, unless the connection string says (<c>Maximum Pool Size</c>).
+    /// Npgsql's own default, 100, is PostgreSQL's default <c>max_connections</c>: two busy instances then ran the server
+    /// out of connections ("sorry, too many clients already"), and requests failed. A request that finds every
+    /// connection in use waits for one; on a few cores more connections would only queue inside PostgreSQL instead.
+    /// </summary>
+    public const int DefaultMaxPoolSize = 25;
+
     private const int DefaultMaxAutoPrepare = 64;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -29,6 +37,9 @@ public sealed class PostgresGantryStore : RelationalGantryStore
     }
 
     public override string Kind => "postgres";
+
+    /// <summary>The most connections this store's pool opens (<see cref="DefaultMaxPoolSize"/> unless the connection string says).</summary>
+    public int MaxPoolSize => new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString).MaxPoolSize;
 
     /// <summary>The schema version this build migrates to.</summary>
     public static int LatestSchemaVersion => PostgresSchema.Steps[^1].Version;
@@ -70,14 +81,27 @@ public sealed class PostgresGantryStore : RelationalGantryStore
     private static NpgsqlDataSource BuildDataSource(string connectionString)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
-        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        if (!Names(connectionString, "MaxAutoPrepare"))
         {
             // The store sends few distinct statements very often: let Npgsql prepare them (saves planning time),
             // unless the connection string chose otherwise.
             builder.ConnectionStringBuilder.MaxAutoPrepare = DefaultMaxAutoPrepare;
         }
 
+        if (!Names(connectionString, "MaximumPoolSize", "MaxPoolSize"))
+        {
+            builder.ConnectionStringBuilder.MaxPoolSize = DefaultMaxPoolSize;
+        }
+
         return builder.Build();
+    }
+
+    /// <summary>Whether the connection string itself sets one of the keywords (compared without case and spaces).</summary>
+    internal static bool Names(string connectionString, params string[] keywords)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        return given.Keys.Cast<string>().Any(key =>
+            keywords.Any(keyword => string.Equals(key.Replace(" ", "", StringComparison.Ordinal), keyword, StringComparison.OrdinalIgnoreCase)));
     }
 
     private static async Task AdvisoryLockAsync(NpgsqlConnection connection, string function, CancellationToken cancellationToken)
