@@ -23,14 +23,14 @@ public sealed partial class QueueStatusBroadcaster(JobSignals signals, EventHub 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         signals.Changed += OnJobChanged;
-        signals.ChangedElsewhere += OnJobChanged;
+        signals.ChangedElsewhere += OnJobChangedElsewhere;
         return base.StartAsync(cancellationToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         signals.Changed -= OnJobChanged;
-        signals.ChangedElsewhere -= OnJobChanged;
+        signals.ChangedElsewhere -= OnJobChangedElsewhere;
         _marked.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
     }
@@ -52,18 +52,22 @@ public sealed partial class QueueStatusBroadcaster(JobSignals signals, EventHub 
         }
     }
 
-    private void OnJobChanged(JobRecord job)
+    private void OnJobChanged(JobRecord job) => MarkUser(job.UserId);
+
+    private void OnJobChangedElsewhere(JobChange change) => MarkUser(change.UserId);
+
+    private void MarkUser(long userId)
     {
-        if (hub.SubscriberCount(job.UserId) == 0)
+        if (hub.SubscriberCount(userId) == 0)
         {
             // Nobody listens: a socket that connects later gets the count in its greeting.
-            _lastSent.TryRemove(job.UserId, out _);
+            _lastSent.TryRemove(userId, out _);
             return;
         }
 
-        if (_pending.TryAdd(job.UserId, 0))
+        if (_pending.TryAdd(userId, 0))
         {
-            _marked.Writer.TryWrite(job.UserId);
+            _marked.Writer.TryWrite(userId);
         }
     }
 

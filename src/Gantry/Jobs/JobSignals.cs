@@ -19,11 +19,11 @@ public sealed class JobSignals
     public event Action<JobRecord>? Changed;
 
     /// <summary>
-    /// A change another instance committed (PostgreSQL with several instances), read back from the store: for what
+    /// A change another instance committed (PostgreSQL with several instances), as its notice says it: for what
     /// follows users' jobs (event streams, queue counts), not for what acts on them (the scheduler, webhooks), which the
     /// instance that made the change already did.
     /// </summary>
-    public event Action<JobRecord>? ChangedElsewhere;
+    public event Action<JobChange>? ChangedElsewhere;
 
     public void RaiseQueued(JobRecord job)
     {
@@ -39,5 +39,5 @@ public sealed class JobSignals
 
     public void RaiseChanged(JobRecord job) => Changed?.Invoke(job);
 
-    public void RaiseChangedElsewhere(JobRecord job) => ChangedElsewhere?.Invoke(job);
+    public void RaiseChangedElsewhere(JobChange change) => ChangedElsewhere?.Invoke(change);
 }

@@ -189,7 +189,7 @@ public sealed class Dispatcher : BackgroundService, IWorkerCallbacks, IWorkerLoa
         signals.Changed += OnChanged;
 
         // A queued job cancelled through another instance leaves this queue as soon as the event relay says so.
-        signals.ChangedElsewhere += OnChanged;
+        signals.ChangedElsewhere += OnChangedElsewhere;
         try
         {
             await _context.Pool.StartAsync(this, this, stoppingToken);
@@ -213,7 +213,7 @@ public sealed class Dispatcher : BackgroundService, IWorkerCallbacks, IWorkerLoa
             signals.Queued -= OnQueued;
             signals.CancelRequested -= OnCancelRequested;
             signals.Changed -= OnChanged;
-            signals.ChangedElsewhere -= OnChanged;
+            signals.ChangedElsewhere -= OnChangedElsewhere;
             _context.Placements.StopAllTimers();
             _pauses.Dispose();
             _offline.Dispose();
@@ -308,6 +308,14 @@ public sealed class Dispatcher : BackgroundService, IWorkerCallbacks, IWorkerLoa
         if (JobStateMachine.IsTerminal(job.State))
         {
             _context.Post(new SchedulerCommand.Forget(job.Id));
+        }
+    }
+
+    private void OnChangedElsewhere(JobChange change)
+    {
+        if (JobStateMachine.IsTerminal(change.State))
+        {
+            _context.Post(new SchedulerCommand.Forget(change.JobId));
         }
     }
 

@@ -34,9 +34,9 @@ public sealed class FollowerServesTests(ITestOutputHelper output)
 
         // The leader's queue lets the job go when the follower's change reaches it.
         var gone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnChangedElsewhere(Gantry.Domain.JobRecord job)
+        void OnChangedElsewhere(Gantry.Jobs.JobChange change)
         {
-            if (job.Id == jobs[2] && job.State == Gantry.Domain.JobState.Cancelled)
+            if (change.JobId == jobs[2] && change.State == Gantry.Domain.JobState.Cancelled)
             {
                 gone.TrySetResult();
             }

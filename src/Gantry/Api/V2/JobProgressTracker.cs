@@ -26,14 +26,16 @@ public sealed class JobProgressTracker
         ArgumentNullException.ThrowIfNull(signals);
         hub.Observer += Observe;
         signals.Changed += Forget;
-        signals.ChangedElsewhere += Forget;
+        signals.ChangedElsewhere += change => Forget(change.JobId, change.State);
     }
 
-    private void Forget(JobRecord job)
+    private void Forget(JobRecord job) => Forget(job.Id, job.State);
+
+    private void Forget(Guid jobId, JobState state)
     {
-        if (JobStateMachine.IsTerminal(job.State))
+        if (JobStateMachine.IsTerminal(state))
         {
-            _jobs.TryRemove(job.Id, out _);
+            _jobs.TryRemove(jobId, out _);
         }
     }
 

@@ -48,16 +48,19 @@ public static class V2JobEvents
         var jobId = detail.Job.Id;
         using var subscription = hub.Subscribe(caller.UserId, capacity: 1024);
         var changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        void OnChanged(JobRecord job)
+        void OnUserChanged(long userId)
         {
-            if (job.UserId == caller.UserId)
+            if (userId == caller.UserId)
             {
                 changes.Writer.TryWrite(true);
             }
         }
 
+        void OnChanged(JobRecord job) => OnUserChanged(job.UserId);
+        void OnChangedElsewhere(JobChange change) => OnUserChanged(change.UserId);
+
         signals.Changed += OnChanged;
-        signals.ChangedElsewhere += OnChanged;
+        signals.ChangedElsewhere += OnChangedElsewhere;
         try
         {
             var writer = new SseWriter(context);
@@ -77,7 +80,7 @@ public static class V2JobEvents
         finally
         {
             signals.Changed -= OnChanged;
-            signals.ChangedElsewhere -= OnChanged;
+            signals.ChangedElsewhere -= OnChangedElsewhere;
         }
     }
 

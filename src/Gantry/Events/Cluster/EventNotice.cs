@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gantry.Domain;
 
 namespace Gantry.Events.Cluster;
 
@@ -8,13 +9,14 @@ public enum EventNoticeKind
     /// <summary>A piece of an event frame (a frame too big for one notification comes in consecutive pieces).</summary>
     Frame,
 
-    /// <summary>One of a user's jobs changed state here (its row is read from the store on arrival).</summary>
+    /// <summary>One of a user's jobs changed state here (the notice carries the state; an older sender's, without it, is read from the store).</summary>
     JobChanged,
 }
 
 /// <summary>
 /// One notification on <see cref="PostgresEventRelay.ChannelName"/>, as text: <c>sender|seq|f|user|job|b or t|index|count|type|base64</c>
-/// for a frame's piece, <c>sender|seq|j|user|job</c> for a job's change. <c>seq</c> counts every notification of one sender
+/// for a frame's piece, <c>sender|seq|j|user|job|state</c> for a job's change (the state as its number; an older version
+/// sent no state). <c>seq</c> counts every notification of one sender
 /// (1, 2, 3, …) so a receiver sees a lost or repeated one; the body is base64 (a notification is text and may not hold NUL),
 /// split so that each notification stays under PostgreSQL's 8,000-byte payload limit.
 /// </summary>
@@ -35,6 +37,9 @@ public sealed record EventNotice
     public required long UserId { get; init; }
 
     public required Guid JobId { get; init; }
+
+    /// <summary>The state a job change committed; null for a frame, and for a change from a sender that did not say.</summary>
+    public JobState? State { get; init; }
 
     /// <summary>The frame's message type; null for a binary frame (and for a job change).</summary>
     public string? Type { get; init; }
@@ -88,7 +93,7 @@ public sealed record EventNotice
     {
         var head = string.Create(CultureInfo.InvariantCulture, $"{Sender}|{Sequence}|");
         return Kind == EventNoticeKind.JobChanged
-            ? string.Create(CultureInfo.InvariantCulture, $"{head}j|{UserId}|{JobId:N}")
+            ? string.Create(CultureInfo.InvariantCulture, $"{head}j|{UserId}|{JobId:N}{(State is { } state ? "|" + ((int)state).ToString(CultureInfo.InvariantCulture) : "")}")
             : string.Create(
                 CultureInfo.InvariantCulture,
                 $"{head}f|{UserId}|{JobId:N}|{(IsBinary ? 'b' : 't')}|{Index}|{Count}|{Uri.EscapeDataString(Type ?? "")}|{Body}");
@@ -107,9 +112,20 @@ public sealed record EventNotice
             return null;
         }
 
-        if (parts[2] == "j" && parts.Length == 5)
+        if (parts[2] == "j" && parts.Length is 5 or 6)
         {
-            return new EventNotice { Sender = parts[0], Sequence = sequence, Kind = EventNoticeKind.JobChanged, UserId = userId, JobId = jobId };
+            JobState? state = null;
+            if (parts.Length == 6)
+            {
+                if (!int.TryParse(parts[5], NumberStyles.None, CultureInfo.InvariantCulture, out var number) || !Enum.IsDefined((JobState)number))
+                {
+                    return null;
+                }
+
+                state = (JobState)number;
+            }
+
+            return new EventNotice { Sender = parts[0], Sequence = sequence, Kind = EventNoticeKind.JobChanged, UserId = userId, JobId = jobId, State = state };
         }
 
         if (parts[2] != "f" || parts.Length != 10 || parts[5] is not ("b" or "t")

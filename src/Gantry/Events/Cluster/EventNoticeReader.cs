@@ -1,7 +1,9 @@
+using Gantry.Domain;
+
 namespace Gantry.Events.Cluster;
 
 /// <summary>What a notification (or the last piece of a frame) delivers: a frame for a user's subscribers, or a job that changed.</summary>
-public sealed record EventArrival(long UserId, Guid JobId, EventFrame? Frame)
+public sealed record EventArrival(long UserId, Guid JobId, EventFrame? Frame, JobState? State = null)
 {
     public bool IsJobChange => Frame is null;
 }
@@ -49,7 +51,7 @@ public sealed class EventNoticeReader(int maxPieces)
         if (notice.Kind == EventNoticeKind.JobChanged)
         {
             state.Pieces.Clear();
-            return new EventArrival(notice.UserId, notice.JobId, Frame: null);
+            return new EventArrival(notice.UserId, notice.JobId, Frame: null, notice.State);
         }
 
         if (notice.Count > maxPieces || notice.Index != state.Pieces.Count || (notice.Index > 0 && !SameFrame(state.Pieces[0], notice)))

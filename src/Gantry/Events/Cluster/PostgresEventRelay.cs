@@ -11,7 +11,8 @@ namespace Gantry.Events.Cluster;
 /// Relays job events between the instances that share one PostgreSQL database, with <c>NOTIFY</c>/<c>LISTEN</c> on
 /// <see cref="ChannelName"/>. Each instance sends its users' job frames (the leader's come from the workers) and its job
 /// changes, numbered per sender, from one session, so PostgreSQL delivers them in that order; every other instance
-/// publishes the frames to its own subscribers and raises <see cref="JobSignals.ChangedElsewhere"/> for the changes.
+/// publishes the frames to its own subscribers and raises <see cref="JobSignals.ChangedElsewhere"/> for the changes, with the
+/// state each notice carries (a notice without one, from an older instance, is answered by reading the job).
 /// A frame too big for one notification goes in pieces, sent in one round trip; previews over
 /// <see cref="EventRelayOptions.MaxPreviewBytes"/> stay on the instance that produced them.
 /// </summary>
@@ -143,7 +144,7 @@ internal sealed class PostgresEventRelay(
     {
         lock (_sequenceLock)
         {
-            var notice = new EventNotice { Sender = _sender, Sequence = ++_sequence, Kind = EventNoticeKind.JobChanged, UserId = job.UserId, JobId = job.Id };
+            var notice = new EventNotice { Sender = _sender, Sequence = ++_sequence, Kind = EventNoticeKind.JobChanged, UserId = job.UserId, JobId = job.Id, State = job.State };
             _outbox?.Writer.TryWrite(notice.Format());
         }
     }
@@ -228,6 +229,12 @@ internal sealed class PostgresEventRelay(
             {
                 hub.PublishHere(arrival.UserId, frame);
             }
+            else if (arrival is { State: { } state })
+            {
+                // The notice says what changed: nothing to read back (one store read per job change per instance was
+                // a fifth of an idle follower's CPU while another instance took submits).
+                signals.RaiseChangedElsewhere(new JobChange(arrival.JobId, arrival.UserId, state));
+            }
             else if (arrival is not null)
             {
                 await ChangedAsync(arrival.JobId, cancellationToken);
@@ -241,7 +248,7 @@ internal sealed class PostgresEventRelay(
         {
             if (await store.GetJobAsync(jobId, cancellationToken) is { } job)
             {
-                signals.RaiseChangedElsewhere(job);
+                signals.RaiseChangedElsewhere(JobChange.Of(job));
             }
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)

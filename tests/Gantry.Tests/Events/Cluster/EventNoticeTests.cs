@@ -74,17 +74,32 @@ public sealed class EventNoticeTests
     [Fact]
     public void A_job_change_reads_back_and_odd_types_survive_the_text_form()
     {
-        var change = new EventNotice { Sender = "a", Sequence = 3, Kind = EventNoticeKind.JobChanged, UserId = 9, JobId = Job };
+        var change = new EventNotice { Sender = "a", Sequence = 3, Kind = EventNoticeKind.JobChanged, UserId = 9, JobId = Job, State = Gantry.Domain.JobState.Cancelled };
         var parsed = EventNotice.Parse(change.Format()).ShouldNotBeNull();
         parsed.Kind.ShouldBe(EventNoticeKind.JobChanged);
         parsed.JobId.ShouldBe(Job);
+        parsed.UserId.ShouldBe(9);
+        parsed.State.ShouldBe(Gantry.Domain.JobState.Cancelled);
 
         var odd = EventNotice.ForFrame("a", 4, 9, EventFrame.Text("a|b é%", Job, "{}"u8.ToArray()))[0];
         EventNotice.Parse(odd.Format()).ShouldNotBeNull().Type.ShouldBe("a|b é%");
     }
 
+    [Fact]
+    public void A_job_change_from_an_older_instance_without_its_state_is_still_read_and_arrives_without_one()
+    {
+        var parsed = EventNotice.Parse("a|3|j|9|" + Job.ToString("N")).ShouldNotBeNull();
+
+        parsed.State.ShouldBeNull();
+        new EventNoticeReader(4).Accept(parsed).ShouldNotBeNull().State.ShouldBeNull();
+    }
+
     [Theory]
     [InlineData("")]
+    [InlineData("a|1|j|1|0b0c7f7e8d6e4b1a9a513f5c2f1d2e01|99")]
+    [InlineData("a|1|j|1|0b0c7f7e8d6e4b1a9a513f5c2f1d2e01|-1")]
+    [InlineData("a|1|j|1|0b0c7f7e8d6e4b1a9a513f5c2f1d2e01|x")]
+    [InlineData("a|1|j|1|0b0c7f7e8d6e4b1a9a513f5c2f1d2e01|1|2")]
     [InlineData("a|1|f|1")]
     [InlineData("a|1|f|1|0b0c7f7e8d6e4b1a9a513f5c2f1d2e01|t|2|2|x|AA==")]
     [InlineData("a|-1|j|1|0b0c7f7e8d6e4b1a9a513f5c2f1d2e01")]
