@@ -71,6 +71,11 @@ if [ -z "${GANTRY_TEST_FIREFOX:-}" ] && [ ! -x /usr/bin/firefox-esr ]; then
   fi
 fi
 
+# The load driver's external scenario (tests/Gantry.Bench.Tests) drives wrk, Debian's package; install it when missing.
+if ! bench/install-load-tools.sh >"$results/wrk-install.log" 2>&1; then
+  echo "Could not install wrk (see $results/wrk-install.log); the external load scenario's smoke run will fail." >&2
+fi
+
 # The editor tier (tests/Gantry.Tests/Editor): the real ComfyUI frontend, unpacked from ../shared/comfyui-frontend.
 if [ -z "${GANTRY_TEST_FRONTEND:-}" ] && ls ../shared/comfyui-frontend/*.tar.gz >/dev/null 2>&1; then
   frontend_dir="$(mktemp -d "${TMPDIR:-/tmp}/gantry-test-frontend.XXXXXX")"

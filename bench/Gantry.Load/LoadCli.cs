@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Gantry.Load.Driving;
+using Gantry.Load.Hosting;
 using Gantry.Load.Scenarios;
 
 namespace Gantry.Load;
@@ -13,13 +14,18 @@ public static class LoadCli
     public static IReadOnlyList<IScenario> Scenarios { get; } =
     [
         new SubmitScenario(), new ReadScenario(), new ListScenario(), new QueueScenario(), new PipelineScenario(), new EventsScenario(), new MemoryScenario(), new DashboardScenario(), new InstancesScenario(),
-        new ComfyUiScenario(),
+        new ComfyUiScenario(), new ExternalScenario(),
     ];
 
     public static IEnumerable<string> ScenarioNames => Scenarios.Select(s => s.Name);
 
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
+        if (args is ["bare", var folder])
+        {
+            return await BareKestrel.ServeFilesAsync(folder, output);
+        }
+
         LoadArguments arguments;
         try
         {

@@ -30,7 +30,8 @@ public sealed class LoadScenarioSmokeTests
     [InlineData("submit")]
     [InlineData("list")]
     [InlineData("instances")]
-    public async Task Submit_list_and_instances_run_on_postgres_and_report_figures(string scenario)
+    [InlineData("external")]
+    public async Task Submit_list_instances_and_external_run_on_postgres_and_report_figures(string scenario)
     {
         if (Environment.GetEnvironmentVariable("GANTRY_TEST_POSTGRES") is not { Length: > 0 })
         {

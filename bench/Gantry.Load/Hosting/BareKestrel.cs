@@ -39,6 +39,24 @@ public sealed class BareKestrel : IAsyncDisposable
         return kestrel;
     }
 
+    /// <summary>
+    /// The baseline as its own process (<c>Gantry.Load bare FOLDER</c>, see <see cref="ServeProcess.StartBareKestrelAsync"/>):
+    /// each file of the folder is an answer under its file name; prints the address, then serves until stopped.
+    /// </summary>
+    public static async Task<int> ServeFilesAsync(string folder, TextWriter output)
+    {
+        await using var kestrel = await StartAsync();
+        foreach (var file in Directory.EnumerateFiles(folder))
+        {
+            kestrel.SetAnswer(Path.GetFileName(file), await File.ReadAllBytesAsync(file));
+        }
+
+        await output.WriteLineAsync($"Now listening on: {kestrel.BaseAddress}");
+        await output.FlushAsync();
+        await kestrel.App.WaitForShutdownAsync();
+        return 0;
+    }
+
     /// <summary>What <c>/fixed/{name}</c> answers from now on.</summary>
     public void SetAnswer(string name, byte[] json) => _answers[name] = json;
 
