@@ -39,13 +39,22 @@ public sealed class InstancesScenario : IScenario
         Uri[] both = [first.BaseAddress, second.BaseAddress];
         await WarmUpAsync(both, users, jobs);
         var results = new Dictionary<(string What, int Clients, int Instances), LoadResult>();
+        var cpu = new Dictionary<(string What, int Clients, int Instances), string>();
+        (string, ServeProcess)[] processes = [($"first ({await RoleAsync(first)})", first), ($"second ({await RoleAsync(second)})", second)];
+        async Task MeasureAsync(string what, int clients, int instances, Func<Task<LoadResult>> run)
+        {
+            var shares = CpuShares.Start(processes);
+            results[(what, clients, instances)] = await run();
+            cpu[(what, clients, instances)] = shares.Describe();
+        }
+
         foreach (var clients in arguments.ClientsOr(16, 64))
         {
             log.WriteLine($"instances: {clients} clients");
-            results[("submit", clients, 1)] = await SubmitAsync(one, users, clients, arguments.Duration);
-            results[("submit", clients, 2)] = await SubmitAsync(both, users, clients, arguments.Duration);
-            results[("status", clients, 1)] = await StatusAsync(one, jobs, clients, arguments.Duration);
-            results[("status", clients, 2)] = await StatusAsync(both, jobs, clients, arguments.Duration);
+            await MeasureAsync("submit", clients, 1, () => SubmitAsync(one, users, clients, arguments.Duration));
+            await MeasureAsync("submit", clients, 2, () => SubmitAsync(both, users, clients, arguments.Duration));
+            await MeasureAsync("status", clients, 1, () => StatusAsync(one, jobs, clients, arguments.Duration));
+            await MeasureAsync("status", clients, 2, () => StatusAsync(both, jobs, clients, arguments.Duration));
         }
 
         foreach (var clients in arguments.ClientsOr(16, 64))
@@ -59,7 +68,25 @@ public sealed class InstancesScenario : IScenario
             }
         }
 
+        foreach (var ((what, clients, instances), line) in cpu)
+        {
+            report.Notes.Add($"CPU during {what}, {instances} instance{(instances == 1 ? "" : "s")}, {clients} clients: {line}.");
+        }
+
+        foreach (var (name, process) in processes)
+        {
+            report.Notes.Add($"The {name} process logged {process.WarningCount} warnings and errors" +
+                (process.WarningCount == 0 ? "." : ": " + string.Join(" / ", process.Warnings.Take(6).Select(l => l.Trim()))));
+        }
+
         return [report];
+    }
+
+    /// <summary>What <c>/readyz</c> says the process is: leader or follower.</summary>
+    private static async Task<string> RoleAsync(ServeProcess process)
+    {
+        using var client = LoadHttp.CreateClient(process.BaseAddress, null);
+        return (await client.GetStringAsync("readyz")).Trim();
     }
 
     /// <summary>Two seconds of each request through every instance, not counted: a fresh process compiles its paths first.</summary>
