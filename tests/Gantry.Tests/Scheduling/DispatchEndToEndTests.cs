@@ -128,10 +128,28 @@ public abstract class DispatchEndToEndTests(EmbeddedServerFixture fixture) : Ser
 
             var label = waiting.Single(g => g.Value.Reached.Task == reached).Key;
             order.Add(label);
+
+            // The order is the fairness rule's only once the dispatcher knows every user's next job: it reads a job's
+            // graph when the job becomes its owner's next, and meanwhile (work-conserving) gives a free slot to a user
+            // whose next job it has read. On a busy machine that read can outlast a job of this test, which ends as
+            // soon as its gate opens; so the slot is freed only once no graph is awaited.
+            await GraphsReadAsync();
             gates[label].Open();
         }
 
         order.ShouldBe(["A1", "A2", "B1", "A3", "B2", "A4", "A5", "A6"]);
+    }
+
+    /// <summary>Waits until the dispatcher has read the graph of every user's next job.</summary>
+    private async Task GraphsReadAsync()
+    {
+        var dispatcher = Server.GetService<Gantry.Scheduling.Dispatcher>();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(TestTimeouts.Default);
+        while (await dispatcher.SnapshotAsync().WaitAsync(deadline.Token) is { AwaitingGraphs: > 0 } or { ReadingGraphs: > 0 })
+        {
+            await Task.Delay(10, deadline.Token);
+        }
     }
 }
 
