@@ -67,7 +67,19 @@ public sealed class CrashRecoveryTests
 
             // While Gantry is down, one worker finishes its running job and the one queued behind it, unseen.
             runs[0].Release();
-            await Task.WhenAll(gpuA.Prompts.Select(p => p.Ended.Task)).WaitAsync(TestTimeouts.Default, Ct);
+            try
+            {
+                await Task.WhenAll(gpuA.Prompts.Select(p => p.Ended.Task)).WaitAsync(TestTimeouts.Default, Ct);
+            }
+            catch (TimeoutException)
+            {
+                // Say what the worker was doing, so that a failure on a busy machine explains itself.
+                var (pending, running) = gpuA.Queue;
+                throw new ShouldAssertException(
+                    $"the worker's prompts did not all end: {string.Join("; ", gpuA.Prompts.Select(p => $"{p.Id} #{p.Number} ended={p.Ended.Task.IsCompleted}"))}; " +
+                    $"running {running ?? "none"}, pending [{string.Join(", ", pending)}]; held run ended={runs[0].Ended.IsCompleted}; " +
+                    $"last requests: {string.Join(", ", gpuA.Requests.TakeLast(40))}");
+            }
         }
 
         await using (var second = await ServeProcess.StartAsync(args, environment))
