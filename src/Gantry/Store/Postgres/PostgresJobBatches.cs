@@ -18,10 +18,10 @@ internal sealed class PostgresJobBatches(NpgsqlDataSource dataSource, IRelationa
     // Returns (seq or NULL, does the owner exist, the owner's waiting jobs or NULL). An owner that exists with no seq means
     // the id was taken, or (with @max set) the owner already had @max jobs waiting. The count is taken by this statement's
     // own snapshot, after the per-user lock statement before it in the batch: it sees every committed insert of the user.
-    private const string InsertJobSql = """
+    internal static readonly string InsertJobSql = $"""
         WITH w AS (
             SELECT CASE WHEN @max IS NULL THEN NULL
-                        ELSE (SELECT COUNT(*) FROM jobs WHERE user_id = @user_id AND state IN (0, 1)) END AS n),
+                        ELSE ({JobInsertOutcomes.CountWaitingSql}) END AS n),
         ins AS (
             INSERT INTO jobs (id, user_id, state, created_at_ms, updated_at_ms, state_changed_at_ms, workflow_id, client_id, number)
             SELECT @id, @user_id, 0, @at, @at, @at, @workflow_id, @client_id, @number
@@ -36,10 +36,10 @@ internal sealed class PostgresJobBatches(NpgsqlDataSource dataSource, IRelationa
 
     // The same insert when the job carries an Idempotency-Key: the key is claimed (k) only when the job can go in, and the job
     // goes in only when the key was claimed; the fourth column says whether it was.
-    private const string InsertJobWithKeySql = $"""
+    internal static readonly string InsertJobWithKeySql = $"""
         WITH w AS (
             SELECT CASE WHEN @max IS NULL THEN NULL
-                        ELSE (SELECT COUNT(*) FROM jobs WHERE user_id = @user_id AND state IN (0, 1)) END AS n),
+                        ELSE ({JobInsertOutcomes.CountWaitingSql}) END AS n),
         ok AS (
             SELECT EXISTS (SELECT 1 FROM users WHERE id = @user_id) AND (@max IS NULL OR (SELECT n FROM w) < @max) AS go),
         k AS (

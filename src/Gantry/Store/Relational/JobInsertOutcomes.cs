@@ -7,7 +7,8 @@ namespace Gantry.Store.Relational;
 internal static class JobInsertOutcomes
 {
     /// <summary>Counts a user's waiting jobs (queued or dispatched): the cap's count, taken inside the inserting transaction.</summary>
-    public const string CountWaitingSql = "SELECT COUNT(*) FROM jobs WHERE user_id = @user_id AND state IN (0, 1)";
+    public static readonly string CountWaitingSql =
+        $"SELECT COUNT(*) FROM jobs WHERE user_id = @user_id AND {JobRows.UserStateCondition("state", [JobState.Queued, JobState.Dispatched])}";
 
     /// <summary>
     /// The new row when the insert got a sequence; else a duplicate id when <paramref name="duplicate"/>, else an owner

@@ -57,12 +57,12 @@ internal static class JobListSql
     public static string InStates(IReadOnlyList<JobState> states, bool withPayloads) =>
         $"SELECT {JobRows.QualifiedColumns}{(withPayloads ? ", " + JobRows.PayloadColumns : "")} FROM jobs j " +
         (withPayloads ? "JOIN job_payloads p ON p.job_seq = j.seq " : "") +
-        $"WHERE j.user_id = @user_id AND j.state IN ({JobRows.StateList(states)}) " +
+        $"WHERE j.user_id = @user_id AND {JobRows.UserStateCondition("j.state", states)} " +
         $"ORDER BY {SortKeyPrefix(states)}j.seq LIMIT @limit";
 
     /// <summary>How many of a user's jobs are in some states (with <c>@user_id</c>).</summary>
     public static string CountInStates(IReadOnlyList<JobState> states) =>
-        $"SELECT COUNT(*) FROM jobs j WHERE j.user_id = @user_id AND j.state IN ({JobRows.StateList(states)})";
+        $"SELECT COUNT(*) FROM jobs j WHERE j.user_id = @user_id AND {JobRows.UserStateCondition("j.state", states)}";
 
     /// <summary>A user's terminal jobs, newest first (with <c>@user_id</c>, <c>@limit</c>, <c>@offset</c>).</summary>
     public static readonly string History =
@@ -103,7 +103,7 @@ internal static class JobListSql
         var where = new StringBuilder("j.user_id = @user_id");
         if (query.States.Count > 0)
         {
-            where.Append(" AND j.state IN (").Append(JobRows.StateList(query.States)).Append(')');
+            where.Append(" AND ").Append(JobRows.UserStateCondition("j.state", query.States));
         }
 
         if (query.WorkflowId is not null)

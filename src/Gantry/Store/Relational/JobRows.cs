@@ -97,4 +97,37 @@ internal static class JobRows
     /// <summary>A literal list of states for <c>state IN (...)</c>; states are enum constants, never user text.</summary>
     public static string StateList(IEnumerable<JobState> states) =>
         string.Join(", ", states.Select(s => (int)s).Distinct().Order().Select(s => s.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>
+    /// "<paramref name="column"/> is one of <paramref name="states"/>" for a query on one user's jobs. Active states are
+    /// spelled as ranges (<c>state BETWEEN 0 AND 1</c>, a single state as <c>BETWEEN 2 AND 2</c>), never as a list or an
+    /// equality: those imply the predicate of the partial index <c>ix_jobs_active</c>, which holds every user's active
+    /// jobs, and PostgreSQL then picks it whenever its statistics were taken before the queue grew (it believes the
+    /// index nearly empty) and filters the whole fleet's queue by user, on every submit's cap count. A range implies no
+    /// list, so the planner keeps to the user's slice of <c>(user_id, state, seq)</c>; SQLite reads the same slice.
+    /// Other sets stay a list (<c>IN (4, 5, 6)</c>): a terminal state in it already keeps the partial index out.
+    /// </summary>
+    public static string UserStateCondition(string column, IReadOnlyCollection<JobState> states)
+    {
+        if (states.Count == 0 || !states.All(JobStateMachine.IsActive))
+        {
+            return $"{column} IN ({StateList(states)})";
+        }
+
+        var values = states.Select(s => (int)s).Distinct().Order().ToArray();
+        var ranges = new List<string>();
+        for (var start = 0; start < values.Length;)
+        {
+            var end = start;
+            while (end + 1 < values.Length && values[end + 1] == values[end] + 1)
+            {
+                end++;
+            }
+
+            ranges.Add(string.Create(CultureInfo.InvariantCulture, $"{column} BETWEEN {values[start]} AND {values[end]}"));
+            start = end + 1;
+        }
+
+        return ranges.Count == 1 ? ranges[0] : "(" + string.Join(" OR ", ranges) + ")";
+    }
 }
