@@ -50,7 +50,10 @@ public sealed class FairQueue
     /// <summary>Jobs on workers.</summary>
     public int PlacedCount => _placed.Count;
 
-    /// <summary>Users' next jobs whose requirements are not known yet: read their graphs and call <see cref="SetRequirements"/>.</summary>
+    /// <summary>
+    /// Users' next jobs (the head and the one behind it, <see cref="UserLanes.ReadAhead"/>) whose requirements are not
+    /// known yet: read their graphs and call <see cref="SetRequirements"/>.
+    /// </summary>
     public IReadOnlyCollection<QueuedJob> HeadsAwaitingRequirements => _users.Awaiting;
 
     /// <summary>Workers that take jobs and have a free slot.</summary>

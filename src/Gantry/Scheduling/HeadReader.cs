@@ -3,8 +3,8 @@ using Gantry.Domain;
 namespace Gantry.Scheduling;
 
 /// <summary>
-/// Part of the loop (used only from it): the graphs of queued jobs, read from the store when a job becomes its
-/// owner's next (a bounded number at a time), with the owner's share refreshed when stale; what each job needs is
+/// Part of the loop (used only from it): the graphs of queued jobs, read from the store when a job becomes one of its
+/// owner's next two (<see cref="UserLanes.ReadAhead"/>; a bounded number at a time), with the owner's share refreshed when stale; what each job needs is
 /// then handed to the <see cref="FairQueue"/>. A graph that cannot be read fails its job, once.
 /// </summary>
 internal sealed class HeadReader(DispatchContext context, FairQueue queue, JobEnding ending)

@@ -4,10 +4,17 @@ namespace Gantry.Scheduling;
 /// The users' side of <see cref="FairQueue"/>: one <see cref="UserLane"/> per user, and the lanes that may be served now
 /// kept sorted in fair order (<see cref="FairnessKey"/>: fewest jobs on workers per weight first). A lane is eligible while
 /// its user has a queued job whose requirements are known and room under their concurrency limit; a head whose
-/// requirements are not known yet waits in <see cref="Awaiting"/>.
+/// requirements are not known yet waits in <see cref="Awaiting"/>, with the job behind it (<see cref="ReadAhead"/>).
 /// </summary>
 internal sealed class UserLanes(double defaultWeight, int defaultMaxRunning)
 {
+    /// <summary>
+    /// How many of a user's next jobs have their requirements read before they are needed: the head and the one behind
+    /// it. When the head goes to a worker, the next is ready at once, so the user keeps their place in the fair order
+    /// instead of losing the free slot to another user while their next graph is read.
+    /// </summary>
+    public const int ReadAhead = 2;
+
     private readonly Dictionary<long, UserLane> _lanes = [];
     private readonly SortedSet<UserLane> _eligible = new(FairOrder.Instance);
     private readonly HashSet<QueuedJob> _awaiting = [];
@@ -25,7 +32,7 @@ internal sealed class UserLanes(double defaultWeight, int defaultMaxRunning)
     /// <summary>Every user known, in no particular order (for a read-only snapshot).</summary>
     public IReadOnlyCollection<UserLane> All => _lanes.Values;
 
-    /// <summary>Users' next jobs whose requirements are not known yet.</summary>
+    /// <summary>Users' next jobs (up to <see cref="ReadAhead"/> each) whose requirements are not known yet.</summary>
     public HashSet<QueuedJob> Awaiting => _awaiting;
 
     public bool TryGet(long userId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out UserLane? lane) => _lanes.TryGetValue(userId, out lane);
@@ -59,9 +66,9 @@ internal sealed class UserLanes(double defaultWeight, int defaultMaxRunning)
         }
 
         var head = lane.Jobs.Min!;
+        MarkUnread(lane);
         if (head.Requirements is null)
         {
-            _awaiting.Add(head);
             return;
         }
 
@@ -70,6 +77,23 @@ internal sealed class UserLanes(double defaultWeight, int defaultMaxRunning)
             lane.FreezeKey(head.Sequence);
             _eligible.Add(lane);
             lane.InEligible = true;
+        }
+    }
+
+    private void MarkUnread(UserLane lane)
+    {
+        var seen = 0;
+        foreach (var job in lane.Jobs)
+        {
+            if (job.Requirements is null)
+            {
+                _awaiting.Add(job);
+            }
+
+            if (++seen == ReadAhead)
+            {
+                break;
+            }
         }
     }
 

@@ -305,20 +305,41 @@ public sealed class FairQueueTests
     }
 
     [Fact]
-    public void Only_a_users_next_job_waits_for_its_requirements()
+    public void A_users_next_two_jobs_are_read_ahead_and_only_the_head_decides()
     {
         var s = new FairQueueScenario().Worker("w", slots: 2);
-        var ids = s.Enqueue("U", 3, prepared: false);
-        s.Queue.HeadsAwaitingRequirements.Select(j => j.JobId).ShouldBe([ids[0]]);
+        var ids = s.Enqueue("U", 4, prepared: false);
+        s.Queue.HeadsAwaitingRequirements.Select(j => j.JobId).ShouldBe([ids[0], ids[1]], ignoreOrder: true);
         s.Dispatch().ShouldBeEmpty();
 
-        s.Queue.SetRequirements(ids[0], SchedulingCatalogs.Needs("Any")).ShouldBeTrue();
-        s.Dispatch().ShouldBe(["U1"]);
-        s.Queue.HeadsAwaitingRequirements.Select(j => j.JobId).ShouldBe([ids[1]]);
-        s.Queue.SetRequirements(ids[2], SchedulingCatalogs.Needs("Any")).ShouldBeTrue();
-        s.Dispatch().ShouldBeEmpty();
+        // The job behind the head is ready first: it still waits for the head.
         s.Queue.SetRequirements(ids[1], SchedulingCatalogs.Needs("Any")).ShouldBeTrue();
-        s.Dispatch().ShouldBe(["U2"]);
+        s.Dispatch().ShouldBeEmpty();
+        s.Queue.HeadsAwaitingRequirements.Select(j => j.JobId).ShouldBe([ids[0]]);
+
+        s.Queue.SetRequirements(ids[0], SchedulingCatalogs.Needs("Any")).ShouldBeTrue();
+        s.Dispatch().ShouldBe(["U1", "U2"]);
+        s.Queue.HeadsAwaitingRequirements.Select(j => j.JobId).ShouldBe([ids[2], ids[3]], ignoreOrder: true);
+    }
+
+    [Fact]
+    public void A_users_next_job_is_read_with_the_head_so_it_takes_the_next_slot_it_is_due()
+    {
+        // B already holds two slots elsewhere and A none: both free slots of w are A's by the fair order. One pass of the
+        // reader reads what the queue asks for. Had it asked for A's head alone, A2 would not be ready when A1 left the
+        // queue, and B would have taken the second slot.
+        var s = new FairQueueScenario(defaultMaxRunning: 0).Worker("w", slots: 2).Worker("x", slots: 2);
+        s.Queue.Place(Guid.NewGuid(), s.UserId("B"), "x").ShouldBeTrue();
+        s.Queue.Place(Guid.NewGuid(), s.UserId("B"), "x").ShouldBeTrue();
+        s.Enqueue("A", 3, prepared: false);
+        s.Enqueue("B", 1, prepared: false);
+
+        foreach (var job in s.Queue.HeadsAwaitingRequirements.ToArray())
+        {
+            s.Queue.SetRequirements(job.JobId, SchedulingCatalogs.Needs("Any")).ShouldBeTrue();
+        }
+
+        s.Dispatch().ShouldBe(["A1", "A2"]);
     }
 
     [Fact]
