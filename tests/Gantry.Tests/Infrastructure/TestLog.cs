@@ -20,7 +20,8 @@ public sealed class TestLog : ILoggerProvider
         if (file is not null)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-            _file = new StreamWriter(file, append: false);
+            // Each line reaches the file at once: a run killed as hung keeps the story up to its last line.
+            _file = new StreamWriter(file, append: false) { AutoFlush = true };
             FilePath = file;
         }
     }
