@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net.WebSockets;
 using System.Text;
 using Gantry.Engine.Json;
@@ -103,7 +104,7 @@ public sealed partial class FakeComfyUiServer
         var clientId = context.Request.Query["clientId"].ToString();
         var sid = string.IsNullOrEmpty(clientId) ? Guid.NewGuid().ToString("N") : clientId;
         using var webSocket = await context.WebSockets.AcceptWebSocketAsync();
-        using var socket = new FakeSocket(webSocket, context);
+        var socket = new FakeSocket(webSocket, context);
         FakeRun? running;
         lock (_lock)
         {
@@ -190,21 +191,19 @@ public sealed partial class FakeComfyUiServer
 
     private static JObject Features() => new JObjectBuilder { ["supports_preview_metadata"] = true, ["max_upload_size"] = 104857600 }.Build();
 
-    private sealed class FakeSocket(WebSocket webSocket, HttpContext context) : IDisposable
+    /// <summary>
+    /// One client's socket: sends one frame at a time. Its gate is never disposed: a sender can still be queued on it
+    /// when the socket is cut and its handler returns, and a disposed gate would neither let that sender in nor let the
+    /// sender ahead of it out (a soak run hung in a restart that waited for such a sender forever).
+    /// </summary>
+    [SuppressMessage("Reliability", "CA1001", Justification = "The gate is left to the collector on purpose (above).")]
+    private sealed class FakeSocket(WebSocket webSocket, HttpContext context)
     {
         private readonly SemaphoreSlim _send = new(1, 1);
 
         public async Task SendAsync(byte[] frame, WebSocketMessageType type)
         {
-            try
-            {
-                await _send.WaitAsync();
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-
+            await _send.WaitAsync();
             try
             {
                 if (webSocket.State == WebSocketState.Open)
@@ -233,7 +232,5 @@ public sealed partial class FakeComfyUiServer
                 // The socket's request already ended (the client left between the snapshot and this call): nothing to cut.
             }
         }
-
-        public void Dispose() => _send.Dispose();
     }
 }
