@@ -91,6 +91,13 @@ internal sealed class GantryJobWaiter(GantryJobsClient jobs, Func<CancellationTo
             report = await jobs.GetReportAsync(promptId, cancellationToken);
             if (!report.Found || report.Done)
             {
+                if (report.Done && ended is false && listening is not null && onEvent is not null)
+                {
+                    // The poll saw the end before the stream's last events were read (on a busy machine the socket
+                    // can lag the store by more than a poll): hand them on too, up to the end.
+                    await NextEndAsync(listening, promptId, onEvent, cancellationToken);
+                }
+
                 return new WaitOutcome(report, TimedOut: false);
             }
         }
