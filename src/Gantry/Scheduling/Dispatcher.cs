@@ -273,9 +273,11 @@ public sealed class Dispatcher : BackgroundService, IWorkerCallbacks, IWorkerLoa
         {
             await _context.Work.Track(placement.Enqueue(() => _context.Work.Guard(jobId, () => _ending.FinishAsync(placement, outcome))));
         }
-        else if (_context.LeftBehind.TryResolve(worker, jobId) is { } left)
+        else if (_context.LeftBehind.TrySettle(worker, jobId) is { } left)
         {
+            // The worker stays held until the result is recorded (or dropped), so it is not handed the job's copy first.
             await _context.Work.Guard(jobId, () => _returns.TakeResultAsync(left, outcome));
+            _context.LeftBehind.Settled(left);
             _context.Post(new SchedulerCommand.WorkerChanged(worker));
         }
     }

@@ -15,6 +15,7 @@ internal sealed class LeftBehindJob(Guid jobId, long userId, long sequence, IWor
     private const int Awaited = 2;
     private int _resolved;
     private int _reconciling;
+    private int _settling;
 
     public Guid JobId { get; } = jobId;
 
@@ -37,6 +38,9 @@ internal sealed class LeftBehindJob(Guid jobId, long userId, long sequence, IWor
     /// <summary>The worker said it finished the job; its report settles it.</summary>
     public bool AwaitingReport => Volatile.Read(ref _reconciling) == Awaited;
 
+    /// <summary>The result its worker reported is being recorded (see <see cref="LeftBehindJobs.TrySettle"/>).</summary>
+    public bool Settling => Volatile.Read(ref _settling) != 0;
+
     /// <summary>Claims the settlement; only the first caller gets true.</summary>
     public bool TryResolve() => Interlocked.Exchange(ref _resolved, 1) == 0;
 
@@ -47,6 +51,8 @@ internal sealed class LeftBehindJob(Guid jobId, long userId, long sequence, IWor
 
     /// <summary>Asking is over (the answer did not settle it, or the worker could not answer): it may be asked again.</summary>
     public void StopReconciling() => Interlocked.CompareExchange(ref _reconciling, Idle, Asked);
+
+    public void MarkSettling() => Volatile.Write(ref _settling, 1);
 
     public override string ToString() => $"{JobId} left on {Worker.Name}";
 }
@@ -84,7 +90,7 @@ internal sealed class LeftBehindJobs(int capacity = 4096)
 
             _jobs[job.JobId] = job;
             _order.Enqueue(job);
-            while (_order.TryPeek(out var oldest) && (oldest.Resolved || _jobs.Count > capacity))
+            while (_order.TryPeek(out var oldest) && ((oldest.Resolved && !oldest.Settling) || _jobs.Count > capacity))
             {
                 _order.Dequeue();
                 oldest.TryResolve();
@@ -110,11 +116,33 @@ internal sealed class LeftBehindJobs(int capacity = 4096)
         }
     }
 
-    /// <summary>Settles the job left on this worker; null when there is none or it was settled already.</summary>
-    public LeftBehindJob? TryResolve(IWorker worker, Guid jobId)
+    /// <summary>
+    /// Claims the settlement of the job left on this worker, to record the result the worker reported; null when there is
+    /// none or it was settled already. The job stays here, holding its worker (<see cref="IsHeld"/>), until
+    /// <see cref="Settled"/>: released earlier, the worker could be handed the job's queued copy before the result is
+    /// recorded, and the result would then be dropped for a second run of the same job.
+    /// </summary>
+    public LeftBehindJob? TrySettle(IWorker worker, Guid jobId)
     {
-        var job = Find(worker, jobId);
-        return job is not null && Resolve(job) ? job : null;
+        lock (_gate)
+        {
+            if (!_jobs.TryGetValue(jobId, out var job) || !ReferenceEquals(job.Worker, worker) || !job.TryResolve())
+            {
+                return null;
+            }
+
+            job.MarkSettling();
+            return job;
+        }
+    }
+
+    /// <summary>The result of a job claimed with <see cref="TrySettle"/> is recorded (or dropped): its worker is free again.</summary>
+    public void Settled(LeftBehindJob job)
+    {
+        lock (_gate)
+        {
+            RemoveIfSame(job);
+        }
     }
 
     /// <summary>Claims the settlement of <paramref name="job"/> and forgets it; false when another path settled it first.</summary>
@@ -143,14 +171,14 @@ internal sealed class LeftBehindJobs(int capacity = 4096)
     }
 
     /// <summary>
-    /// Whether the worker is being asked about a job it was left with, or is reporting the end of one: it takes no new
-    /// work meanwhile (it could be handed a copy of that very job).
+    /// Whether the worker is being asked about a job it was left with, or is reporting the end of one, or that end is
+    /// being recorded: it takes no new work meanwhile (it could be handed a copy of that very job).
     /// </summary>
     public bool IsHeld(IWorker worker)
     {
         lock (_gate)
         {
-            return _jobs.Values.Any(j => ReferenceEquals(j.Worker, worker) && (j.Asking || j.AwaitingReport));
+            return _jobs.Values.Any(j => ReferenceEquals(j.Worker, worker) && (j.Asking || j.AwaitingReport || j.Settling));
         }
     }
 
