@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gantry.Client;
-using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
 namespace Gantry.Mcp;
@@ -55,15 +55,15 @@ public sealed class JobTools(GantryApiClient client)
     public async Task<WaitForJobResult> WaitForJobAsync(
         [Description("The job's prompt_id, as submit_workflow returned it.")] string prompt_id,
         [Description("How long to wait at most, in seconds (1 to 300, default 30). Keep it below your client's request timeout.")] int timeout_seconds = DefaultWaitSeconds,
-        IProgress<ProgressNotificationValue>? progress = null,
+        RequestContext<CallToolRequestParams>? request = null,
         CancellationToken cancellationToken = default)
     {
         var seconds = Math.Clamp(timeout_seconds, 1, MaxWaitSeconds);
         var outcome = await ToolErrors.RunAsync(async () =>
         {
             await using var events = await client.TryOpenEventsAsync(cancellationToken);
-            var reporter = new WaitProgress(prompt_id, progress);
-            reporter.Listening();
+            await using var reporter = WaitProgress.For(prompt_id, request);
+            reporter.Listening(withEvents: events is not null);
             return await client.WaitAsync(prompt_id, TimeSpan.FromSeconds(seconds), events, reporter.OnEvent, cancellationToken);
         });
         var report = outcome.Report;
@@ -87,27 +87,4 @@ public sealed class JobTools(GantryApiClient client)
         [Description("The job's prompt_id.")] string prompt_id,
         CancellationToken cancellationToken = default)
         => ToolErrors.RunAsync(() => client.CancelAsync(prompt_id, cancellationToken));
-}
-
-/// <summary>Turns a waited-for job's events into MCP progress notifications: one per node started and per step.</summary>
-internal sealed class WaitProgress(string promptId, IProgress<ProgressNotificationValue>? progress)
-{
-    private int _count;
-
-    public void Listening() => Report($"Waiting for job {promptId}.");
-
-    public void OnEvent(GantryEvent message)
-    {
-        if (message.Type == "executing" && message.Node is { } node)
-        {
-            Report($"Job {promptId}: node {node} started.");
-        }
-        else if (message.Type == "progress" && message.Node is { } stepNode
-            && message.Data.TryGetProperty("value", out var value) && message.Data.TryGetProperty("max", out var max))
-        {
-            Report($"Job {promptId}: node {stepNode} step {value}/{max}.");
-        }
-    }
-
-    private void Report(string text) => progress?.Report(new ProgressNotificationValue { Progress = ++_count, Message = text });
 }

@@ -42,6 +42,10 @@ public sealed class McpToolsTests(EmbeddedSqliteServerFixture fixture) : IClassF
         submit.GetProperty("properties").GetProperty("workflow").GetProperty("type").GetString().ShouldBe("object");
         submit.GetProperty("properties").TryGetProperty("input_overrides", out _).ShouldBeTrue();
 
+        // The call's own context (progress token, session) is bound by the SDK, not asked of the model.
+        var wait = tools.Single(t => t.Name == "wait_for_job").JsonSchema;
+        wait.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order().ShouldBe(["prompt_id", "timeout_seconds"]);
+
         var status = tools.Single(t => t.Name == "get_job_status");
         status.JsonSchema.GetProperty("required").EnumerateArray().Select(r => r.GetString()).ShouldBe(["prompt_id"]);
         var output = status.ReturnJsonSchema!.Value.GetProperty("properties");
