@@ -83,6 +83,8 @@ public sealed class ExternalScenario : IScenario
         report.Notes.Add($"{userCount} users with {jobsPerUser:N0} finished jobs each ({userCount * jobsPerUser:N0} in all); the requests rotate over the users' keys " +
             $"(and {JobsReadPerUser} jobs each for status and detail); the per-key rate limit is off and the per-user queue cap raised, so neither refuses; no workers run.");
         report.Notes.Add("wrk -t1 -cN --latency with a Lua script that hands out the requests in turn; each request is warmed for 1 s at 16 connections on both servers first, not counted.");
+        report.Notes.Add("Server CPU per request: the server process's CPU time (user and system) over the point, divided by the requests it answered; " +
+            "less sensitive to a busy machine than throughput. Its ratio is Gantry's CPU per request over the baseline's (lower is better).");
         report.Notes.Add($"Machine load average at the start: {File.ReadAllText("/proc/loadavg").Split(' ')[0]} (2 cores shared by wrk, both servers{(store == StoreChoice.Postgres ? " and PostgreSQL" : "")}).");
 
         foreach (var item in cases)
@@ -95,14 +97,26 @@ public sealed class ExternalScenario : IScenario
             foreach (var clients in arguments.ClientsOr(1, 16, 64))
             {
                 log.WriteLine($"external {store}: {item.Name}, {clients} connections");
-                var baseline = await Wrk.RunAsync(bare.BaseAddress, clients, arguments.Duration, baselineRequests, cancellationToken);
-                var measured = await Wrk.RunAsync(gantry.BaseAddress, clients, arguments.Duration, item.Requests, cancellationToken);
+                var (baseline, bareCpu) = await RunCountingCpuAsync(bare, clients, arguments.Duration, baselineRequests, cancellationToken);
+                var (measured, gantryCpu) = await RunCountingCpuAsync(gantry, clients, arguments.Duration, item.Requests, cancellationToken);
                 report.Add($"bare Kestrel {item.Name} (baseline)", $"{clients} connections", baseline);
                 report.Add($"gantry {item.Label}", $"{clients} connections", measured, baseline);
+                report.Amounts.Add(new Amount($"bare Kestrel {item.Name} (baseline), server CPU per request", $"{clients} connections", bareCpu, "µs"));
+                report.Amounts.Add(new Amount($"gantry {item.Label}, server CPU per request", $"{clients} connections", gantryCpu, "µs", gantryCpu / bareCpu));
             }
         }
 
         return report;
+    }
+
+    /// <summary>One wrk point, and the CPU the server spent per request answered, in µs.</summary>
+    private static async Task<(LoadResult Result, double CpuMicroseconds)> RunCountingCpuAsync(
+        ServeProcess server, int clients, TimeSpan duration, IReadOnlyList<WrkRequest> requests, CancellationToken cancellationToken)
+    {
+        var before = server.CpuTime();
+        var result = await Wrk.RunAsync(server.BaseAddress, clients, duration, requests, cancellationToken);
+        var spent = server.CpuTime() - before;
+        return (result, result.Count > 0 ? spent.TotalMicroseconds / result.Count : 0);
     }
 
     private static WrkRequest Get(BenchUser user, string path) => new("GET", path, new Dictionary<string, string> { ["X-API-Key"] = user.Key });
