@@ -181,6 +181,35 @@ public abstract class JobStoreContract(StoreBackend backend) : StoreTestBase(bac
     }
 
     [Fact]
+    public async Task Repeated_reads_of_different_jobs_each_get_their_own_row_and_see_every_change()
+    {
+        // Reads reuse statements kept per connection (SQLite) or prepared by the driver (PostgreSQL): parameters and
+        // snapshots must not leak from one read into the next.
+        var user = await NewUserAsync();
+        var jobs = new List<JobRecord>();
+        for (var i = 0; i < 3; i++)
+        {
+            jobs.Add(await InsertAsync(user.Id, createdAtMs: 1_700_000_000_000 + i));
+        }
+
+        var missing = Guid.NewGuid();
+        var reads = Enumerable.Range(0, 60).Select(async i =>
+        {
+            var job = jobs[i % jobs.Count];
+            (await Store.GetJobAsync(job.Id, Ct)).ShouldNotBeNull().CreatedAtMs.ShouldBe(job.CreatedAtMs);
+            (await Store.GetJobDetailAsync(job.Id, Ct)).ShouldNotBeNull().Job.Id.ShouldBe(job.Id);
+            (await Store.GetPayloadAsync(job.Id, Ct)).ShouldNotBeNull();
+            (await Store.GetJobAsync(missing, Ct)).ShouldBeNull();
+        });
+        await Task.WhenAll(reads);
+
+        await MoveAsync(jobs[1].Id, JobState.Cancelled, atMs: 1_700_000_001_000);
+        (await Store.GetJobAsync(jobs[1].Id, Ct)).ShouldNotBeNull().State.ShouldBe(JobState.Cancelled);
+        (await Store.GetJobDetailAsync(jobs[1].Id, Ct)).ShouldNotBeNull().Job.State.ShouldBe(JobState.Cancelled);
+        (await Store.GetJobAsync(jobs[0].Id, Ct)).ShouldNotBeNull().State.ShouldBe(JobState.Queued);
+    }
+
+    [Fact]
     public async Task Two_stores_migrate_an_empty_database_at_the_same_time()
     {
         await using var database = await Backend.CreateFreshDatabaseAsync(Ct);

@@ -17,6 +17,13 @@ internal interface IRelationalDatabase
     /// <summary>Runs a read on a connection of the backend's choosing.</summary>
     Task<T> ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Runs one query on a read connection and hands its rows to <paramref name="read"/>. The backend may keep the
+    /// statement prepared between calls, keyed by its text: <paramref name="sql"/> must be one of a few fixed texts
+    /// (a constant or a static field, never built from values), and <paramref name="bind"/> adds the parameters afresh each call.
+    /// </summary>
+    Task<T> QueryAsync<T>(string sql, Action<DbCommand> bind, Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken);
+
     /// <summary>Runs a write in its own transaction and commits it.</summary>
     Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken);
 }

@@ -79,6 +79,20 @@ public abstract class RelationalGantryStore : IGantryStore, IRelationalDatabase
     /// <summary>Runs a read on a connection of the backend's choosing (SQLite: a pooled reader).</summary>
     protected abstract Task<T> ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Runs one query on a read connection (see <see cref="IRelationalDatabase.QueryAsync{T}"/>). By default a command
+    /// per call; SQLite keeps the statement prepared per pooled reader, and Npgsql prepares it by itself (auto-prepare).
+    /// </summary>
+    protected virtual Task<T> QueryAsync<T>(
+        string sql, Action<DbCommand> bind, Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
+        ReadAsync(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand().WithText(sql);
+            bind(command);
+            await using var rows = await command.ExecuteReaderAsync(ct);
+            return await read(rows, ct);
+        }, cancellationToken);
+
     /// <summary>Runs a write in its own transaction and commits it (SQLite: on the one writer connection, serialized).</summary>
     protected abstract Task<T> WriteAsync<T>(
         Func<DbConnection, DbTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken);
@@ -94,6 +108,10 @@ public abstract class RelationalGantryStore : IGantryStore, IRelationalDatabase
 
     Task<T> IRelationalDatabase.ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
         => ReadAsync(read, cancellationToken);
+
+    Task<T> IRelationalDatabase.QueryAsync<T>(
+        string sql, Action<DbCommand> bind, Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+        => QueryAsync(sql, bind, read, cancellationToken);
 
     Task<T> IRelationalDatabase.WriteAsync<T>(
         Func<DbConnection, DbTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken)

@@ -13,6 +13,14 @@ internal sealed class RelationalJobStore : IAsyncDisposable
     /// <summary>Largest id list one <c>DELETE ... IN (...)</c> statement carries.</summary>
     private const int DeleteChunkSize = 500;
 
+    // Fixed texts, so that a backend can keep each prepared (IRelationalDatabase.QueryAsync).
+    private static readonly string JobByIdSql = $"SELECT {JobRows.QualifiedColumns} FROM jobs j WHERE j.id = @id";
+    private static readonly string JobDetailByIdSql =
+        $"SELECT {JobRows.QualifiedColumns}, {JobRows.PayloadColumns}, {JobRows.ResultColumns} " +
+        "FROM jobs j JOIN job_payloads p ON p.job_seq = j.seq LEFT JOIN job_results r ON r.job_seq = j.seq WHERE j.id = @id";
+    private const string PayloadByIdSql =
+        $"SELECT {JobRows.PayloadColumnsWithRequirements} FROM jobs j JOIN job_payloads p ON p.job_seq = j.seq WHERE j.id = @id";
+
     private readonly IRelationalDatabase _database;
     private readonly GroupCommitQueue<NewJob, JobRecord> _inserts;
     private readonly GroupCommitQueue<JobTransition, JobRecord?> _transitions;
@@ -42,44 +50,30 @@ internal sealed class RelationalJobStore : IAsyncDisposable
     }
 
     public Task<JobRecord?> GetJobAsync(Guid id, CancellationToken cancellationToken) =>
-        _database.ReadAsync(async (connection, ct) =>
-        {
-            await using var command = connection.CreateCommand()
-                .WithText($"SELECT {JobRows.QualifiedColumns} FROM jobs j WHERE j.id = @id");
-            _database.Dialect.AddGuid(command, "@id", id);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            return await reader.ReadAsync(ct) ? JobRows.Read(reader, _database.Dialect) : null;
-        }, cancellationToken);
+        _database.QueryAsync(
+            JobByIdSql,
+            command => _database.Dialect.AddGuid(command, "@id", id),
+            async (reader, ct) => await reader.ReadAsync(ct) ? JobRows.Read(reader, _database.Dialect) : null,
+            cancellationToken);
 
     public Task<JobDetail?> GetJobDetailAsync(Guid id, CancellationToken cancellationToken) =>
-        _database.ReadAsync(async (connection, ct) =>
-        {
-            await using var command = connection.CreateCommand().WithText(
-                $"SELECT {JobRows.QualifiedColumns}, {JobRows.PayloadColumns}, {JobRows.ResultColumns} " +
-                "FROM jobs j JOIN job_payloads p ON p.job_seq = j.seq LEFT JOIN job_results r ON r.job_seq = j.seq " +
-                "WHERE j.id = @id");
-            _database.Dialect.AddGuid(command, "@id", id);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct))
-            {
-                return null;
-            }
-
-            return new JobDetail(
-                JobRows.Read(reader, _database.Dialect),
-                JobRows.ReadPayload(reader, JobRows.ColumnCount),
-                JobRows.ReadResult(reader, JobRows.ColumnCount + 3));
-        }, cancellationToken);
+        _database.QueryAsync(
+            JobDetailByIdSql,
+            command => _database.Dialect.AddGuid(command, "@id", id),
+            async (reader, ct) => await reader.ReadAsync(ct)
+                ? new JobDetail(
+                    JobRows.Read(reader, _database.Dialect),
+                    JobRows.ReadPayload(reader, JobRows.ColumnCount),
+                    JobRows.ReadResult(reader, JobRows.ColumnCount + 3))
+                : null,
+            cancellationToken);
 
     public Task<JobPayload?> GetPayloadAsync(Guid id, CancellationToken cancellationToken) =>
-        _database.ReadAsync(async (connection, ct) =>
-        {
-            await using var command = connection.CreateCommand().WithText(
-                $"SELECT {JobRows.PayloadColumnsWithRequirements} FROM jobs j JOIN job_payloads p ON p.job_seq = j.seq WHERE j.id = @id");
-            _database.Dialect.AddGuid(command, "@id", id);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            return await reader.ReadAsync(ct) ? JobRows.ReadPayload(reader, 0, withRequirements: true) : null;
-        }, cancellationToken);
+        _database.QueryAsync(
+            PayloadByIdSql,
+            command => _database.Dialect.AddGuid(command, "@id", id),
+            async (reader, ct) => await reader.ReadAsync(ct) ? JobRows.ReadPayload(reader, 0, withRequirements: true) : null,
+            cancellationToken);
 
     public Task<int> DeleteHistoryAsync(long userId, IReadOnlyList<Guid>? ids, CancellationToken cancellationToken)
     {

@@ -68,7 +68,36 @@ public sealed class SqliteGantryStore : RelationalGantryStore
         var connection = readers.Rent();
         try
         {
-            return await read(connection, cancellationToken);
+            return await read(connection.Connection, cancellationToken);
+        }
+        finally
+        {
+            readers.Return(connection);
+        }
+    }
+
+    /// <summary>On a pooled reader, with the statement kept prepared on that connection (see <see cref="SqliteReadConnection"/>).</summary>
+    protected override async Task<T> QueryAsync<T>(
+        string sql, Action<DbCommand> bind, Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        var readers = _readers ?? throw NotOpen();
+        var connection = readers.Rent();
+        try
+        {
+            var command = connection.Command(sql, out var kept);
+            try
+            {
+                bind(command);
+                await using var rows = await command.ExecuteReaderAsync(cancellationToken);
+                return await read(rows, cancellationToken);
+            }
+            finally
+            {
+                if (!kept)
+                {
+                    await command.DisposeAsync();
+                }
+            }
         }
         finally
         {
