@@ -74,8 +74,10 @@ public static class GantryServices
         services.AddAuthentication(GantryAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddGantrySessions();
+        // The policies name no scheme: they judge the user the authentication middleware already found with the default
+        // scheme, instead of authenticating each request a second time.
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(GantryAuthentication.SchemeName).RequireAuthenticatedUser().Build())
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(GantryRoles.Admin, policy => policy.RequireRole(GantryRoles.Admin));
 
         services.ConfigureHttpJsonOptions(json =>
