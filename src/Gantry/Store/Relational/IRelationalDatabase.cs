@@ -19,8 +19,8 @@ internal interface IRelationalDatabase
 
     /// <summary>
     /// Runs one query on a read connection and hands its rows to <paramref name="read"/>. The backend may keep the
-    /// statement prepared between calls, keyed by its text: <paramref name="sql"/> must be one of a few fixed texts
-    /// (a constant or a static field, never built from values), and <paramref name="bind"/> adds the parameters afresh each call.
+    /// statement prepared between calls, keyed by its text: <paramref name="sql"/> must be one of a few texts (a constant,
+    /// or built from a query's shape only, never from values), and <paramref name="bind"/> adds the parameters afresh each call.
     /// </summary>
     Task<T> QueryAsync<T>(string sql, Action<DbCommand> bind, Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken);
 

@@ -123,12 +123,11 @@ internal sealed class RelationalJobListing(IRelationalDatabase database)
             return 0;
         }
 
-        return await database.ReadAsync(async (connection, ct) =>
-        {
-            await using var command = connection.CreateCommand().WithText(JobListSql.CountInStates(states));
-            command.AddInt64("@user_id", userId);
-            return Convert.ToInt32(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
-        }, cancellationToken);
+        return await database.QueryAsync(
+            JobListSql.CountInStates(states),
+            command => command.AddInt64("@user_id", userId),
+            async (reader, ct) => await reader.ReadAsync(ct) ? Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture) : 0,
+            cancellationToken);
     }
 
     /// <summary>Reads every row of a job query.</summary>

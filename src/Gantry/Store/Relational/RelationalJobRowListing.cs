@@ -14,21 +14,23 @@ internal sealed class RelationalJobRowListing(IRelationalDatabase database)
         "j.id, j.state, j.created_at_ms, j.workflow_id, j.execution_start_ms, j.execution_end_ms, j.outputs_count, " +
         "j.preview_output, j.execution_error";
 
+    /// <remarks>The SQL's text depends only on the query's shape (filters present, sort), so a backend can keep it prepared.</remarks>
     public Task<long> ListAsync(JobListQuery query, JobListRowHandler onRow, CancellationToken cancellationToken) =>
-        database.ReadAsync(async (connection, ct) =>
-        {
-            await using var command = connection.CreateCommand().WithText(JobListSql.Build(query, Columns));
-            JobListSql.Bind(command, query);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+        database.QueryAsync(
+            JobListSql.Build(query, Columns),
+            command => JobListSql.Bind(command, query),
+            async (reader, ct) =>
             {
-                ReadRow(reader, onRow);
-            }
+                while (await reader.ReadAsync(ct))
+                {
+                    ReadRow(reader, onRow);
+                }
 
-            await reader.NextResultAsync(ct);
-            await reader.ReadAsync(ct);
-            return reader.GetInt64(0);
-        }, cancellationToken);
+                await reader.NextResultAsync(ct);
+                await reader.ReadAsync(ct);
+                return reader.GetInt64(0);
+            },
+            cancellationToken);
 
     /// <remarks>
     /// The stored JSON is read as arrays: <c>GetBytes</c> into a pooled buffer looked cheaper, but Microsoft.Data.Sqlite
