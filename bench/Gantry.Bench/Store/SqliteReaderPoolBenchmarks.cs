@@ -52,7 +52,7 @@ public class SqliteReaderPoolBenchmarks : IDisposable
         var connection = _pool.Rent();
         try
         {
-            return Count(connection);
+            return Count(connection.Connection);
         }
         finally
         {
