@@ -17,10 +17,12 @@ public sealed class WaitProgressTests
     {
         var sent = new List<string>();
         var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var progress = new WaitProgress("p1", async note =>
         {
             if (note.Progress == 1)
             {
+                held.SetResult();
                 await first.Task; // the transport holds the first note back
             }
 
@@ -36,8 +38,8 @@ public sealed class WaitProgressTests
         progress.OnEvent(Event("executed", """{"prompt_id": "p1", "node": "1", "output": {}}"""));
         progress.OnEvent(Event("executing", """{"prompt_id": "p1", "node": null}"""));
 
+        await held.Task.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
         var disposing = progress.DisposeAsync().AsTask();
-        await Task.Delay(50, TestContext.Current.CancellationToken);
         disposing.IsCompleted.ShouldBeFalse("the result must not go out while a note is still held back");
         first.SetResult();
         await disposing.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
